@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvmlite + optee_lite. Kbuild does the module build; this Makefile wraps it for
+# the running kernel (or KDIR) and drives the test bench.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+ARCH ?= $(shell uname -m | sed -e 's/aarch64/arm64/')
+PWD := $(shell pwd)
+
+ifeq ($(ARCH),arm64)
+MODULE_CONFIG := CONFIG_KVMLITE=m CONFIG_OPTEE_LITE=m
+else
+MODULE_CONFIG := CONFIG_KVMLITE=m
+endif
+
+# Bench machine for shell/demo/bench: arm64 unless ARCH says x86_64.
+BENCH_ARCH := $(if $(filter x86 x86_64,$(ARCH)),x86_64,arm64)
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) $(MODULE_CONFIG) modules
+
+module-debug:
+	$(MAKE) -C $(KDIR) M=$(PWD) $(MODULE_CONFIG) W=1 ccflags-y=-DDEBUG modules
+
+module-install:
+	$(MAKE) -C $(KDIR) M=$(PWD) $(MODULE_CONFIG) modules_install
+	depmod -a
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean
+
+# sparse on the modules (against KDIR).
+sparse:
+	$(MAKE) -C $(KDIR) M=$(PWD) $(MODULE_CONFIG) C=2 modules
+
+# checkpatch of every C file of the project (uses the bench's kernel sources).
+style:
+	scripts/bench/style
+
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+dkms-install:
+	dkms remove kvmlite/$(DKMS_VERSION) --all 2>/dev/null || true
+	rm -rf /usr/src/kvmlite-$(DKMS_VERSION)
+	mkdir -p /usr/src/kvmlite-$(DKMS_VERSION)
+	cp -r Kbuild Kconfig Makefile dkms.conf kvmlite optee_lite uapi /usr/src/kvmlite-$(DKMS_VERSION)/
+	dkms install kvmlite/$(DKMS_VERSION)
+
+# The test bench (see README.md): everything, both machines.
+check:
+	scripts/check
+
+# An interactive shell in a bench machine with the modules loaded.
+shell:
+	scripts/vm-run --arch $(BENCH_ARCH) --shell
+
+demo:
+	scripts/demo --arch $(BENCH_ARCH)
+
+.PHONY: all module module-debug module-install clean sparse style dkms-install \
+	check shell demo

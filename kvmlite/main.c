@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmlite core: the /dev/kvmlite misc device and its system-fd ioctls.
+ *
+ * The ioctl numbers, structures and errnos are those of <linux/kvm.h> and of
+ * the in-kernel KVM, so that a VMM written for KVM can drive kvmlite.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/kvm.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+
+#include "kvmlite.h"
+#include "../uapi/linux/kvmlite.h"
+
+static long kvmlite_check_extension(unsigned long ext)
+{
+	/* Only what works is announced: nothing yet beyond the base API. */
+	return 0;
+}
+
+static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
+			      unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_GET_API_VERSION:
+		if (arg)
+			return -EINVAL;
+		return KVM_API_VERSION;
+	case KVM_CHECK_EXTENSION:
+		return kvmlite_check_extension(arg);
+	default:
+		/* As KVM: an unknown ioctl on the system fd is -EINVAL. */
+		return -EINVAL;
+	}
+}
+
+static const struct file_operations kvmlite_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= kvmlite_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice kvmlite_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= KVMLITE_DEV_NAME,
+	.fops	= &kvmlite_dev_fops,
+};
+
+static int __init kvmlite_init(void)
+{
+	int ret;
+
+	ret = kvmlite_arch_ops.init();
+	if (ret)
+		return ret;
+
+	ret = misc_register(&kvmlite_dev);
+	if (ret) {
+		kvmlite_arch_ops.exit();
+		return ret;
+	}
+
+	pr_info("/dev/%s ready (%s backend, KVM API %d)\n", KVMLITE_DEV_NAME,
+		kvmlite_arch_ops.name, KVM_API_VERSION);
+	return 0;
+}
+module_init(kvmlite_init);
+
+static void __exit kvmlite_exit(void)
+{
+	misc_deregister(&kvmlite_dev);
+	kvmlite_arch_ops.exit();
+}
+module_exit(kvmlite_exit);
+
+MODULE_DESCRIPTION("kvmlite: a KVM-ABI hypervisor driver");
+MODULE_LICENSE("GPL");

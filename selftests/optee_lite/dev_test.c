@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The optee_lite device nodes and the version ioctl.
+ *
+ * Runs against $TEE_DEV and $TEEPRIV_DEV (default /dev/tee0, /dev/teepriv0);
+ * the same checks hold for the upstream OP-TEE driver, whose nodes the TEE core
+ * creates the same way.
+ */
+#include <linux/optee_lite.h>
+#include <linux/tee.h>
+#include <sys/ioctl.h>
+
+#include "bench_util.h"
+#include "kselftest_harness.h"
+
+static const char *tee_dev(void)
+{
+	return env_or("TEE_DEV", "/dev/tee0");
+}
+
+static const char *teepriv_dev(void)
+{
+	return env_or("TEEPRIV_DEV", "/dev/teepriv0");
+}
+
+static void check_node(struct __test_metadata *_metadata, const char *path)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(path, &st)) TH_LOG("%s: %s", path, strerror(errno));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777) TH_LOG("%s", path);
+	EXPECT_EQ(0, st.st_uid);
+}
+
+/* Both nodes are character devices, read-write for root only (devtmpfs). */
+TEST(nodes)
+{
+	check_node(_metadata, tee_dev());
+	check_node(_metadata, teepriv_dev());
+}
+
+static void get_version(struct __test_metadata *_metadata, const char *path,
+			struct tee_ioctl_version_data *v)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd) TH_LOG("open %s: %s", path, strerror(errno));
+	memset(v, 0xa5, sizeof(*v));
+	EXPECT_EQ(0, ioctl(fd, TEE_IOC_VERSION, v)) TH_LOG("%s", strerror(errno));
+	close(fd);
+}
+
+/* The client device: OP-TEE on TrustZone, GlobalPlatform API, registered memory. */
+TEST(version_client)
+{
+	struct tee_ioctl_version_data v;
+
+	get_version(_metadata, tee_dev(), &v);
+	EXPECT_EQ(TEE_IMPL_ID_OPTEE, v.impl_id);
+	EXPECT_EQ(TEE_OPTEE_CAP_TZ, v.impl_caps & TEE_OPTEE_CAP_TZ);
+	EXPECT_EQ(TEE_GEN_CAP_GP, v.gen_caps & TEE_GEN_CAP_GP);
+	EXPECT_EQ(TEE_GEN_CAP_REG_MEM, v.gen_caps & TEE_GEN_CAP_REG_MEM);
+	EXPECT_EQ(0, v.gen_caps & TEE_GEN_CAP_PRIVILEGED);
+}
+
+/* The supplicant device says it is privileged. */
+TEST(version_supplicant)
+{
+	struct tee_ioctl_version_data v;
+
+	get_version(_metadata, teepriv_dev(), &v);
+	EXPECT_EQ(TEE_IMPL_ID_OPTEE, v.impl_id);
+	EXPECT_EQ(TEE_GEN_CAP_PRIVILEGED, v.gen_caps & TEE_GEN_CAP_PRIVILEGED);
+}
+
+/* A NULL or unmapped buffer: the TEE core's copy_to_user fails with EFAULT. */
+TEST(version_bad_buffer)
+{
+	int fd = open(tee_dev(), O_RDWR | O_CLOEXEC);
+
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-1, ioctl(fd, TEE_IOC_VERSION, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+/*
+ * Unknown ioctls: the TEE core answers EINVAL (its ioctl switch's default),
+ * not ENOTTY, for an unused TEE number and for another subsystem's ioctl.
+ */
+TEST(unknown_ioctls)
+{
+	const unsigned long bad[] = {
+		_IO(TEE_IOC_MAGIC, TEE_IOC_BASE + 0x7f),
+		_IOR('T', 0x01, int),
+	};
+	unsigned int i;
+	int fd;
+
+	fd = open(tee_dev(), O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, ioctl(fd, bad[i], 0)) TH_LOG("ioctl %#lx", bad[i]);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("ioctl %#lx", bad[i]);
+	}
+	close(fd);
+}
+
+/*
+ * The driver cannot go while a device is open, and unloads and reloads cleanly
+ * 10 times with both nodes coming back each time (leaks and bad accesses are
+ * reported by kmemleak and KASAN in the bench kernels). Only for optee_lite.
+ */
+TEST(unload_reload)
+{
+	const char *ko = env_or("OPTEE_LITE_KO", "/lib/modules/optee_lite.ko");
+	struct tee_ioctl_version_data v;
+	int i, fd;
+
+	if (!module_loaded(OPTEE_LITE_DRV_NAME))
+		SKIP(return, "the optee_lite module is not loaded");
+
+	fd = open(tee_dev(), O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(-EWOULDBLOCK, module_unload(OPTEE_LITE_DRV_NAME));
+	close(fd);
+
+	for (i = 0; i < 10; i++) {
+		ASSERT_EQ(0, module_unload(OPTEE_LITE_DRV_NAME)) TH_LOG("round %d", i);
+		ASSERT_NE(0, access(tee_dev(), F_OK));
+		ASSERT_NE(0, access(teepriv_dev(), F_OK));
+		ASSERT_EQ(0, module_load(ko)) TH_LOG("round %d: load %s", i, ko);
+		get_version(_metadata, tee_dev(), &v);
+		EXPECT_EQ(TEE_IMPL_ID_OPTEE, v.impl_id);
+		get_version(_metadata, teepriv_dev(), &v);
+		EXPECT_NE(0, v.gen_caps & TEE_GEN_CAP_PRIVILEGED);
+	}
+}
+
+TEST_HARNESS_MAIN
