@@ -5,6 +5,9 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP_DIR=$(cd "$BENCH_DIR/../.." && pwd)
 CACHE_DIR=${KVMLITE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kvmlite}
 JOBS=${JOBS:-$(nproc)}
+# Builds of the project's own code (modules, selftests, init) are per checkout.
+TREE_KEY=$(printf '%s' "$TOP_DIR" | sha256sum | cut -c1-8)
+TREE_CACHE=$CACHE_DIR/tree-$TREE_KEY
 
 log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
