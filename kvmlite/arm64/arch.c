@@ -29,8 +29,7 @@ static int kvmlite_arm64_init(void)
 		return -ENODEV;
 	}
 
-	pr_info("host kernel at EL2 with VHE (CurrentEL=%llu, HCR_EL2.E2H=1 TGE=1)\n",
-		read_sysreg(CurrentEL) >> 2);
+	pr_info("host kernel at EL2 with VHE (HCR_EL2.E2H=1 TGE=1)\n");
 	return 0;
 }
 
