@@ -7,18 +7,46 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
 #include "kvmlite.h"
-#include "../uapi/linux/kvmlite.h"
 
-static long kvmlite_check_extension(unsigned long ext)
+/* Capabilities the core implements for every backend. */
+static long kvmlite_check_extension_generic(long ext)
 {
-	/* Only what works is announced: nothing yet beyond the base API. */
-	return 0;
+	switch (ext) {
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_USER_MEMORY2:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
+	case KVM_CAP_CHECK_EXTENSION_VM:
+	case KVM_CAP_SYNC_MMU:
+	case KVM_CAP_IMMEDIATE_EXIT:
+		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return KVMLITE_MAX_MEMSLOTS;
+	case KVM_CAP_NR_VCPUS:
+		return min_t(unsigned int, num_online_cpus(), KVMLITE_MAX_VCPUS);
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return KVMLITE_MAX_VCPUS;
+	default:
+		return 0;
+	}
+}
+
+long kvmlite_check_extension(struct kvmlite_vm *vm, long ext)
+{
+	long r = kvmlite_check_extension_generic(ext);
+
+	if (r)
+		return r;
+	/* Only what works is announced: the rest is 0, as KVM does. */
+	return kvmlite_arch_ops.check_extension(vm, ext);
 }
 
 static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
@@ -30,7 +58,14 @@ static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
 			return -EINVAL;
 		return KVM_API_VERSION;
 	case KVM_CHECK_EXTENSION:
-		return kvmlite_check_extension(arg);
+		return kvmlite_check_extension(NULL, arg);
+	case KVM_CREATE_VM:
+		return kvmlite_create_vm(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		/* Only struct kvm_run: no coalesced MMIO ring page. */
+		return PAGE_SIZE;
 	default:
 		/* As KVM: an unknown ioctl on the system fd is -EINVAL. */
 		return -EINVAL;
