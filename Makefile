@@ -13,8 +13,13 @@ else
 MODULE_CONFIG := CONFIG_KVMLITE=m
 endif
 
-# Bench machine for shell/demo/bench: arm64 unless ARCH says x86_64.
+# Bench machine for shell/demo: arm64 unless ARCH=x86_64 is given explicitly
+# (not the host's architecture, which is x86_64 on the bench's own machines).
+ifeq ($(origin ARCH),file)
+BENCH_ARCH := arm64
+else
 BENCH_ARCH := $(if $(filter x86 x86_64,$(ARCH)),x86_64,arm64)
+endif
 
 all: module
 

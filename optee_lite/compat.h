@@ -8,8 +8,11 @@
 
 #include <linux/version.h>
 
-/* 6.9 moved the interface for TEE drivers out of tee_drv.h into tee_core.h. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
+/*
+ * Linux 6.9 moved the interface for TEE drivers out of tee_drv.h into
+ * tee_core.h (which includes tee_drv.h).
+ */
+#if KERNEL_VERSION(6, 9, 0) <= LINUX_VERSION_CODE
 #include <linux/tee_core.h>
 #else
 #include <linux/tee_drv.h>

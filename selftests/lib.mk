@@ -18,7 +18,8 @@ endif
 CC := $(CROSS_COMPILE)gcc
 OUTPUT ?= $(CURDIR)
 TOP_DIR := $(realpath $(dir $(lastword $(MAKEFILE_LIST)))/..)
-CFLAGS += -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -pthread \
+# As the kernel's selftests: kselftest_harness.h is not -Wextra clean.
+CFLAGS += -O2 -g -Wall -Wstrict-prototypes -Wuninitialized -Werror -D_GNU_SOURCE -pthread \
 	  -I$(KSFT_DIR) $(KHDR_INCLUDES) -I$(TOP_DIR)/uapi -I$(TOP_DIR)/selftests/include
 LDFLAGS += -static -pthread
 

@@ -42,8 +42,8 @@ static int kvmlite_arm64_init(void)
 		return -ENODEV;
 	}
 
-	pr_info("host kernel at EL2 with VHE (CurrentEL=%llu, HCR_EL2.E2H=1 TGE=1), IPA up to %u bits\n",
-		read_sysreg(CurrentEL) >> 2, kl_ipa_limit());
+	pr_info("host kernel at EL2 with VHE (HCR_EL2.E2H=1 TGE=1), IPA up to %u bits\n",
+		kl_ipa_limit());
 	return kl_vmid_init();
 }
 

@@ -32,7 +32,6 @@
 
 #define MARK "==BENCH== "
 
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
 {
 	va_list ap;

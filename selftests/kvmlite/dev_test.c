@@ -77,7 +77,7 @@ TEST_F(sys, unknown_ioctls)
 	};
 	unsigned int i;
 
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(self->fd, bad[i], 0)) TH_LOG("ioctl %#lx", bad[i]);
 		EXPECT_EQ(EINVAL, errno) TH_LOG("ioctl %#lx", bad[i]);

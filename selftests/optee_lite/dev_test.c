@@ -100,7 +100,7 @@ TEST(unknown_ioctls)
 
 	fd = open(tee_dev(), O_RDWR | O_CLOEXEC);
 	ASSERT_LE(0, fd);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		errno = 0;
 		EXPECT_EQ(-1, ioctl(fd, bad[i], 0)) TH_LOG("ioctl %#lx", bad[i]);
 		EXPECT_EQ(EINVAL, errno) TH_LOG("ioctl %#lx", bad[i]);
