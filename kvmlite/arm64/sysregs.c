@@ -254,8 +254,8 @@ static u64 kl_timer_ctl(struct kl_vcpu *v)
 {
 	u64 ctl = v->sys[KL_CNTV_CTL] & ~ARCH_TIMER_CTRL_IT_STAT;
 
-	if ((ctl & ARCH_TIMER_CTRL_ENABLE) &&
-	    kl_read_cntvct(v) >= v->sys[KL_CNTV_CVAL])
+	/* As KVM's read_timer_ctl(): ISTATUS once expired, even if disabled. */
+	if (kl_read_cntvct(v) >= v->sys[KL_CNTV_CVAL])
 		ctl |= ARCH_TIMER_CTRL_IT_STAT;
 	return ctl;
 }

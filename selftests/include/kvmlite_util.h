@@ -19,7 +19,10 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <linux/kvmlite.h>
+#include <linux/psci.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -32,18 +35,8 @@
 #define GUEST_RAM_SIZE	0x40000ULL
 #define GUEST_MMIO_GPA	0x10000000ULL
 
-/* PSCI and SMCCC function ids and return values. */
-#define PSCI_VERSION		0x84000000U
-#define PSCI_CPU_OFF		0x84000002U
-#define PSCI_CPU_ON64		0xc4000003U
-#define PSCI_AFFINITY_INFO64	0xc4000004U
-#define PSCI_SYSTEM_OFF		0x84000008U
-#define PSCI_SYSTEM_RESET	0x84000009U
-#define PSCI_FEATURES		0x8400000aU
-#define SMCCC_VERSION		0x80000000U
-#define PSCI_RET_NOT_SUPPORTED	(-1LL)
-#define PSCI_RET_INVALID_PARAMS	(-2LL)
-#define PSCI_RET_INTERNAL_FAILURE (-6LL)
+/* PSCI ids and return values come from <linux/psci.h>; SMCCC's: */
+#define SMCCC_VERSION_FN	0x80000000U
 
 #define GUEST_CODE(name, body)						\
 	extern const unsigned char name[], name##_end[];		\
