@@ -73,7 +73,7 @@ struct kvmlite_vm {
 	struct xarray slots;
 	struct xarray vcpus;
 	unsigned int nr_vcpus;
-	spinlock_t mmu_lock;
+	spinlock_t mmu_lock;		/* see @mmu_lock above */
 	unsigned long mmu_seq;
 	unsigned long mmu_inval;
 	struct mmu_notifier mn;
@@ -105,7 +105,7 @@ struct kvmlite_vcpu {
 	u32 id;
 	u32 idx;
 	struct kvm_run *run;
-	struct mutex mutex;
+	struct mutex mutex;		/* see @mutex above */
 	wait_queue_head_t wq;
 	int mode;
 	int cpu;

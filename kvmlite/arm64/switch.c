@@ -191,6 +191,7 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	/* Pairs with the barrier in kvmlite_vcpu_kick(). */
 	smp_store_mb(vcpu->mode, KVMLITE_IN_GUEST);
 	if (signal_pending(current) || need_resched()) {
+		/* Orders the exit after what the loop did in guest mode. */
 		smp_store_release(&vcpu->mode, KVMLITE_OUTSIDE_GUEST);
 		local_irq_enable();
 		kernel_neon_end();
@@ -229,6 +230,7 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	kvmlite_fp_save(&v->fp);
 	kl_restore_host(&host);
 
+	/* Orders the guest state saved above before OUTSIDE_GUEST is seen. */
 	smp_store_release(&vcpu->mode, KVMLITE_OUTSIDE_GUEST);
 	local_irq_enable();
 	kernel_neon_end();

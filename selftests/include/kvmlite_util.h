@@ -88,46 +88,46 @@ static inline long kioctlp(int fd, unsigned long req, const void *arg)
 	return kioctl(fd, req, (unsigned long)arg);
 }
 
-static inline int kset_mem(int vm, uint32_t slot, uint32_t flags, uint64_t gpa,
-			   uint64_t size, void *hva)
+static inline int kset_mem(int vm, __u32 slot, __u32 flags, __u64 gpa,
+			   __u64 size, void *hva)
 {
 	struct kvm_userspace_memory_region r = {
 		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
-		.memory_size = size, .userspace_addr = (uintptr_t)hva,
+		.memory_size = size, .userspace_addr = (unsigned long)hva,
 	};
 
 	return kioctlp(vm, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
-static inline int kget_reg(int vcpu, uint64_t id, void *val)
+static inline int kget_reg(int vcpu, __u64 id, void *val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+	struct kvm_one_reg r = { .id = id, .addr = (unsigned long)val };
 
 	return kioctlp(vcpu, KVM_GET_ONE_REG, &r);
 }
 
-static inline int kset_reg(int vcpu, uint64_t id, const void *val)
+static inline int kset_reg(int vcpu, __u64 id, const void *val)
 {
-	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
+	struct kvm_one_reg r = { .id = id, .addr = (unsigned long)val };
 
 	return kioctlp(vcpu, KVM_SET_ONE_REG, &r);
 }
 
-static inline uint64_t kget_reg64(int vcpu, uint64_t id)
+static inline __u64 kget_reg64(int vcpu, __u64 id)
 {
-	uint64_t v = 0xdeadbeefdeadbeefULL;
+	__u64 v = 0xdeadbeefdeadbeefULL;
 
 	if (kget_reg(vcpu, id, &v))
 		return 0xbadbadbadbadbadULL;
 	return v;
 }
 
-static inline int kset_reg64(int vcpu, uint64_t id, uint64_t v)
+static inline int kset_reg64(int vcpu, __u64 id, __u64 v)
 {
 	return kset_reg(vcpu, id, &v);
 }
 
-static inline int kvcpu_init(int vm, int vcpu, uint32_t features)
+static inline int kvcpu_init(int vm, int vcpu, __u32 features)
 {
 	struct kvm_vcpu_init init;
 	long r;
@@ -145,7 +145,7 @@ struct kvm_vm {
 	int sys;
 	int fd;
 	void *ram;
-	uint64_t ram_size;
+	__u64 ram_size;
 	int nr_vcpus;
 	int vcpu[8];
 	struct kvm_run *run[8];
@@ -177,7 +177,7 @@ static inline struct kvm_run *vcpu_map_run(int sys, int vcpu, long *size)
  * Create a VM with GUEST_RAM_SIZE bytes of RAM at GUEST_RAM_GPA and
  * @nr_vcpus vCPUs (ids 0..n-1, features PSCI_0_2 | @features). 0 or -errno.
  */
-static inline int vm_create(struct kvm_vm *vm, int nr_vcpus, uint32_t features)
+static inline int vm_create(struct kvm_vm *vm, int nr_vcpus, __u32 features)
 {
 	int i, r;
 
@@ -229,13 +229,13 @@ static inline void vm_destroy(struct kvm_vm *vm)
 }
 
 /* Host address of guest-physical @gpa in the RAM slot. */
-static inline void *vm_gpa(struct kvm_vm *vm, uint64_t gpa)
+static inline void *vm_gpa(struct kvm_vm *vm, __u64 gpa)
 {
 	return (char *)vm->ram + (gpa - GUEST_RAM_GPA);
 }
 
 /* Copy code to @gpa and point vCPU @i at it. 0 or -errno. */
-static inline int vm_load_code(struct kvm_vm *vm, int i, uint64_t gpa,
+static inline int vm_load_code(struct kvm_vm *vm, int i, __u64 gpa,
 			       const unsigned char *start,
 			       const unsigned char *end)
 {
@@ -249,15 +249,15 @@ static inline int vcpu_run(struct kvm_vm *vm, int i)
 	return kioctl(vm->vcpu[i], KVM_RUN, 0);
 }
 
-static inline uint64_t mmio_data(struct kvm_run *run)
+static inline __u64 mmio_data(struct kvm_run *run)
 {
-	uint64_t v = 0;
+	__u64 v = 0;
 
 	memcpy(&v, run->mmio.data, run->mmio.len <= 8 ? run->mmio.len : 8);
 	return v;
 }
 
-static inline void mmio_set_data(struct kvm_run *run, uint64_t v)
+static inline void mmio_set_data(struct kvm_run *run, __u64 v)
 {
 	memcpy(run->mmio.data, &v, 8);
 }

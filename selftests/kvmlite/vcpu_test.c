@@ -55,7 +55,7 @@ TEST_F(vcpu, mmap_run)
 TEST_F(vcpu, before_init)
 {
 	struct kvm_reg_list list = { .n = 0 };
-	uint64_t v;
+	__u64 v;
 
 	EXPECT_EQ(-ENOEXEC, kget_reg(self->vcpu, REG_PC, &v));
 	EXPECT_EQ(-ENOEXEC, kset_reg(self->vcpu, REG_PC, &v));
@@ -102,7 +102,7 @@ TEST_F(vcpu, reset_state)
 {
 	int vcpu1 = ioctl(self->vm, KVM_CREATE_VCPU, 1);
 	int vcpu17 = ioctl(self->vm, KVM_CREATE_VCPU, 7);
-	uint64_t v;
+	__u64 v;
 	int i;
 
 	ASSERT_EQ(0, kvcpu_init(self->vm, self->vcpu, 1U << KVM_ARM_VCPU_PSCI_0_2));
@@ -134,9 +134,9 @@ TEST_F(vcpu, reset_state)
 
 TEST_F(vcpu, core_regs_roundtrip)
 {
-	uint64_t v128[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
-	uint64_t out128[2] = { 0, 0 };
-	uint32_t fpsr = 0x08000000, fpcr = 0x00400000, o32 = 0;
+	__u64 v128[2] = { 0x0123456789abcdefULL, 0xfedcba9876543210ULL };
+	__u64 out128[2] = { 0, 0 };
+	__u32 fpsr = 0x08000000, fpcr = 0x00400000, o32 = 0;
 	int i;
 
 	ASSERT_EQ(0, kvcpu_init(self->vm, self->vcpu, 0));
@@ -172,7 +172,7 @@ TEST_F(vcpu, core_regs_roundtrip)
 
 TEST_F(vcpu, core_reg_errors)
 {
-	uint64_t v = 0;
+	__u64 v = 0;
 
 	ASSERT_EQ(0, kvcpu_init(self->vm, self->vcpu, 0));
 	/* x0 as 32 bits, fpsr as 64 bits, v0 as 64 bits: EINVAL. */
@@ -201,7 +201,7 @@ TEST_F(vcpu, core_reg_errors)
 
 TEST_F(vcpu, sysregs)
 {
-	static const uint64_t rw[] = {
+	static const __u64 rw[] = {
 		SYSREG(3, 0, 1, 0, 0),		/* SCTLR_EL1 */
 		SYSREG(3, 0, 2, 0, 0),		/* TTBR0_EL1 */
 		SYSREG(3, 0, 2, 0, 1),		/* TTBR1_EL1 */
@@ -212,12 +212,12 @@ TEST_F(vcpu, sysregs)
 		SYSREG(3, 3, 13, 0, 2),		/* TPIDR_EL0 */
 		SYSREG(3, 0, 6, 0, 0),		/* FAR_EL1 */
 	};
-	uint64_t v = 0;
+	__u64 v = 0;
 	unsigned int i;
 
 	ASSERT_EQ(0, kvcpu_init(self->vm, self->vcpu, 0));
-	for (i = 0; i < sizeof(rw) / sizeof(rw[0]); i++) {
-		uint64_t val = 0x10000 + (i << 12);
+	for (i = 0; i < ARRAY_SIZE(rw); i++) {
+		__u64 val = 0x10000 + (i << 12);
 
 		EXPECT_EQ(0, kset_reg64(self->vcpu, rw[i], val)) TH_LOG("%d", i);
 		EXPECT_EQ(val, kget_reg64(self->vcpu, rw[i])) TH_LOG("%d", i);
@@ -248,7 +248,7 @@ TEST_F(vcpu, sysregs)
 
 TEST_F(vcpu, timer_and_fw_regs)
 {
-	uint64_t cnt1, cnt2;
+	__u64 cnt1, cnt2;
 
 	ASSERT_EQ(0, kvcpu_init(self->vm, self->vcpu, 1U << KVM_ARM_VCPU_PSCI_0_2));
 	EXPECT_EQ(0, kset_reg64(self->vcpu, KVM_REG_ARM_TIMER_CVAL, 12345));
@@ -281,21 +281,21 @@ TEST_F(vcpu, timer_and_fw_regs)
 TEST_F(vcpu, reg_list)
 {
 	struct kvm_reg_list probe = { .n = 0 }, *list;
-	uint64_t buf[2];
+	__u64 buf[2];
 	unsigned int i, ncore = 0;
 	int found_pc = 0, found_v31 = 0, found_mpidr = 0;
 
 	ASSERT_EQ(0, kvcpu_init(self->vm, self->vcpu, 0));
 	EXPECT_EQ(-E2BIG, kioctlp(self->vcpu, KVM_GET_REG_LIST, &probe));
 	ASSERT_LT(40, probe.n);
-	list = calloc(1, sizeof(*list) + probe.n * sizeof(uint64_t));
+	list = calloc(1, sizeof(*list) + probe.n * sizeof(__u64));
 	ASSERT_NE(NULL, list);
 	list->n = probe.n - 1;
 	EXPECT_EQ(-E2BIG, kioctlp(self->vcpu, KVM_GET_REG_LIST, list));
 	EXPECT_EQ(probe.n, list->n);
 	ASSERT_EQ(0, kioctlp(self->vcpu, KVM_GET_REG_LIST, list));
 	for (i = 0; i < list->n; i++) {
-		uint64_t id = list->reg[i];
+		__u64 id = list->reg[i];
 
 		if ((id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE)
 			ncore++;
@@ -322,7 +322,7 @@ TEST_F(vcpu, misc_ioctls)
 {
 	struct {
 		struct kvm_signal_mask m;
-		uint64_t set;
+		__u64 set;
 	} sm = { .m.len = 8, .set = 0 };
 
 	ASSERT_EQ(0, kvcpu_init(self->vm, self->vcpu, 0));

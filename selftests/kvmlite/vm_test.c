@@ -101,7 +101,7 @@ TEST_F(sys, check_extension)
 	unsigned int i;
 	int vm;
 
-	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(yes); i++)
 		EXPECT_EQ(1, ioctl(self->fd, KVM_CHECK_EXTENSION, yes[i]))
 			TH_LOG("cap %ld", yes[i]);
 	EXPECT_LT(0, ioctl(self->fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS));
@@ -260,7 +260,7 @@ TEST_F(vm, memslot_region2)
 	r.slot = 3;
 	r.guest_phys_addr = 0x100000;
 	r.memory_size = self->size;
-	r.userspace_addr = (uintptr_t)self->mem;
+	r.userspace_addr = (unsigned long)self->mem;
 	EXPECT_EQ(0, kioctlp(self->vm, KVM_SET_USER_MEMORY_REGION2, &r));
 	r.memory_size = 0;
 	EXPECT_EQ(0, kioctlp(self->vm, KVM_SET_USER_MEMORY_REGION2, &r));
@@ -301,7 +301,7 @@ TEST_F(vm, create_vcpu)
 TEST_F(vm, vcpu_outlives_vm_fd)
 {
 	int c = ioctl(self->vm, KVM_CREATE_VCPU, 0);
-	uint64_t pc;
+	__u64 pc;
 
 	ASSERT_LE(0, c);
 	ASSERT_EQ(0, kvcpu_init(self->vm, c, 0));

@@ -11,6 +11,7 @@
 #ifndef _UAPI_LINUX_KVMLITE_H
 #define _UAPI_LINUX_KVMLITE_H
 
+#include <linux/const.h>
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -39,7 +40,7 @@ struct kvm_userspace_memory_region2 {
 #endif
 
 #ifndef KVM_MEM_GUEST_MEMFD
-#define KVM_MEM_GUEST_MEMFD	(1UL << 2)
+#define KVM_MEM_GUEST_MEMFD	_BITUL(2)
 #endif
 
 #endif /* _UAPI_LINUX_KVMLITE_H */
