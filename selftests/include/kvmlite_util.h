@@ -71,9 +71,20 @@ static inline const char *kvm_dev(void)
 	return env_or("KVMLITE_DEV", KVMLITE_DEV_PATH);
 }
 
+/*
+ * Whether the device under test is kvmlite's: /dev/kvmlite, or /dev/kvm
+ * registered by kvmlite (as_kvm=1), which has a "kvmlite" sysfs attribute.
+ */
 static inline int is_kvmlite(void)
 {
-	return !strcmp(kvm_dev(), KVMLITE_DEV_PATH);
+	const char *dev = kvm_dev(), *name = strrchr(dev, '/');
+	char path[256];
+
+	if (!strcmp(dev, KVMLITE_DEV_PATH))
+		return 1;
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/kvmlite",
+		 name ? name + 1 : dev);
+	return access(path, F_OK) == 0;
 }
 
 /*

@@ -14,18 +14,13 @@
  */
 #include <linux/kvm.h>
 #include <linux/kvmlite.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
 #include <sys/ioctl.h>
-#include <sys/syscall.h>
-#include <time.h>
 
 #include "bench_util.h"
 #include "kselftest_harness.h"
 
 #ifdef __aarch64__
-#include "kvmlite_util.h"
+#include "kvmlite_thread.h"
 
 #define SYSTEM_OFF_ASM	"movz w0, #0x0008\n movk w0, #0x8400, lsl #16\n hvc #0\n"
 
@@ -94,112 +89,6 @@ GUEST_CODE(guest_isr,
 GUEST_CODE(guest_wfi_forever, "1: wfi\n b 1b\n");
 
 GUEST_CODE(guest_spin_forever, "b .\n");
-
-static void on_signal(int sig)
-{
-}
-
-static void install_kick_signal(void)
-{
-	struct sigaction sa = { .sa_handler = on_signal };
-
-	sigaction(SIGUSR1, &sa, NULL);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Scheduler state letter of thread @tid ('R', 'S', ...), or '?'. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] && p[2] ? p[2] : '?';
-}
-
-/* One KVM_RUN of a vCPU on a thread of its own. */
-struct runner {
-	struct kvm_vm *vm;
-	int idx;
-	pthread_t thread;
-	pid_t tid;
-	int ret;
-	double t_end;
-	int done;
-};
-
-static void *runner_fn(void *arg)
-{
-	struct runner *r = arg;
-
-	__atomic_store_n(&r->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
-	r->ret = vcpu_run(r->vm, r->idx);
-	r->t_end = now_s();
-	__atomic_store_n(&r->done, 1, __ATOMIC_SEQ_CST);
-	return NULL;
-}
-
-static int runner_start(struct runner *r, struct kvm_vm *vm, int idx)
-{
-	memset(r, 0, sizeof(*r));
-	r->vm = vm;
-	r->idx = idx;
-	if (pthread_create(&r->thread, NULL, runner_fn, r))
-		return -1;
-	while (!__atomic_load_n(&r->tid, __ATOMIC_SEQ_CST))
-		usleep(1000);
-	return 0;
-}
-
-/*
- * Wait until the runner sleeps in the kernel (state S twice, 50 ms apart):
- * a vCPU in WFI must block, not spin. 1 if it does within 5 s.
- */
-static int runner_blocks(struct runner *r)
-{
-	int i;
-
-	for (i = 0; i < 100; i++) {
-		usleep(50000);
-		if (__atomic_load_n(&r->done, __ATOMIC_SEQ_CST))
-			return 0;
-		if (thread_state(r->tid) == 'S') {
-			usleep(50000);
-			if (thread_state(r->tid) == 'S' &&
-			    !__atomic_load_n(&r->done, __ATOMIC_SEQ_CST))
-				return 1;
-		}
-	}
-	return 0;
-}
-
-static int irq_line(struct kvm_vm *vm, int vcpu_id, int fiq, int level)
-{
-	struct kvm_irq_level irq = {
-		.irq = (KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT) |
-		       (vcpu_id << KVM_ARM_IRQ_VCPU_SHIFT) |
-		       ((fiq ? KVM_ARM_IRQ_CPU_FIQ : KVM_ARM_IRQ_CPU_IRQ) <<
-			KVM_ARM_IRQ_NUM_SHIFT),
-		.level = level,
-	};
-
-	return kioctlp(vm->fd, KVM_IRQ_LINE, &irq);
-}
 
 static __u64 cntfrq(void)
 {
@@ -311,7 +200,7 @@ TEST_F(irq, irq_while_running)
 	LOAD(guest_spin_irq);
 	ASSERT_EQ(0, runner_start(&r, &self->vm, 0));
 	usleep(200000);
-	EXPECT_FALSE(__atomic_load_n(&r.done, __ATOMIC_SEQ_CST));
+	EXPECT_FALSE(runner_done(&r));
 	EXPECT_EQ('R', thread_state(r.tid));
 	ASSERT_EQ(0, irq_line(&self->vm, 0, 0, 1));
 	pthread_join(r.thread, NULL);
@@ -486,7 +375,7 @@ TEST(spinning_guests_do_not_stall_host)
 		EXPECT_LT(dt, 2.0) TH_LOG("a 100 ms sleep took %.3f s", dt);
 	}
 	for (i = 0; i < n; i++)
-		EXPECT_FALSE(__atomic_load_n(&r[i].done, __ATOMIC_SEQ_CST));
+		EXPECT_FALSE(runner_done(&r[i]));
 	for (i = 0; i < n; i++)
 		pthread_kill(r[i].thread, SIGUSR1);
 	for (i = 0; i < n; i++) {
