@@ -200,15 +200,17 @@ static inline struct kvm_run *vcpu_map_run(int sys, int vcpu, long *size)
 }
 
 /*
- * Create a VM with GUEST_RAM_SIZE bytes of RAM at GUEST_RAM_GPA and
- * @nr_vcpus vCPUs (ids 0..n-1, features PSCI_0_2 | @features). 0 or -errno.
+ * Create a VM on device @dev with GUEST_RAM_SIZE bytes of RAM at
+ * GUEST_RAM_GPA and @nr_vcpus vCPUs (ids 0..n-1, features PSCI_0_2 |
+ * @features). 0 or -errno. vm_create(): on the device under test.
  */
-static inline int vm_create(struct kvm_vm *vm, int nr_vcpus, __u32 features)
+static inline int vm_create_on(struct kvm_vm *vm, const char *dev,
+			       int nr_vcpus, __u32 features)
 {
 	int i, r;
 
 	memset(vm, 0, sizeof(*vm));
-	vm->sys = kvm_open();
+	vm->sys = open(dev, O_RDWR | O_CLOEXEC);
 	if (vm->sys < 0)
 		return -errno;
 	vm->fd = ioctl(vm->sys, KVM_CREATE_VM, 0);
@@ -236,6 +238,11 @@ static inline int vm_create(struct kvm_vm *vm, int nr_vcpus, __u32 features)
 		vm->nr_vcpus++;
 	}
 	return 0;
+}
+
+static inline int vm_create(struct kvm_vm *vm, int nr_vcpus, __u32 features)
+{
+	return vm_create_on(vm, kvm_dev(), nr_vcpus, features);
 }
 
 static inline void vm_destroy(struct kvm_vm *vm)

@@ -333,6 +333,74 @@ TEST(sigkill_spinning_vcpu)
 	EXPECT_EQ(SIGKILL, WTERMSIG(status));
 }
 
+/* Count in RAM at x19 and report each count to MMIO x22, forever. */
+GUEST_CODE(guest_count,
+	   "1: ldr x10, [x19]\n add x10, x10, #1\n str x10, [x19]\n"
+	   "str x10, [x22]\n b 1b\n");
+
+#define COUNT_RUNS	300
+
+static int count_fn(struct runner *r)
+{
+	struct kvm_run *run = r->vm->run[r->idx];
+	int i, ret;
+
+	for (i = 1; i <= COUNT_RUNS; i++) {
+		ret = vcpu_run(r->vm, r->idx);
+		if (ret)
+			return ret;
+		if (run->exit_reason != KVM_EXIT_MMIO || mmio_data(run) != (__u64)i)
+			return -1000 - i;
+	}
+	return 0;
+}
+
+/*
+ * A kvmlite guest and an in-kernel KVM guest run one after the other and at
+ * the same time (on different CPUs), neither disturbing the other: each
+ * counts in its own RAM and reports every count.
+ */
+TEST(kvm_and_kvmlite_at_once)
+{
+	const char *devs[2] = { KVMLITE_DEV_PATH, "/dev/kvm" };
+	struct kvm_vm vm[2];
+	struct runner r[2];
+	int i, round;
+
+	if (access(devs[0], F_OK) || access(devs[1], F_OK) ||
+	    !access("/sys/class/misc/kvm/kvmlite", F_OK))
+		SKIP(return, "needs both kvmlite and the in-kernel KVM");
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 2; i++) {
+			ASSERT_EQ(0, vm_create_on(&vm[i], devs[i], 1, 0));
+			ASSERT_EQ(0, vm_load_code(&vm[i], 0, GUEST_RAM_GPA, guest_count,
+						  guest_count_end));
+			ASSERT_EQ(0, kset_reg64(vm[i].vcpu[0], REG_X(19),
+						GUEST_RAM_GPA + 0x8000));
+			ASSERT_EQ(0, kset_reg64(vm[i].vcpu[0], REG_X(22), GUEST_MMIO_GPA));
+		}
+		if (round == 0) {
+			/* One after the other. */
+			for (i = 0; i < 2; i++) {
+				ASSERT_EQ(0, runner_start_fn(&r[i], &vm[i], 0, count_fn, NULL));
+				pthread_join(r[i].thread, NULL);
+			}
+		} else {
+			/* At the same time. */
+			for (i = 0; i < 2; i++)
+				ASSERT_EQ(0, runner_start_fn(&r[i], &vm[i], 0, count_fn, NULL));
+			for (i = 0; i < 2; i++)
+				pthread_join(r[i].thread, NULL);
+		}
+		for (i = 0; i < 2; i++) {
+			EXPECT_EQ(0, r[i].ret) TH_LOG("%s, round %d", devs[i], round);
+			EXPECT_EQ(COUNT_RUNS,
+				  *(__u64 *)vm_gpa(&vm[i], GUEST_RAM_GPA + 0x8000));
+			vm_destroy(&vm[i]);
+		}
+	}
+}
+
 #else /* !__aarch64__ */
 
 TEST(arm64_only)
