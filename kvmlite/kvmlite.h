@@ -2,12 +2,117 @@
 /*
  * kvmlite: interface between the generic core and an architecture backend.
  *
- * The core (kvmlite/) owns the device node, the file descriptors and the ioctl
- * switch; each backend (kvmlite/arm64/, kvmlite/x86/) supplies one ops table
- * and never includes the other's headers.
+ * The core (kvmlite/) owns the device node, the file descriptors, the VMs,
+ * their vCPUs and memslots, and the ioctl switches; each backend
+ * (kvmlite/arm64/, kvmlite/x86/) supplies one ops table and never includes the
+ * other's headers. The core never names an architecture.
  */
 #ifndef KVMLITE_H
 #define KVMLITE_H
+
+#include <linux/kvm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/signal.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
+#include "../uapi/linux/kvmlite.h"
+
+/* 6.12 renamed run->immediate_exit for the kernel; 6.1 has the plain name. */
+#ifdef HINT_UNSAFE_IN_KVM
+#define kvmlite_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit__unsafe)
+#else
+#define kvmlite_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
+#endif
+
+/* Memslots: ids 0..KVMLITE_MAX_MEMSLOTS-1, one address space. */
+#define KVMLITE_MAX_MEMSLOTS	512
+#define KVMLITE_MAX_VCPUS	8
+
+/**
+ * struct kvmlite_memslot - one guest-physical to host-virtual mapping
+ * @id:		slot number given by userspace
+ * @flags:	KVM_MEM_* flags (only KVM_MEM_READONLY is accepted)
+ * @gpa:	guest-physical base, page aligned
+ * @size:	size in bytes, page aligned, non-zero
+ * @hva:	host-virtual base in the VM's mm, page aligned
+ */
+struct kvmlite_memslot {
+	u32 id;
+	u32 flags;
+	u64 gpa;
+	u64 size;
+	unsigned long hva;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct kvmlite_vm - a virtual machine
+ * @users:	references: the VM fd and one per vCPU fd
+ * @mm:		address space of the creator; memslots point into it
+ * @lock:	serialises memslot changes and vCPU creation; held for reading
+ *		while a vCPU resolves a fault
+ * @slots:	memslots by id
+ * @vcpus:	vCPUs by index of creation
+ * @nr_vcpus:	number of vCPUs created
+ * @mmu_lock:	protects the guest page tables and the invalidation state
+ * @mmu_seq:	bumped by each host mm invalidation
+ * @mmu_inval:	number of invalidations in progress
+ * @mn:		MMU notifier on @mm
+ * @type:	machine type given to KVM_CREATE_VM
+ * @arch:	backend data
+ */
+struct kvmlite_vm {
+	refcount_t users;
+	struct mm_struct *mm;
+	struct rw_semaphore lock;
+	struct xarray slots;
+	struct xarray vcpus;
+	unsigned int nr_vcpus;
+	spinlock_t mmu_lock;		/* see @mmu_lock above */
+	unsigned long mmu_seq;
+	unsigned long mmu_inval;
+	struct mmu_notifier mn;
+	unsigned long type;
+	void *arch;
+};
+
+enum kvmlite_vcpu_mode {
+	KVMLITE_OUTSIDE_GUEST,
+	KVMLITE_IN_GUEST,
+};
+
+/**
+ * struct kvmlite_vcpu - a virtual CPU
+ * @vm:		owning VM (holds a reference on it)
+ * @id:		vCPU id given to KVM_CREATE_VCPU
+ * @idx:	index of creation in the VM
+ * @run:	the shared struct kvm_run page
+ * @mutex:	serialises the vCPU ioctls
+ * @wq:		where a halted vCPU sleeps
+ * @mode:	whether the vCPU is between guest entry and exit
+ * @cpu:	host CPU the vCPU last ran on
+ * @sigset_active: whether @sigset applies during KVM_RUN
+ * @sigset:	signal mask during KVM_RUN (KVM_SET_SIGNAL_MASK)
+ * @arch:	backend data
+ */
+struct kvmlite_vcpu {
+	struct kvmlite_vm *vm;
+	u32 id;
+	u32 idx;
+	struct kvm_run *run;
+	struct mutex mutex;		/* see @mutex above */
+	wait_queue_head_t wq;
+	int mode;
+	int cpu;
+	bool sigset_active;
+	sigset_t sigset;
+	void *arch;
+};
 
 /**
  * struct kvmlite_arch_ops - what an architecture backend provides
@@ -16,13 +121,61 @@
  *		return 0 or a negative errno (-ENODEV: the hardware feature the
  *		backend needs is missing, -EBUSY: another hypervisor owns it)
  * @exit:	undo @init
+ * @check_extension: value of a KVM_CAP_* for the system fd (@vm NULL) or a
+ *		VM fd; 0 for what the backend does not do
+ * @vm_init:	set up @vm->arch for machine @type; -EINVAL for a bad type
+ * @vm_destroy:	free @vm->arch, unmapping and releasing all guest memory
+ * @vm_ioctl:	backend VM ioctls; -ENOTTY if unknown
+ * @memslot_check: whether [@gpa, @gpa + @size) can hold guest memory; 0 or a
+ *		negative errno
+ * @unmap_range: drop the guest mappings of [@gpa, @gpa + @size); called with
+ *		@vm->mmu_lock held
+ * @vcpu_create: set up @vcpu->arch
+ * @vcpu_destroy: free @vcpu->arch
+ * @vcpu_ioctl:	backend vCPU ioctls (called with @vcpu->mutex); -ENOTTY if
+ *		unknown
+ * @vcpu_run:	KVM_RUN; return 0 with @vcpu->run filled or a negative errno
  */
 struct kvmlite_arch_ops {
 	const char *name;
 	int (*init)(void);
 	void (*exit)(void);
+	long (*check_extension)(struct kvmlite_vm *vm, long ext);
+	int (*vm_init)(struct kvmlite_vm *vm, unsigned long type);
+	void (*vm_destroy)(struct kvmlite_vm *vm);
+	long (*vm_ioctl)(struct kvmlite_vm *vm, unsigned int ioctl,
+			 unsigned long arg);
+	int (*memslot_check)(struct kvmlite_vm *vm, u64 gpa, u64 size);
+	void (*unmap_range)(struct kvmlite_vm *vm, u64 gpa, u64 size);
+	int (*vcpu_create)(struct kvmlite_vcpu *vcpu);
+	void (*vcpu_destroy)(struct kvmlite_vcpu *vcpu);
+	long (*vcpu_ioctl)(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
+			   unsigned long arg);
+	int (*vcpu_run)(struct kvmlite_vcpu *vcpu);
 };
 
 extern const struct kvmlite_arch_ops kvmlite_arch_ops;
+
+/* main.c */
+long kvmlite_check_extension(struct kvmlite_vm *vm, long ext);
+
+/* vm.c */
+int kvmlite_create_vm(unsigned long type);
+void kvmlite_vm_put(struct kvmlite_vm *vm);
+struct kvmlite_vcpu *kvmlite_vm_vcpu(struct kvmlite_vm *vm, unsigned long idx);
+
+/* memslot.c */
+int kvmlite_set_memory_region(struct kvmlite_vm *vm,
+			      const struct kvm_userspace_memory_region2 *mem);
+struct kvmlite_memslot *kvmlite_find_memslot(struct kvmlite_vm *vm, u64 gpa);
+void kvmlite_free_memslots(struct kvmlite_vm *vm);
+int kvmlite_mmu_notifier_register(struct kvmlite_vm *vm);
+void kvmlite_mmu_notifier_unregister(struct kvmlite_vm *vm);
+
+/* vcpu.c */
+int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id);
+void kvmlite_vcpu_free(struct kvmlite_vcpu *vcpu);
+int kvmlite_vcpu_check_exit(struct kvmlite_vcpu *vcpu);
+void kvmlite_vcpu_kick(struct kvmlite_vcpu *vcpu);
 
 #endif /* KVMLITE_H */

@@ -5,15 +5,28 @@
  * With VHE (ARMv8.1) the host kernel itself runs at EL2 with HCR_EL2.E2H and
  * HCR_EL2.TGE set; a guest is entered by clearing TGE and programming the
  * stage-2 translation, with no separate hypervisor image.
+ *
+ * This file holds the ops table, the VM and vCPU set-up and their ioctls.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <asm/kvm_arm.h>
+#include <asm/ptrace.h>
 #include <asm/sysreg.h>
 #include <asm/virt.h>
 
-#include "../kvmlite.h"
+#include "arm64.h"
+
+#define KL_PSCI_1_1		0x10001
+
+/* vCPU features kvmlite implements (POWER_OFF is per KVM_ARM_VCPU_INIT). */
+#define KL_VCPU_FEATURES	(BIT(KVM_ARM_VCPU_POWER_OFF) | \
+				 BIT(KVM_ARM_VCPU_PSCI_0_2))
+/* Feature bits KVM knows of; others are -ENOENT, as in KVM. */
+#define KL_VCPU_KNOWN_FEATURES	GENMASK(7, 0)
 
 static int kvmlite_arm64_init(void)
 {
@@ -29,16 +42,287 @@ static int kvmlite_arm64_init(void)
 		return -ENODEV;
 	}
 
-	pr_info("host kernel at EL2 with VHE (HCR_EL2.E2H=1 TGE=1)\n");
-	return 0;
+	pr_info("host kernel at EL2 with VHE (HCR_EL2.E2H=1 TGE=1), IPA up to %u bits\n",
+		kl_ipa_limit());
+	kl_timer_init();
+	return kl_vmid_init();
 }
 
 static void kvmlite_arm64_exit(void)
 {
+	kl_vmid_exit();
+}
+
+static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
+{
+	switch (ext) {
+	case KVM_CAP_ONE_REG:
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_ARM_PSCI:
+	case KVM_CAP_ARM_PSCI_0_2:
+		return 1;
+	case KVM_CAP_ARM_USER_IRQ:
+		/*
+		 * As KVM (1): kvm_run->s.regs.device_irq_level reports the
+		 * virtual timer's level. The EL1 physical timer and the PMU
+		 * are not emulated (their registers read as zero), so their
+		 * bits stay clear.
+		 */
+		return 1;
+	case KVM_CAP_ARM_VM_IPA_SIZE:
+		return kl_ipa_limit();
+	default:
+		return 0;
+	}
+}
+
+static int kvmlite_arm64_vm_init(struct kvmlite_vm *vm, unsigned long type)
+{
+	struct kl_vm *s2;
+	u32 ipa_bits;
+	int r;
+
+	/* As kvm_init_ipa_range(): only the IPA size may be encoded. */
+	if (type & ~KVM_VM_TYPE_ARM_IPA_SIZE_MASK)
+		return -EINVAL;
+	ipa_bits = KVM_VM_TYPE_ARM_IPA_SIZE(type);
+	if (!ipa_bits)
+		ipa_bits = 40;	/* KVM_PHYS_SHIFT, the default of KVM */
+	else if (ipa_bits < 32)
+		return -EINVAL;
+	if (ipa_bits > kl_ipa_limit())
+		return -EINVAL;
+
+	s2 = kzalloc(sizeof(*s2), GFP_KERNEL_ACCOUNT);
+	if (!s2)
+		return -ENOMEM;
+	vm->arch = s2;
+	r = kl_stage2_init(vm, ipa_bits);
+	if (r) {
+		kfree(vm->arch);
+		vm->arch = NULL;
+		return r;
+	}
+	kl_vm(vm)->cntvoff = read_sysreg(cntpct_el0);
+	return 0;
+}
+
+static void kvmlite_arm64_vm_destroy(struct kvmlite_vm *vm)
+{
+	if (!vm->arch)
+		return;
+	kl_stage2_destroy(vm);
+	kfree(vm->arch);
+	vm->arch = NULL;
+}
+
+static int kvmlite_arm64_memslot_check(struct kvmlite_vm *vm, u64 gpa, u64 size)
+{
+	/* As kvm_arch_prepare_memory_region(): beyond the IPA space. */
+	if (gpa + size > BIT_ULL(kl_vm(vm)->ipa_bits))
+		return -EFAULT;
+	return 0;
+}
+
+static struct kvmlite_vcpu *kl_vcpu_by_id(struct kvmlite_vm *vm, u32 id)
+{
+	struct kvmlite_vcpu *vcpu;
+	unsigned long i;
+
+	xa_for_each(&vm->vcpus, i, vcpu) {
+		if (vcpu->id == id)
+			return vcpu;
+	}
+	return NULL;
+}
+
+static int kl_irq_line(struct kvmlite_vm *vm, void __user *argp)
+{
+	struct kvm_irq_level irq_level;
+	struct kvmlite_vcpu *vcpu;
+	unsigned int type, id, num;
+	struct kl_vcpu *v;
+	bool changed;
+	u32 irq;
+
+	if (copy_from_user(&irq_level, argp, sizeof(irq_level)))
+		return -EFAULT;
+	irq = irq_level.irq;
+	type = (irq >> KVM_ARM_IRQ_TYPE_SHIFT) & KVM_ARM_IRQ_TYPE_MASK;
+	id = (irq >> KVM_ARM_IRQ_VCPU_SHIFT) & KVM_ARM_IRQ_VCPU_MASK;
+	id += ((irq >> KVM_ARM_IRQ_VCPU2_SHIFT) & KVM_ARM_IRQ_VCPU2_MASK) *
+	      (KVM_ARM_IRQ_VCPU_MASK + 1);
+	num = (irq >> KVM_ARM_IRQ_NUM_SHIFT) & KVM_ARM_IRQ_NUM_MASK;
+
+	switch (type) {
+	case KVM_ARM_IRQ_TYPE_CPU:
+		vcpu = kl_vcpu_by_id(vm, id);
+		if (!vcpu || num > KVM_ARM_IRQ_CPU_FIQ)
+			return -EINVAL;
+		v = kl_vcpu(vcpu);
+		spin_lock(&v->lock);
+		if (irq_level.level)
+			changed = !__test_and_set_bit(num, &v->irq_lines);
+		else
+			changed = __test_and_clear_bit(num, &v->irq_lines);
+		spin_unlock(&v->lock);
+		if (changed)
+			kvmlite_vcpu_kick(vcpu);
+		return 0;
+	case KVM_ARM_IRQ_TYPE_PPI:
+	case KVM_ARM_IRQ_TYPE_SPI:
+		/* No in-kernel irqchip. */
+		return -ENXIO;
+	default:
+		return -EINVAL;
+	}
+}
+
+static long kvmlite_arm64_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
+				   unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_ARM_PREFERRED_TARGET: {
+		struct kvm_vcpu_init init = {
+			.target = KVM_ARM_TARGET_GENERIC_V8,
+		};
+
+		if (copy_to_user(argp, &init, sizeof(init)))
+			return -EFAULT;
+		return 0;
+	}
+	case KVM_IRQ_LINE:
+		return kl_irq_line(vm, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int kvmlite_arm64_vcpu_create(struct kvmlite_vcpu *vcpu)
+{
+	struct kl_vcpu *v;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
+	if (!v)
+		return -ENOMEM;
+	v->vcpu = vcpu;
+	spin_lock_init(&v->lock);
+	kl_timer_vcpu_init(v);
+	vcpu->arch = v;
+	return 0;
+}
+
+static void kvmlite_arm64_vcpu_destroy(struct kvmlite_vcpu *vcpu)
+{
+	kl_timer_vcpu_destroy(kl_vcpu(vcpu));
+	kfree(vcpu->arch);
+	vcpu->arch = NULL;
+}
+
+/* The architectural reset state KVM gives a vCPU (kvm_reset_vcpu()). */
+void kl_vcpu_reset(struct kl_vcpu *v)
+{
+	u32 id = v->vcpu->id;
+
+	memset(&v->gp, 0, sizeof(v->gp));
+	memset(v->sys, 0, sizeof(v->sys));
+	memset(&v->fp, 0, sizeof(v->fp));
+	v->gp.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT |
+		       PSR_D_BIT;
+	v->sys[KL_SCTLR] = 0x00c50078;
+	/* As reset_mpidr(): Aff0 from the low 4 bits, Aff1 and Aff2 above. */
+	v->sys[KL_MPIDR] = BIT(31) | (id & 0xf) | (((id >> 4) & 0xff) << 8) |
+			   (((id >> 12) & 0xff) << 16);
+	v->cntvoff = kl_vm(v->vcpu->vm)->cntvoff;
+	v->mmio_needed = false;
+}
+
+static int kl_vcpu_init(struct kvmlite_vcpu *vcpu, void __user *argp)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	struct kvm_vcpu_init init;
+	bool power_off;
+	u64 features;
+	int i;
+
+	if (copy_from_user(&init, argp, sizeof(init)))
+		return -EFAULT;
+	power_off = init.features[0] & BIT(KVM_ARM_VCPU_POWER_OFF);
+	features = init.features[0] & ~BIT(KVM_ARM_VCPU_POWER_OFF);
+
+	/* The checks and errnos of kvm_vcpu_set_target(). */
+	if (init.target != KVM_ARM_TARGET_GENERIC_V8)
+		return -EINVAL;
+	if (features & ~KL_VCPU_KNOWN_FEATURES)
+		return -ENOENT;
+	for (i = 1; i < ARRAY_SIZE(init.features); i++)
+		if (init.features[i])
+			return -ENOENT;
+	if (features & ~KL_VCPU_FEATURES)
+		return -EINVAL;
+	if (v->initialized && features != v->features)
+		return -EINVAL;
+
+	kl_vcpu_reset(v);
+	v->features = features;
+	v->psci_version = KL_PSCI_1_1;
+	spin_lock(&v->lock);
+	v->power_off = power_off;
+	v->reset_pending = false;
+	spin_unlock(&v->lock);
+	v->initialized = true;
+	return 0;
+}
+
+static long kvmlite_arm64_vcpu_ioctl(struct kvmlite_vcpu *vcpu,
+				     unsigned int ioctl, unsigned long arg)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	void __user *argp = (void __user *)arg;
+	struct kvm_one_reg reg;
+
+	switch (ioctl) {
+	case KVM_ARM_VCPU_INIT:
+		return kl_vcpu_init(vcpu, argp);
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		if (!v->initialized)
+			return -ENOEXEC;
+		if (copy_from_user(&reg, argp, sizeof(reg)))
+			return -EFAULT;
+		if (ioctl == KVM_GET_ONE_REG)
+			return kl_get_one_reg(v, &reg);
+		return kl_set_one_reg(v, &reg);
+	case KVM_GET_REG_LIST:
+		if (!v->initialized)
+			return -ENOEXEC;
+		return kl_get_reg_list(v, argp);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int kvmlite_arm64_vcpu_run(struct kvmlite_vcpu *vcpu)
+{
+	if (!kl_vcpu(vcpu)->initialized)
+		return -ENOEXEC;
+	return kl_vcpu_run(vcpu);
 }
 
 const struct kvmlite_arch_ops kvmlite_arch_ops = {
-	.name	= "arm64-vhe",
-	.init	= kvmlite_arm64_init,
-	.exit	= kvmlite_arm64_exit,
+	.name		= "arm64-vhe",
+	.init		= kvmlite_arm64_init,
+	.exit		= kvmlite_arm64_exit,
+	.check_extension = kvmlite_arm64_check_extension,
+	.vm_init	= kvmlite_arm64_vm_init,
+	.vm_destroy	= kvmlite_arm64_vm_destroy,
+	.vm_ioctl	= kvmlite_arm64_vm_ioctl,
+	.memslot_check	= kvmlite_arm64_memslot_check,
+	.unmap_range	= kl_stage2_unmap_range,
+	.vcpu_create	= kvmlite_arm64_vcpu_create,
+	.vcpu_destroy	= kvmlite_arm64_vcpu_destroy,
+	.vcpu_ioctl	= kvmlite_arm64_vcpu_ioctl,
+	.vcpu_run	= kvmlite_arm64_vcpu_run,
 };

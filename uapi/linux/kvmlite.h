@@ -3,14 +3,44 @@
  * kvmlite: what is specific to this project in its user-visible interface.
  *
  * kvmlite speaks the KVM ABI: the ioctl numbers and structures are those of
- * <linux/kvm.h>, which user programs include as usual. This header only adds
- * the name of the device node.
+ * <linux/kvm.h>, which user programs include as usual. This header adds the
+ * name of the device node, and the parts of the KVM ABI that older
+ * <linux/kvm.h> lack (6.1 has no KVM_SET_USER_MEMORY_REGION2); include it
+ * after <linux/kvm.h>.
  */
 #ifndef _UAPI_LINUX_KVMLITE_H
 #define _UAPI_LINUX_KVMLITE_H
 
+#include <linux/const.h>
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
 /* The device node kvmlite registers (a misc device, mode 0600 on devtmpfs). */
 #define KVMLITE_DEV_NAME	"kvmlite"
 #define KVMLITE_DEV_PATH	"/dev/kvmlite"
+
+#ifndef KVM_CAP_USER_MEMORY2
+#define KVM_CAP_USER_MEMORY2	231
+
+/* As in <linux/kvm.h> of Linux 6.8 and later. */
+struct kvm_userspace_memory_region2 {
+	__u32 slot;
+	__u32 flags;
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+	__u64 guest_memfd_offset;
+	__u32 guest_memfd;
+	__u32 pad1;
+	__u64 pad2[14];
+};
+
+#define KVM_SET_USER_MEMORY_REGION2 \
+	_IOW(KVMIO, 0x49, struct kvm_userspace_memory_region2)
+#endif
+
+#ifndef KVM_MEM_GUEST_MEMFD
+#define KVM_MEM_GUEST_MEMFD	_BITUL(2)
+#endif
 
 #endif /* _UAPI_LINUX_KVMLITE_H */

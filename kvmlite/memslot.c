@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmlite core: memslots (KVM_SET_USER_MEMORY_REGION{,2}) and the MMU
+ * notifier that keeps the guest mappings in step with the host mm.
+ *
+ * Validation follows __kvm_set_memory_region() of virt/kvm/kvm_main.c, errno
+ * for errno. Slots are changed under vm->lock held for writing; vCPUs resolve
+ * their faults under it held for reading; the MMU notifier walks the slots
+ * under RCU and drops guest mappings with vm->mmu_lock held.
+ */
+#include <linux/mm.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "kvmlite.h"
+
+/* Caller holds vm->lock (either way) or the RCU read lock. */
+struct kvmlite_memslot *kvmlite_find_memslot(struct kvmlite_vm *vm, u64 gpa)
+{
+	struct kvmlite_memslot *slot;
+	unsigned long id;
+
+	xa_for_each(&vm->slots, id, slot) {
+		if (gpa >= slot->gpa && gpa - slot->gpa < slot->size)
+			return slot;
+	}
+	return NULL;
+}
+
+static bool kvmlite_memslot_overlaps(struct kvmlite_vm *vm, u32 id, u64 gpa,
+				     u64 size)
+{
+	struct kvmlite_memslot *slot;
+	unsigned long i;
+
+	xa_for_each(&vm->slots, i, slot) {
+		if (i == id)
+			continue;
+		if (gpa < slot->gpa + slot->size && slot->gpa < gpa + size)
+			return true;
+	}
+	return false;
+}
+
+static void kvmlite_unmap_slot(struct kvmlite_vm *vm,
+			       struct kvmlite_memslot *slot)
+{
+	spin_lock(&vm->mmu_lock);
+	kvmlite_arch_ops.unmap_range(vm, slot->gpa, slot->size);
+	spin_unlock(&vm->mmu_lock);
+}
+
+static int kvmlite_memslot_update(struct kvmlite_vm *vm,
+				  struct kvmlite_memslot *old,
+				  const struct kvm_userspace_memory_region2 *mem,
+				  u32 id)
+{
+	struct kvmlite_memslot *new;
+	int r;
+
+	if (!mem->memory_size) {
+		/* Delete: the slot must exist. */
+		if (!old)
+			return -EINVAL;
+		xa_erase(&vm->slots, id);
+		kvmlite_unmap_slot(vm, old);
+		kfree_rcu(old, rcu);
+		return 0;
+	}
+
+	if (old) {
+		/* Modify: only the base address may change (a move). */
+		if (mem->userspace_addr != old->hva ||
+		    mem->memory_size != old->size ||
+		    ((mem->flags ^ old->flags) & KVM_MEM_READONLY))
+			return -EINVAL;
+		if (mem->guest_phys_addr == old->gpa)
+			return 0;
+	}
+
+	if (kvmlite_memslot_overlaps(vm, id, mem->guest_phys_addr,
+				     mem->memory_size))
+		return -EEXIST;
+	r = kvmlite_arch_ops.memslot_check(vm, mem->guest_phys_addr,
+					   mem->memory_size);
+	if (r)
+		return r;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return -ENOMEM;
+	new->id = id;
+	new->flags = mem->flags;
+	new->gpa = mem->guest_phys_addr;
+	new->size = mem->memory_size;
+	new->hva = mem->userspace_addr;
+	r = xa_err(xa_store(&vm->slots, id, new, GFP_KERNEL_ACCOUNT));
+	if (r) {
+		kfree(new);
+		return r;
+	}
+	if (old) {
+		kvmlite_unmap_slot(vm, old);
+		kfree_rcu(old, rcu);
+	}
+	return 0;
+}
+
+int kvmlite_set_memory_region(struct kvmlite_vm *vm,
+			      const struct kvm_userspace_memory_region2 *mem)
+{
+	u32 as_id = mem->slot >> 16, id = (u16)mem->slot;
+	int r;
+
+	/*
+	 * Only read-only slots: no dirty logging (KVM accepts
+	 * KVM_MEM_LOG_DIRTY_PAGES) and no guest_memfd.
+	 */
+	if (mem->flags & ~KVM_MEM_READONLY)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(mem->memory_size) ||
+	    mem->memory_size != (unsigned long)mem->memory_size)
+		return -EINVAL;
+	if (!PAGE_ALIGNED(mem->guest_phys_addr))
+		return -EINVAL;
+	if (!PAGE_ALIGNED(mem->userspace_addr) ||
+	    mem->userspace_addr != untagged_addr(mem->userspace_addr) ||
+	    !access_ok((void __user *)(unsigned long)mem->userspace_addr,
+		       mem->memory_size))
+		return -EINVAL;
+	if (as_id || id >= KVMLITE_MAX_MEMSLOTS)
+		return -EINVAL;
+	if (mem->guest_phys_addr + mem->memory_size < mem->guest_phys_addr)
+		return -EINVAL;
+
+	down_write(&vm->lock);
+	r = kvmlite_memslot_update(vm, xa_load(&vm->slots, id), mem, id);
+	up_write(&vm->lock);
+	return r;
+}
+
+/* At VM destruction: the guest mappings are already gone. */
+void kvmlite_free_memslots(struct kvmlite_vm *vm)
+{
+	struct kvmlite_memslot *slot;
+	unsigned long id;
+
+	xa_for_each(&vm->slots, id, slot)
+		kfree(slot);
+	xa_destroy(&vm->slots);
+}
+
+static inline struct kvmlite_vm *mn_to_vm(struct mmu_notifier *mn)
+{
+	return container_of(mn, struct kvmlite_vm, mn);
+}
+
+/* Drop the guest mappings of host range [start, end); vm->mmu_lock held. */
+static void kvmlite_unmap_hva_range(struct kvmlite_vm *vm, unsigned long start,
+				    unsigned long end)
+{
+	struct kvmlite_memslot *slot;
+	unsigned long id, s, e;
+
+	rcu_read_lock();
+	xa_for_each(&vm->slots, id, slot) {
+		s = max(start, slot->hva);
+		e = min(end, slot->hva + (unsigned long)slot->size);
+		if (s >= e)
+			continue;
+		kvmlite_arch_ops.unmap_range(vm, slot->gpa + (s - slot->hva),
+					     e - s);
+	}
+	rcu_read_unlock();
+}
+
+static int kvmlite_mn_invalidate_range_start(struct mmu_notifier *mn,
+					     const struct mmu_notifier_range *range)
+{
+	struct kvmlite_vm *vm = mn_to_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_inval++;
+	vm->mmu_seq++;
+	kvmlite_unmap_hva_range(vm, range->start, range->end);
+	spin_unlock(&vm->mmu_lock);
+	return 0;
+}
+
+static void kvmlite_mn_invalidate_range_end(struct mmu_notifier *mn,
+					    const struct mmu_notifier_range *range)
+{
+	struct kvmlite_vm *vm = mn_to_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_seq++;
+	vm->mmu_inval--;
+	spin_unlock(&vm->mmu_lock);
+}
+
+/* The mm goes away (process exit): drop every guest mapping. */
+static void kvmlite_mn_release(struct mmu_notifier *mn, struct mm_struct *mm)
+{
+	struct kvmlite_vm *vm = mn_to_vm(mn);
+
+	spin_lock(&vm->mmu_lock);
+	vm->mmu_seq++;
+	kvmlite_unmap_hva_range(vm, 0, ULONG_MAX);
+	spin_unlock(&vm->mmu_lock);
+}
+
+static const struct mmu_notifier_ops kvmlite_mmu_notifier_ops = {
+	.invalidate_range_start	= kvmlite_mn_invalidate_range_start,
+	.invalidate_range_end	= kvmlite_mn_invalidate_range_end,
+	.release		= kvmlite_mn_release,
+};
+
+int kvmlite_mmu_notifier_register(struct kvmlite_vm *vm)
+{
+	vm->mn.ops = &kvmlite_mmu_notifier_ops;
+	return mmu_notifier_register(&vm->mn, vm->mm);
+}
+
+void kvmlite_mmu_notifier_unregister(struct kvmlite_vm *vm)
+{
+	mmu_notifier_unregister(&vm->mn, vm->mm);
+}

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmlite core: vCPUs, their fds, the shared struct kvm_run page and the
+ * generic part of KVM_RUN (signal mask, immediate_exit, signals, kicks).
+ *
+ * A vCPU is freed with its VM; its fd holds a reference on the VM.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+
+#include "kvmlite.h"
+
+static vm_fault_t kvmlite_vcpu_fault(struct vm_fault *vmf)
+{
+	struct kvmlite_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	struct page *page;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	page = virt_to_page(vcpu->run);
+	get_page(page);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct kvmlite_vcpu_vm_ops = {
+	.fault = kvmlite_vcpu_fault,
+};
+
+static int kvmlite_vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &kvmlite_vcpu_vm_ops;
+	return 0;
+}
+
+static int kvmlite_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct kvmlite_vcpu *vcpu = filp->private_data;
+
+	kvmlite_vm_put(vcpu->vm);
+	return 0;
+}
+
+/*
+ * Whether KVM_RUN must return to userspace before entering the guest: a
+ * pending signal ends it with -EINTR and KVM_EXIT_INTR, as in KVM. Gives the
+ * CPU away first if the scheduler wants it.
+ */
+int kvmlite_vcpu_check_exit(struct kvmlite_vcpu *vcpu)
+{
+	cond_resched();
+	if (signal_pending(current)) {
+		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+	return 0;
+}
+
+static void kvmlite_kick_ipi(void *info)
+{
+	/* Nothing: the interrupt alone makes the guest exit. */
+}
+
+/* Wake a halted vCPU and make one that runs its guest exit. */
+void kvmlite_vcpu_kick(struct kvmlite_vcpu *vcpu)
+{
+	int cpu;
+
+	wake_up_interruptible(&vcpu->wq);
+	/* Pairs with the barrier after the vCPU sets IN_GUEST. */
+	smp_mb();
+	if (READ_ONCE(vcpu->mode) != KVMLITE_IN_GUEST)
+		return;
+	cpu = READ_ONCE(vcpu->cpu);
+	if (cpu != get_cpu())
+		smp_call_function_single(cpu, kvmlite_kick_ipi, NULL, 0);
+	put_cpu();
+}
+
+static long kvmlite_vcpu_run(struct kvmlite_vcpu *vcpu)
+{
+	sigset_t saved;
+	long r;
+
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, &vcpu->sigset, &saved);
+	r = kvmlite_arch_ops.vcpu_run(vcpu);
+	if (vcpu->sigset_active)
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+	return r;
+}
+
+static long kvmlite_vcpu_set_sigmask(struct kvmlite_vcpu *vcpu,
+				     void __user *argp)
+{
+	struct kvm_signal_mask __user *sigmask_arg = argp;
+	struct kvm_signal_mask kvm_sigmask;
+	sigset_t sigset;
+
+	if (!argp) {
+		vcpu->sigset_active = false;
+		return 0;
+	}
+	if (copy_from_user(&kvm_sigmask, argp, sizeof(kvm_sigmask)))
+		return -EFAULT;
+	if (kvm_sigmask.len != sizeof(sigset))
+		return -EINVAL;
+	if (copy_from_user(&sigset, sigmask_arg->sigset, sizeof(sigset)))
+		return -EFAULT;
+	sigdelsetmask(&sigset, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigset = sigset;
+	vcpu->sigset_active = true;
+	return 0;
+}
+
+static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			       unsigned long arg)
+{
+	struct kvmlite_vcpu *vcpu = filp->private_data;
+	long r;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	switch (ioctl) {
+	case KVM_RUN:
+		r = arg ? -EINVAL : kvmlite_vcpu_run(vcpu);
+		break;
+	case KVM_SET_SIGNAL_MASK:
+		r = kvmlite_vcpu_set_sigmask(vcpu, (void __user *)arg);
+		break;
+	default:
+		r = kvmlite_arch_ops.vcpu_ioctl(vcpu, ioctl, arg);
+		/* As KVM: unknown vCPU ioctls are -EINVAL. */
+		if (r == -ENOTTY)
+			r = -EINVAL;
+		break;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+static const struct file_operations kvmlite_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= kvmlite_vcpu_release,
+	.unlocked_ioctl	= kvmlite_vcpu_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= kvmlite_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+void kvmlite_vcpu_free(struct kvmlite_vcpu *vcpu)
+{
+	kvmlite_arch_ops.vcpu_destroy(vcpu);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id)
+{
+	struct kvmlite_vcpu *vcpu, *v;
+	struct file *file;
+	unsigned long i;
+	u32 idx;
+	int fd, r;
+
+	if (id >= KVMLITE_MAX_VCPUS)
+		return -EINVAL;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run) {
+		kfree(vcpu);
+		return -ENOMEM;
+	}
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->cpu = -1;
+	mutex_init(&vcpu->mutex);
+	init_waitqueue_head(&vcpu->wq);
+
+	down_write(&vm->lock);
+	r = -EINVAL;
+	if (vm->nr_vcpus >= KVMLITE_MAX_VCPUS)
+		goto err_unlock;
+	r = -EEXIST;
+	xa_for_each(&vm->vcpus, i, v) {
+		if (v->id == id)
+			goto err_unlock;
+	}
+	r = kvmlite_arch_ops.vcpu_create(vcpu);
+	if (r)
+		goto err_unlock;
+	r = xa_alloc(&vm->vcpus, &idx, vcpu, xa_limit_31b, GFP_KERNEL_ACCOUNT);
+	if (r)
+		goto err_arch;
+	vcpu->idx = idx;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		r = fd;
+		goto err_xa;
+	}
+	file = anon_inode_getfile("kvmlite-vcpu", &kvmlite_vcpu_fops, vcpu,
+				  O_RDWR);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		r = PTR_ERR(file);
+		goto err_xa;
+	}
+	vm->nr_vcpus++;
+	refcount_inc(&vm->users);
+	up_write(&vm->lock);
+	fd_install(fd, file);
+	return fd;
+
+err_xa:
+	xa_erase(&vm->vcpus, idx);
+err_arch:
+	kvmlite_arch_ops.vcpu_destroy(vcpu);
+err_unlock:
+	up_write(&vm->lock);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+	return r;
+}
