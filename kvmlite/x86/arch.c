@@ -111,13 +111,17 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 		kvm->tss_addr = arg;
 		return 0;
 	case KVM_SET_IDENTITY_MAP_ADDR:
-		if (copy_from_user(&addr, (void __user *)arg, sizeof(addr)))
-			return -EFAULT;
 		down_write(&vm->lock);
 		/* As KVM: only before the first vCPU. */
-		r = vm->nr_vcpus ? -EINVAL : 0;
-		if (!r)
-			kvm->identity_map_addr = addr;
+		r = -EINVAL;
+		if (!vm->nr_vcpus) {
+			r = -EFAULT;
+			if (!copy_from_user(&addr, (void __user *)arg,
+					    sizeof(addr))) {
+				kvm->identity_map_addr = addr;
+				r = 0;
+			}
+		}
 		up_write(&vm->lock);
 		return r;
 	default:

@@ -881,6 +881,7 @@ int kl_handle_exit(struct kl_vcpu *v)
 
 	switch (basic) {
 	case EXIT_REASON_EXTERNAL_INTERRUPT:
+	case EXIT_REASON_PREEMPTION_TIMER:
 	case EXIT_REASON_INTERRUPT_WINDOW:
 	case EXIT_REASON_NMI_WINDOW:
 		return 1;

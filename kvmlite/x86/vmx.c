@@ -37,6 +37,7 @@
 #include <asm/reboot.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 
 #include "x86.h"
 
@@ -311,11 +312,12 @@ static void kl_check_busy(void *info)
 
 int kl_vmx_init(void)
 {
-	u64 basic, cpu_msr, pin_msr, exit_msr, entry_msr;
+	u64 basic, misc, cpu_msr, pin_msr, exit_msr, entry_msr;
 	atomic_t busy = ATOMIC_INIT(0);
 	int cpu;
 
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
+	rdmsrl(MSR_IA32_VMX_MISC, misc);
 	if (((basic >> 50) & 0xf) != X86_MEMTYPE_WB ||
 	    ((basic >> 32) & 0x1fff) > PAGE_SIZE) {
 		pr_err("unsupported VMCS (VMX_BASIC=%#llx)\n", basic);
@@ -347,6 +349,19 @@ int kl_vmx_init(void)
 				PIN_BASED_VIRTUAL_NMIS,
 				PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
 				PIN_BASED_VIRTUAL_NMIS, pin_msr);
+	/*
+	 * The preemption timer bounds each stay in the guest even if an
+	 * external interrupt failed to make it exit (seen with Bochs and a
+	 * TSC offset: the host's TSC-deadline timer never fired in the guest).
+	 */
+	if (kl_caps.pin &&
+	    kl_adjust(kl_caps.pin | PIN_BASED_VMX_PREEMPTION_TIMER, 0, pin_msr)) {
+		kl_caps.pin |= PIN_BASED_VMX_PREEMPTION_TIMER;
+		kl_caps.preempt_timer = true;
+		kl_caps.preempt_ticks = min_t(u64, U32_MAX,
+					      ((u64)(tsc_khz ?: 1000000) * 10) >>
+					      (misc & 0x1f));
+	}
 	/* CR3 exits only where the CPU forces them (no TRUE controls). */
 	kl_caps.cpu = CPU_BASED_HLT_EXITING | CPU_BASED_UNCOND_IO_EXITING |
 		      CPU_BASED_MOV_DR_EXITING | CPU_BASED_USE_TSC_OFFSETTING |
@@ -497,7 +512,12 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmcs_write(TSC_OFFSET, -rdtsc());
+	/*
+	 * The guest starts with the host's TSC (offset 0) until the VMM sets
+	 * MSR_IA32_TSC: with a non-zero offset Bochs 2.7 no longer delivers
+	 * the host's TSC-deadline timer while the guest runs.
+	 */
+	vmcs_write(TSC_OFFSET, 0);
 	v->idt_vectoring = 0;
 	kl_set_cr0(v, v->cr0);
 	kl_set_cr4(v, 0);
@@ -836,6 +856,8 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	vmcs_write(GUEST_RIP, v->rip);
 	vmcs_write(GUEST_RSP, v->gpr[KL_RSP]);
 	vmcs_write(GUEST_RFLAGS, v->rflags);
+	if (kl_caps.preempt_timer)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, kl_caps.preempt_ticks);
 	vmcs_write(HOST_CR3, __read_cr3());
 	vmcs_write(HOST_CR4, cr4_read_shadow());
 
@@ -921,12 +943,15 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	int r;
 
+	/* As KVM without an in-kernel APIC: the VMM may have changed CR8. */
+	if (READ_ONCE(run->cr8) > 15)
+		return -EINVAL;
+	v->cr8 = READ_ONCE(run->cr8);
 	/* As KVM: an I/O or MMIO read is completed even with immediate_exit. */
 	kl_complete_userspace(v);
-	if (kvmlite_run_immediate_exit(run)) {
-		run->exit_reason = KVM_EXIT_INTR;
+	/* As KVM: -EINTR, exit_reason left as it was. */
+	if (kvmlite_run_immediate_exit(run))
 		return -EINTR;
-	}
 
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	run->flags = 0;

@@ -150,6 +150,8 @@ struct kl_vmx_caps {
 	u64 ept_vpid;
 	bool vpid;
 	bool inout;		/* VM-exit instruction info for INS/OUTS */
+	bool preempt_timer;	/* VMX preemption timer as a backstop */
+	u32 preempt_ticks;	/* its value at each entry (about 10 ms) */
 	u64 host_star, host_lstar, host_cstar, host_fmask, host_pat, host_efer;
 };
 
