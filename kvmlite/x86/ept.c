@@ -174,6 +174,7 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 	if (r)
 		goto out;
 	seq = READ_ONCE(vm->mmu_seq);
+	/* Pairs with the notifier's update under mmu_lock: seq before pin. */
 	smp_rmb();
 	n = pin_user_pages_unlocked(hva, 1, &page, writable ? FOLL_WRITE : 0);
 	if (n != 1 && writable && !write) {

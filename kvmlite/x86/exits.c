@@ -306,7 +306,7 @@ static int kl_decode_mov(struct kl_vcpu *v, const u8 *insn, int n,
 	case 0xc6: case 0xc7:		/* mov r/m, imm */
 		m->write = true;
 		m->len = b == 0xc6 ? 1 : opsize;
-		imm = min(m->len, (u8)4);
+		imm = min_t(u8, m->len, 4);
 		break;
 	case 0xa0: case 0xa1: case 0xa2: case 0xa3:	/* mov with moffs */
 		has_modrm = false;

@@ -840,6 +840,7 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	/* Pairs with the barrier in kvmlite_vcpu_kick(). */
 	smp_store_mb(vcpu->mode, KVMLITE_IN_GUEST);
 	if (signal_pending(current) || need_resched()) {
+		/* Nothing was done in guest mode: the release is for symmetry. */
 		smp_store_release(&vcpu->mode, KVMLITE_OUTSIDE_GUEST);
 		local_irq_enable();
 		preempt_enable();

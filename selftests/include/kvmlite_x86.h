@@ -44,6 +44,8 @@
 		".global " #name "_end\n" #name "_end:\n"		\
 		".code64\n"						\
 		".popsection\n")
+/* A global label inside a blob (a handler), for its offset. */
+#define X86_SYMBOL(sym)	extern const unsigned char sym[]
 #define X86_CODE16(name, body)	X86_CODE(name, ".code16", body)
 #define X86_CODE64(name, body)	X86_CODE(name, ".code64", body)
 
@@ -220,7 +222,10 @@ static inline int xvm_long_mode(struct xvm *vm, const unsigned char *start,
 		return r;
 	xseg(&s.cs, 0x08, 11, 1);
 	xseg(&s.ds, 0x10, 3, 0);
-	s.es = s.fs = s.gs = s.ss = s.ds;
+	s.es = s.ds;
+	s.fs = s.ds;
+	s.gs = s.ds;
+	s.ss = s.ds;
 	memset(&s.tr, 0, sizeof(s.tr));
 	s.tr.selector = 0x18;
 	s.tr.limit = 0x67;

@@ -43,15 +43,19 @@ FIXTURE_TEARDOWN(x86)
 	xvm_destroy(&self->vm);
 }
 
-/* Run until an exit other than the one we just handled; assert it is IO. */
-#define RUN_IO(vm, dir, sz, prt) do {					\
-	ASSERT_EQ(0, xvm_run(vm));					\
-	ASSERT_EQ(KVM_EXIT_IO, (vm)->run->exit_reason)			\
-		TH_LOG("exit %u", (vm)->run->exit_reason);		\
-	EXPECT_EQ(dir, (vm)->run->io.direction);			\
-	EXPECT_EQ(sz, (vm)->run->io.size);				\
-	ASSERT_EQ(prt, (vm)->run->io.port);				\
-} while (0)
+/* Run; the exit must be port I/O of @dir, @sz bytes, @port. */
+static void run_io(struct __test_metadata *_metadata, struct xvm *vm, int dir,
+		   int sz, int port)
+{
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason)
+		TH_LOG("exit %u", vm->run->exit_reason);
+	EXPECT_EQ(dir, vm->run->io.direction);
+	EXPECT_EQ(sz, vm->run->io.size);
+	ASSERT_EQ(port, vm->run->io.port);
+}
+
+#define RUN_IO(vm, dir, sz, port) run_io(_metadata, vm, dir, sz, port)
 
 /* The architectural reset state: real mode at F000:FFF0, as KVM sets it. */
 TEST_F(x86, reset_state)
@@ -198,11 +202,11 @@ static void mmio_expect(struct __test_metadata *_metadata, struct xvm *vm,
 	EXPECT_EQ(gpa, run->mmio.phys_addr);
 	EXPECT_EQ(len, run->mmio.len);
 	EXPECT_EQ(write, run->mmio.is_write);
-	if (write) {
-		EXPECT_EQ(val, xmmio_value(run));
-	} else {
+	if (!write) {
 		memcpy(run->mmio.data, &val, 8);
+		return;
 	}
+	EXPECT_EQ(val, xmmio_value(run));
 }
 
 /* Real-mode MOV forms to a GPA without a slot: writes, loads, movzx/movsx. */
@@ -364,7 +368,7 @@ TEST_F(x86, supported_cpuid)
 	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_SET_CPUID2, &t));
 }
 
-extern const unsigned char g_msr_gp[];
+X86_SYMBOL(g_msr_gp);
 X86_CODE16(g_msr,
 	   "mov $0xc0000082, %ecx\n rdmsr\n mov %eax, %esi\n mov %edx, %edi\n"
 	   "mov $0xc0000102, %ecx\n mov $0xabcd, %eax\n xor %edx, %edx\n wrmsr\n"
@@ -444,7 +448,7 @@ TEST_F(x86, msr_index_list)
 	EXPECT_TRUE(lstar);
 }
 
-extern const unsigned char g_hlt_h[];
+X86_SYMBOL(g_hlt_h);
 X86_CODE16(g_hlt,
 	   "sti\n hlt\n"
 	   "out %al, $0x31\n"
@@ -500,7 +504,7 @@ TEST_F(x86, hlt_interrupt)
 	EXPECT_EQ(0, a.r);
 }
 
-extern const unsigned char g_window_h[];
+X86_SYMBOL(g_window_h);
 X86_CODE16(g_window,
 	   "cli\n out %al, $0x40\n"
 	   "sti\n"
@@ -614,7 +618,7 @@ TEST(identity_map_and_nmi)
 	close(sys);
 }
 
-extern const unsigned char g_nmi_h[];
+X86_SYMBOL(g_nmi_h);
 X86_CODE16(g_nmi,
 	   "out %al, $0x50\n"
 	   "1: jmp 1b\n"
