@@ -63,5 +63,9 @@ shell:
 demo:
 	scripts/demo --arch $(BENCH_ARCH)
 
+# kvmlite against the in-kernel KVM, arm64 bench machine under QEMU -icount.
+bench:
+	scripts/benchmark
+
 .PHONY: all module module-debug module-install clean sparse style dkms-install \
-	check shell demo
+	check shell demo bench

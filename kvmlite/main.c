@@ -8,12 +8,18 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cpumask.h>
+#include <linux/device.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
 #include "kvmlite.h"
+
+static bool as_kvm;
+module_param(as_kvm, bool, 0444);
+MODULE_PARM_DESC(as_kvm,
+		 "Also register as /dev/kvm (misc minor 232) if no in-kernel KVM owns it");
 
 /* Capabilities the core implements for every backend. */
 static long kvmlite_check_extension_generic(long ext)
@@ -86,11 +92,53 @@ static const struct file_operations kvmlite_dev_fops = {
 	.llseek		= noop_llseek,
 };
 
+/*
+ * Each kvmlite node has a "kvmlite" attribute in sysfs (its backend's name),
+ * so that a program can tell a /dev/kvm of kvmlite from the in-kernel KVM's.
+ */
+static ssize_t kvmlite_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", kvmlite_arch_ops.name);
+}
+static DEVICE_ATTR_RO(kvmlite);
+
+static struct attribute *kvmlite_dev_attrs[] = {
+	&dev_attr_kvmlite.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(kvmlite_dev);
+
 static struct miscdevice kvmlite_dev = {
 	.minor	= MISC_DYNAMIC_MINOR,
 	.name	= KVMLITE_DEV_NAME,
 	.fops	= &kvmlite_dev_fops,
+	.groups	= kvmlite_dev_groups,
 };
+
+/* /dev/kvm, with as_kvm=1: the same device under KVM's name and minor. */
+static struct miscdevice kvmlite_kvm_dev = {
+	.minor	= KVM_MINOR,
+	.name	= "kvm",
+	.fops	= &kvmlite_dev_fops,
+	.groups	= kvmlite_dev_groups,
+};
+
+static bool kvmlite_kvm_registered;
+
+static void kvmlite_register_as_kvm(void)
+{
+	int ret = misc_register(&kvmlite_kvm_dev);
+
+	if (ret) {
+		/* -EBUSY: the in-kernel KVM (or another module) has it. */
+		pr_info("/dev/kvm not taken over (%d): is the in-kernel KVM active?\n",
+			ret);
+		return;
+	}
+	kvmlite_kvm_registered = true;
+	pr_info("also registered as /dev/kvm\n");
+}
 
 static int __init kvmlite_init(void)
 {
@@ -108,12 +156,16 @@ static int __init kvmlite_init(void)
 
 	pr_info("/dev/%s ready (%s backend, KVM API %d)\n", KVMLITE_DEV_NAME,
 		kvmlite_arch_ops.name, KVM_API_VERSION);
+	if (as_kvm)
+		kvmlite_register_as_kvm();
 	return 0;
 }
 module_init(kvmlite_init);
 
 static void __exit kvmlite_exit(void)
 {
+	if (kvmlite_kvm_registered)
+		misc_deregister(&kvmlite_kvm_dev);
 	misc_deregister(&kvmlite_dev);
 	kvmlite_arch_ops.exit();
 }

@@ -44,6 +44,7 @@ static int kvmlite_arm64_init(void)
 
 	pr_info("host kernel at EL2 with VHE (HCR_EL2.E2H=1 TGE=1), IPA up to %u bits\n",
 		kl_ipa_limit());
+	kl_timer_init();
 	return kl_vmid_init();
 }
 
@@ -59,6 +60,14 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_ARM_PSCI:
 	case KVM_CAP_ARM_PSCI_0_2:
+		return 1;
+	case KVM_CAP_ARM_USER_IRQ:
+		/*
+		 * As KVM (1): kvm_run->s.regs.device_irq_level reports the
+		 * virtual timer's level. The EL1 physical timer and the PMU
+		 * are not emulated (their registers read as zero), so their
+		 * bits stay clear.
+		 */
 		return 1;
 	case KVM_CAP_ARM_VM_IPA_SIZE:
 		return kl_ipa_limit();
@@ -200,12 +209,14 @@ static int kvmlite_arm64_vcpu_create(struct kvmlite_vcpu *vcpu)
 		return -ENOMEM;
 	v->vcpu = vcpu;
 	spin_lock_init(&v->lock);
+	kl_timer_vcpu_init(v);
 	vcpu->arch = v;
 	return 0;
 }
 
 static void kvmlite_arm64_vcpu_destroy(struct kvmlite_vcpu *vcpu)
 {
+	kl_timer_vcpu_destroy(kl_vcpu(vcpu));
 	kfree(vcpu->arch);
 	vcpu->arch = NULL;
 }

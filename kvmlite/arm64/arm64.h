@@ -5,6 +5,7 @@
 #ifndef KVMLITE_ARM64_H
 #define KVMLITE_ARM64_H
 
+#include <linux/hrtimer.h>
 #include <linux/kvm.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -95,6 +96,9 @@ struct kl_vcpu {
 	u64 reset_pc;
 	u64 reset_x0;
 	unsigned long irq_lines;	/* bit 0: IRQ, bit 1: FIQ */
+	/* The virtual timer while the guest runs (timer.c). */
+	struct hrtimer timer;
+	bool timer_active;
 	/* An MMIO load or store waiting for userspace. */
 	bool mmio_needed;
 	bool mmio_write;
@@ -137,6 +141,17 @@ int kl_handle_abort(struct kvmlite_vcpu *vcpu);
 u32 kl_ipa_limit(void);
 int kl_vmid_init(void);
 void kl_vmid_exit(void);
+
+/* timer.c */
+void kl_timer_init(void);
+u64 kl_timer_ns_left(struct kl_vcpu *v);
+bool kl_timer_armed(struct kl_vcpu *v);
+bool kl_timer_notify(struct kvmlite_vcpu *vcpu);
+void kl_timer_update_run(struct kvmlite_vcpu *vcpu);
+void kl_timer_vcpu_init(struct kl_vcpu *v);
+void kl_timer_vcpu_destroy(struct kl_vcpu *v);
+void kl_timer_guest_enter(struct kl_vcpu *v);
+void kl_timer_guest_exit(struct kl_vcpu *v);
 
 /* mmio.c */
 int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa);

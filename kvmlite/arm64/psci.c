@@ -69,21 +69,37 @@ static long kl_psci_cpu_on(struct kvmlite_vcpu *vcpu, bool is64)
 	return ret;
 }
 
+/*
+ * As kvm_psci_vcpu_affinity_info(): ON if any vCPU of the affinity group
+ * (levels 0 to 3) is on, OFF if all are off, INVALID_PARAMS if there is no
+ * such vCPU or level.
+ */
 static long kl_psci_affinity_info(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
-	struct kvmlite_vcpu *target;
+	u64 level = v->gp.regs[2], mask, aff;
+	struct kvmlite_vcpu *other;
+	unsigned int matching = 0;
+	unsigned long i;
 	bool off;
 
-	if (v->gp.regs[2] != 0)
+	if (level > 3)
 		return PSCI_RET_INVALID_PARAMS;
-	target = kl_vcpu_by_mpidr(vcpu->vm, v->gp.regs[1]);
-	if (!target)
-		return PSCI_RET_INVALID_PARAMS;
-	spin_lock(&kl_vcpu(target)->lock);
-	off = kl_vcpu(target)->power_off;
-	spin_unlock(&kl_vcpu(target)->lock);
-	return off ? PSCI_0_2_AFFINITY_LEVEL_OFF : PSCI_0_2_AFFINITY_LEVEL_ON;
+	mask = KL_MPIDR_AFF & ~(BIT_ULL(level * 8) - 1);
+	aff = v->gp.regs[1] & mask;
+	xa_for_each(&vcpu->vm->vcpus, i, other) {
+		struct kl_vcpu *t = kl_vcpu(other);
+
+		if (!t->initialized || (t->sys[KL_MPIDR] & mask) != aff)
+			continue;
+		matching++;
+		spin_lock(&t->lock);
+		off = t->power_off;
+		spin_unlock(&t->lock);
+		if (!off)
+			return PSCI_0_2_AFFINITY_LEVEL_ON;
+	}
+	return matching ? PSCI_0_2_AFFINITY_LEVEL_OFF : PSCI_RET_INVALID_PARAMS;
 }
 
 /* SYSTEM_OFF/RESET: every vCPU stops until it is initialised again. */

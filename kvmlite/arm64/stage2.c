@@ -294,6 +294,11 @@ static int kl_s2_fault_in(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
 		goto out;
 
 	seq = READ_ONCE(vm->mmu_seq);
+	/*
+	 * Read the sequence before looking the page up; pairs with the
+	 * increments under vm->mmu_lock in the MMU notifier (as KVM's
+	 * mmu_invalidate_seq).
+	 */
 	smp_rmb();
 	n = pin_user_pages_unlocked(hva, 1, &page, writable ? FOLL_WRITE : 0);
 	if (n != 1 && writable && !write) {

@@ -203,6 +203,7 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 		hcr |= HCR_VF;
 
 	kl_save_host(&host);
+	kl_timer_guest_enter(v);
 	kvmlite_fp_load(&v->fp);
 	kl_load_guest_el1(v);
 	write_sysreg(KL_CPTR_FPEN, cpacr_el1);
@@ -229,6 +230,7 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	kl_save_guest_el1(v);
 	kvmlite_fp_save(&v->fp);
 	kl_restore_host(&host);
+	kl_timer_guest_exit(v);
 
 	/* Orders the guest state saved above before OUTSIDE_GUEST is seen. */
 	smp_store_release(&vcpu->mode, KVMLITE_OUTSIDE_GUEST);
@@ -237,43 +239,34 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	return ret;
 }
 
-static u64 kl_timer_ns_left(struct kl_vcpu *v)
-{
-	u64 now = kl_read_cntvct(v), cval = v->sys[KL_CNTV_CVAL];
-	u64 freq = arch_timer_get_cntfrq();
-
-	if (cval <= now)
-		return 0;
-	return mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC, freq);
-}
-
-static bool kl_timer_armed(struct kl_vcpu *v)
-{
-	u64 ctl = v->sys[KL_CNTV_CTL];
-
-	return (ctl & ARCH_TIMER_CTRL_ENABLE) && !(ctl & ARCH_TIMER_CTRL_IT_MASK);
-}
-
-static bool kl_vcpu_wakeup(struct kl_vcpu *v)
-{
-	return READ_ONCE(v->irq_lines) || READ_ONCE(v->reset_pending) ||
-	       (kl_timer_armed(v) && !kl_timer_ns_left(v));
-}
-
-/* WFI: sleep until an interrupt line, the timer or a signal. */
-static void kl_wfi(struct kvmlite_vcpu *vcpu)
+/* As kvm_arch_vcpu_runnable(), plus the events that stop or reset it. */
+static bool kl_vcpu_wakeup(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 
-	if (kl_timer_armed(v)) {
-		u64 ns = kl_timer_ns_left(v);
+	return READ_ONCE(v->irq_lines) || READ_ONCE(v->reset_pending) ||
+	       READ_ONCE(v->power_off) || kl_timer_notify(vcpu);
+}
 
+/*
+ * WFI: sleep until an IRQ or FIQ line is raised, the virtual timer's level
+ * changes (an hrtimer wakes us at its compare value), the vCPU is stopped or
+ * reset by another, or a signal arrives.
+ */
+static void kl_wfi(struct kvmlite_vcpu *vcpu)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	u64 ns;
+
+	while (!kl_vcpu_wakeup(vcpu) && !signal_pending(current)) {
+		ns = kl_timer_armed(v) ? kl_timer_ns_left(v) : 0;
 		if (ns)
 			wait_event_interruptible_hrtimeout(vcpu->wq,
-							   kl_vcpu_wakeup(v),
+							   kl_vcpu_wakeup(vcpu),
 							   ns_to_ktime(ns));
-	} else {
-		wait_event_interruptible(vcpu->wq, kl_vcpu_wakeup(v));
+		else
+			wait_event_interruptible(vcpu->wq,
+						 kl_vcpu_wakeup(vcpu));
 	}
 }
 
@@ -367,6 +360,27 @@ static int kl_power_state(struct kvmlite_vcpu *vcpu)
 	return 0;
 }
 
+static int kl_run_loop(struct kvmlite_vcpu *vcpu)
+{
+	int r;
+
+	for (;;) {
+		r = kvmlite_vcpu_check_exit(vcpu);
+		if (r)
+			return r;
+		if (kl_power_state(vcpu) <= 0)
+			continue;
+		if (kl_timer_notify(vcpu)) {
+			vcpu->run->exit_reason = KVM_EXIT_INTR;
+			return -EINTR;
+		}
+		kl_vcpu(vcpu)->has_run = true;
+		r = kl_handle_exit(vcpu, kl_enter_guest(vcpu));
+		if (r <= 0)
+			return r;
+	}
+}
+
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
@@ -382,15 +396,7 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	run->flags = 0;
-	for (;;) {
-		r = kvmlite_vcpu_check_exit(vcpu);
-		if (r)
-			return r;
-		if (kl_power_state(vcpu) <= 0)
-			continue;
-		v->has_run = true;
-		r = kl_handle_exit(vcpu, kl_enter_guest(vcpu));
-		if (r <= 0)
-			return r;
-	}
+	r = kl_run_loop(vcpu);
+	kl_timer_update_run(vcpu);
+	return r;
 }

@@ -34,6 +34,34 @@ TEST(node_mode)
 	EXPECT_EQ(0, st.st_gid);
 }
 
+/*
+ * /dev/kvm has KVM's misc minor (232) whoever registered it; a kvmlite node
+ * says so in sysfs (the attribute "kvmlite" holds the backend's name), the
+ * in-kernel KVM's has no such attribute.
+ */
+TEST(sysfs_identity)
+{
+	const char *name = strrchr(kvm_dev(), '/');
+	char path[256], buf[64] = "";
+	struct stat st;
+	FILE *f;
+
+	name = name ? name + 1 : kvm_dev();
+	ASSERT_EQ(0, stat(kvm_dev(), &st));
+	if (!strcmp(name, "kvm"))
+		EXPECT_EQ(232, minor(st.st_rdev));
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/kvmlite", name);
+	f = fopen(path, "r");
+	if (!strcmp(name, "kvmlite"))
+		ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
+	if (!f)
+		return;
+	ASSERT_NE(NULL, fgets(buf, sizeof(buf), f));
+	fclose(f);
+	EXPECT_TRUE(!strcmp(buf, "arm64-vhe\n") || !strcmp(buf, "x86-vmx\n"))
+		TH_LOG("backend '%s'", buf);
+}
+
 FIXTURE(sys) {
 	int fd;
 };
