@@ -11,6 +11,7 @@
  */
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -701,6 +702,78 @@ TEST_F(x86, two_vcpus)
 	EXPECT_TRUE(a1.ok);
 	munmap(v1.run, v1.run_size);
 	close(v1.vcpu);
+}
+
+X86_CODE16(g_count, "xor %bx, %bx\n 1: inc %bx\n mov %bx, %ax\n out %ax, $0x61\n jmp 1b\n");
+
+/*
+ * The vCPU thread moves between host CPUs between runs: its VMCS is
+ * VMCLEARed on the old CPU and loaded on the new one, state intact.
+ */
+TEST_F(x86, vcpu_migration)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	int i;
+
+	if (ncpu < 2)
+		SKIP(return, "one host CPU: nowhere to migrate");
+	ASSERT_EQ(0, xvm_real_mode(&self->vm, g_count, g_count_end));
+	for (i = 0; i < 20; i++) {
+		CPU_ZERO(&set);
+		CPU_SET(i % 2, &set);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+		RUN_IO(&self->vm, KVM_EXIT_IO_OUT, 2, 0x61);
+		ASSERT_EQ(i + 1, xio_value(self->vm.run));
+	}
+}
+
+static int set_cpu_online(int cpu, int on)
+{
+	char path[64];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	r = write(fd, on ? "1" : "0", 1) == 1 ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * A host CPU goes offline while a VM exists and the vCPU's VMCS is active
+ * on it (VMCLEAR, VMXOFF there), and comes back (VMXON): the vCPU runs on.
+ */
+TEST_F(x86, cpu_hotplug)
+{
+	int i;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one host CPU: nothing to take offline");
+	if (access("/sys/devices/system/cpu/cpu1/online", W_OK))
+		SKIP(return, "CPU 1 cannot go offline here");
+	ASSERT_EQ(0, xvm_real_mode(&self->vm, g_count, g_count_end));
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, pin_to(1));
+		RUN_IO(&self->vm, KVM_EXIT_IO_OUT, 2, 0x61);
+		ASSERT_EQ(2 * i + 1, xio_value(self->vm.run));
+		ASSERT_EQ(0, pin_to(0));
+		ASSERT_EQ(0, set_cpu_online(1, 0));
+		RUN_IO(&self->vm, KVM_EXIT_IO_OUT, 2, 0x61);
+		ASSERT_EQ(2 * i + 2, xio_value(self->vm.run));
+		ASSERT_EQ(0, set_cpu_online(1, 1));
+	}
 }
 
 /* Two VMs at once, each running its guest. */

@@ -38,12 +38,13 @@
 #define PORT_POWEROFF	0x501
 #define TIMER_VECTOR	0x20
 
-static volatile sig_atomic_t ticks;
+/* Timer ticks not yet injected; set by the SIGALRM handler. */
+static int ticks;
 
 static void on_alarm(int sig)
 {
 	(void)sig;
-	ticks++;
+	__atomic_store_n(&ticks, 1, __ATOMIC_RELAXED);
 }
 
 static void die(const char *what)
@@ -146,10 +147,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kvmlite-run-x86: timeout\n");
 			return 124;
 		}
-		if (ticks) {
-			ticks = 0;
+		if (__atomic_exchange_n(&ticks, 0, __ATOMIC_RELAXED))
 			pending = 1;
-		}
 		if (pending && run->ready_for_interrupt_injection) {
 			struct kvm_interrupt irq = { .irq = TIMER_VECTOR };
 
@@ -191,7 +190,7 @@ int main(int argc, char **argv)
 		case KVM_EXIT_HLT:
 			/* KVM with a userspace irqchip: wait for the next tick. */
 			st.hlt++;
-			while (!ticks)
+			while (!__atomic_load_n(&ticks, __ATOMIC_RELAXED))
 				pause();
 			break;
 		case KVM_EXIT_IRQ_WINDOW_OPEN:
