@@ -137,6 +137,11 @@ int main(int argc, char **argv)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;
+	/*
+	 * Restart interrupted writes of the console output (KVM_RUN still
+	 * returns EINTR: KVM and kvmlite do not restart it).
+	 */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &it, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
