@@ -135,6 +135,9 @@ struct kvmlite_vcpu {
  * @vcpu_ioctl:	backend vCPU ioctls (called with @vcpu->mutex); -ENOTTY if
  *		unknown
  * @vcpu_run:	KVM_RUN; return 0 with @vcpu->run filled or a negative errno
+ * @dev_ioctl:	optional: backend system-fd ioctls; -ENOTTY if unknown
+ * @vcpu_async_ioctl: optional: vCPU ioctls run without @vcpu->mutex (as
+ *		KVM's kvm_arch_vcpu_async_ioctl()); -ENOIOCTLCMD if not one
  */
 struct kvmlite_arch_ops {
 	const char *name;
@@ -152,6 +155,9 @@ struct kvmlite_arch_ops {
 	long (*vcpu_ioctl)(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 			   unsigned long arg);
 	int (*vcpu_run)(struct kvmlite_vcpu *vcpu);
+	long (*dev_ioctl)(unsigned int ioctl, unsigned long arg);
+	long (*vcpu_async_ioctl)(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
+				 unsigned long arg);
 };
 
 extern const struct kvmlite_arch_ops kvmlite_arch_ops;

@@ -73,9 +73,16 @@ static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
 		/* Only struct kvm_run: no coalesced MMIO ring page. */
 		return PAGE_SIZE;
 	default:
-		/* As KVM: an unknown ioctl on the system fd is -EINVAL. */
-		return -EINVAL;
+		break;
 	}
+	if (kvmlite_arch_ops.dev_ioctl) {
+		long r = kvmlite_arch_ops.dev_ioctl(ioctl, arg);
+
+		if (r != -ENOTTY)
+			return r;
+	}
+	/* As KVM: an unknown ioctl on the system fd is -EINVAL. */
+	return -EINVAL;
 }
 
 static const struct file_operations kvmlite_dev_fops = {

@@ -131,6 +131,12 @@ static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	if (vcpu->vm->mm != current->mm)
 		return -EIO;
 
+	if (kvmlite_arch_ops.vcpu_async_ioctl) {
+		r = kvmlite_arch_ops.vcpu_async_ioctl(vcpu, ioctl, arg);
+		if (r != -ENOIOCTLCMD)
+			return r;
+	}
+
 	if (mutex_lock_killable(&vcpu->mutex))
 		return -EINTR;
 	switch (ioctl) {

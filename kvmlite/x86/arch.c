@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kvmlite x86 backend: Intel VT-x (VMX) with EPT and unrestricted guest.
+ *
+ * The backend's ops table, its capabilities and VM ioctls. See vmx.c for
+ * VMX itself.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 
-#include "../kvmlite.h"
-
-/* Allowed-1 bits (high half) of the VMX capability MSRs, SDM Vol. 3 A.3. */
-#define CPU_BASED_ACTIVATE_SECONDARY	BIT(31)
-#define SECONDARY_ENABLE_EPT		BIT(1)
-#define SECONDARY_UNRESTRICTED_GUEST	BIT(7)
+#include "x86.h"
 
 static int kvmlite_x86_init(void)
 {
@@ -28,24 +28,131 @@ static int kvmlite_x86_init(void)
 		return -ENODEV;
 	}
 	if (rdmsrl_safe(MSR_IA32_VMX_PROCBASED_CTLS, &ctl) ||
-	    !((ctl >> 32) & CPU_BASED_ACTIVATE_SECONDARY) ||
+	    !((ctl >> 32) & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) ||
 	    rdmsrl_safe(MSR_IA32_VMX_PROCBASED_CTLS2, &ctl2) ||
-	    !((ctl2 >> 32) & SECONDARY_ENABLE_EPT) ||
-	    !((ctl2 >> 32) & SECONDARY_UNRESTRICTED_GUEST)) {
+	    !((ctl2 >> 32) & SECONDARY_EXEC_ENABLE_EPT) ||
+	    !((ctl2 >> 32) & SECONDARY_EXEC_UNRESTRICTED_GUEST)) {
 		pr_err("VMX lacks EPT or unrestricted guest\n");
 		return -ENODEV;
 	}
-
-	pr_info("VMX with EPT and unrestricted guest (FEAT_CTL=%#llx)\n", feat);
-	return 0;
+	return kl_vmx_init();
 }
 
 static void kvmlite_x86_exit(void)
 {
+	kl_vmx_exit();
+}
+
+static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
+{
+	switch (ext) {
+	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_USER_NMI:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int kvmlite_x86_vm_init(struct kvmlite_vm *vm, unsigned long type)
+{
+	struct kl_vm *kvm;
+	int r;
+
+	/* Only KVM_X86_DEFAULT_VM. */
+	if (type)
+		return -EINVAL;
+	kvm = kzalloc(sizeof(*kvm), GFP_KERNEL_ACCOUNT);
+	if (!kvm)
+		return -ENOMEM;
+	vm->arch = kvm;
+	r = kl_ept_init(vm);
+	if (r)
+		goto err;
+	r = kl_vmx_get();
+	if (r)
+		goto err_ept;
+	return 0;
+
+err_ept:
+	free_page((unsigned long)kvm->ept_root);
+err:
+	kfree(kvm);
+	vm->arch = NULL;
+	return r;
+}
+
+static void kvmlite_x86_vm_destroy(struct kvmlite_vm *vm)
+{
+	if (!vm->arch)
+		return;
+	kl_ept_destroy(vm);
+	kl_vmx_put();
+	kfree(vm->arch);
+	vm->arch = NULL;
+}
+
+static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
+				 unsigned long arg)
+{
+	struct kl_vm *kvm = kl_vm(vm);
+	u64 addr;
+	long r;
+
+	switch (ioctl) {
+	case KVM_SET_TSS_ADDR:
+		/* As KVM: three pages below 4 GiB. */
+		if (arg > (unsigned int)(-3 * PAGE_SIZE))
+			return -EINVAL;
+		kvm->tss_addr = arg;
+		return 0;
+	case KVM_SET_IDENTITY_MAP_ADDR:
+		down_write(&vm->lock);
+		/* As KVM: only before the first vCPU. */
+		r = -EINVAL;
+		if (!vm->nr_vcpus) {
+			r = -EFAULT;
+			if (!copy_from_user(&addr, (void __user *)arg,
+					    sizeof(addr))) {
+				kvm->identity_map_addr = addr;
+				r = 0;
+			}
+		}
+		up_write(&vm->lock);
+		return r;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int kvmlite_x86_memslot_check(struct kvmlite_vm *vm, u64 gpa, u64 size)
+{
+	unsigned int bits = min_t(unsigned int, boot_cpu_data.x86_phys_bits, 48);
+
+	/* As kvm_arch_prepare_memory_region(): beyond the largest GFN. */
+	if (gpa + size > BIT_ULL(bits))
+		return -EINVAL;
+	return 0;
 }
 
 const struct kvmlite_arch_ops kvmlite_arch_ops = {
-	.name	= "x86-vmx",
-	.init	= kvmlite_x86_init,
-	.exit	= kvmlite_x86_exit,
+	.name		= "x86-vmx",
+	.init		= kvmlite_x86_init,
+	.exit		= kvmlite_x86_exit,
+	.check_extension = kvmlite_x86_check_extension,
+	.vm_init	= kvmlite_x86_vm_init,
+	.vm_destroy	= kvmlite_x86_vm_destroy,
+	.vm_ioctl	= kvmlite_x86_vm_ioctl,
+	.memslot_check	= kvmlite_x86_memslot_check,
+	.unmap_range	= kl_ept_unmap_range,
+	.vcpu_create	= kl_vcpu_init,
+	.vcpu_destroy	= kl_vcpu_uninit,
+	.vcpu_ioctl	= kl_vcpu_ioctl,
+	.vcpu_run	= kl_vcpu_run,
+	.dev_ioctl	= kl_dev_ioctl,
+	.vcpu_async_ioctl = kl_vcpu_async_ioctl,
 };

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmlite x86: EPT, filled lazily from the memslots.
+ *
+ * A 4-level EPT of 4 KiB pages. A guest access to an unmapped GPA exits
+ * with an EPT violation; if a memslot covers it, the host page is pinned
+ * (pin_user_pages_unlocked, from the VMM's mm) and mapped, read-only when
+ * the slot or the host mapping is. The MMU notifier of the generic core
+ * calls kl_ept_unmap_range() under vm->mmu_lock when the host mapping
+ * changes: leaves are cleared, pages unpinned, and INVEPT runs on every CPU
+ * before the notifier returns, so the guest never reaches a freed page.
+ * The invalidation sequence (vm->mmu_seq/mmu_inval) closes the race between
+ * pinning a page and mapping it.
+ */
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "x86.h"
+
+#define EPT_ADDR	GENMASK_ULL(51, 12)
+#define EPT_RWX		(VMX_EPT_READABLE_MASK | VMX_EPT_WRITABLE_MASK | \
+			 VMX_EPT_EXECUTABLE_MASK)
+#define EPT_PRESENT	EPT_RWX
+
+struct kl_pgcache {
+	int n;
+	void *pages[3];
+};
+
+static int kl_pgcache_fill(struct kl_pgcache *c)
+{
+	while (c->n < ARRAY_SIZE(c->pages)) {
+		c->pages[c->n] = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!c->pages[c->n])
+			return -ENOMEM;
+		c->n++;
+	}
+	return 0;
+}
+
+static void kl_pgcache_free(struct kl_pgcache *c)
+{
+	while (c->n)
+		free_page((unsigned long)c->pages[--c->n]);
+}
+
+int kl_ept_init(struct kvmlite_vm *vm)
+{
+	struct kl_vm *kvm = kl_vm(vm);
+
+	kvm->ept_root = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!kvm->ept_root)
+		return -ENOMEM;
+	kvm->eptp = __pa(kvm->ept_root) | VMX_EPTP_MT_WB | VMX_EPTP_PWL_4;
+	return 0;
+}
+
+/* Clear leaves of [gpa, end) under @table at @level (3: PML4); true if any. */
+static bool kl_ept_zap(u64 *table, int level, u64 base, u64 gpa, u64 end,
+		       bool free_tables)
+{
+	int shift = 12 + 9 * level, i;
+	bool zapped = false;
+
+	for (i = 0; i < 512; i++) {
+		u64 start = base + ((u64)i << shift), pte = table[i];
+
+		if (start >= end || start + (1ULL << shift) <= gpa)
+			continue;
+		if (!(pte & EPT_PRESENT))
+			continue;
+		if (level == 0) {
+			struct page *page = pfn_to_page((pte & EPT_ADDR) >> PAGE_SHIFT);
+
+			WRITE_ONCE(table[i], 0);
+			unpin_user_page(page);
+			zapped = true;
+			continue;
+		}
+		zapped |= kl_ept_zap(phys_to_virt(pte & EPT_ADDR), level - 1,
+				     start, gpa, end, free_tables);
+		if (free_tables) {
+			free_page((unsigned long)phys_to_virt(pte & EPT_ADDR));
+			table[i] = 0;
+		}
+	}
+	return zapped;
+}
+
+/* vm->mmu_lock held. */
+void kl_ept_unmap_range(struct kvmlite_vm *vm, u64 gpa, u64 size)
+{
+	struct kl_vm *kvm = kl_vm(vm);
+
+	if (kl_ept_zap(kvm->ept_root, 3, 0, gpa, gpa + size, false))
+		kl_invept_all(kvm->eptp);
+}
+
+void kl_ept_destroy(struct kvmlite_vm *vm)
+{
+	struct kl_vm *kvm = kl_vm(vm);
+
+	if (!kvm->ept_root)
+		return;
+	kl_ept_zap(kvm->ept_root, 3, 0, 0, ~0ULL, true);
+	/* No translation tagged with this EPTP may outlive its tables. */
+	kl_invept_all(kvm->eptp);
+	free_page((unsigned long)kvm->ept_root);
+	kvm->ept_root = NULL;
+}
+
+/* Map one page. -EAGAIN if already mapped. vm->mmu_lock held. */
+static int kl_ept_map(struct kl_vm *kvm, u64 gpa, phys_addr_t pa,
+		      bool writable, struct kl_pgcache *c)
+{
+	u64 *table = kvm->ept_root, *ptep, pte;
+	int level;
+
+	for (level = 3; level > 0; level--) {
+		ptep = &table[(gpa >> (12 + 9 * level)) & 511];
+		pte = READ_ONCE(*ptep);
+		if (!(pte & EPT_PRESENT)) {
+			if (WARN_ON_ONCE(!c->n))
+				return -ENOMEM;
+			pte = __pa(c->pages[--c->n]) | EPT_RWX;
+			WRITE_ONCE(*ptep, pte);
+		}
+		table = phys_to_virt(pte & EPT_ADDR);
+	}
+	ptep = &table[(gpa >> 12) & 511];
+	if (READ_ONCE(*ptep) & EPT_PRESENT)
+		return -EAGAIN;
+	pte = pa | VMX_EPT_READABLE_MASK | VMX_EPT_EXECUTABLE_MASK |
+	      (writable ? VMX_EPT_WRITABLE_MASK : 0) |
+	      ((u64)X86_MEMTYPE_WB << VMX_EPT_MT_EPTE_SHIFT);
+	WRITE_ONCE(*ptep, pte);
+	return 0;
+}
+
+/*
+ * An EPT violation at @gpa. 1: mapped (re-enter), 0: not guest RAM or a
+ * write to a read-only slot (MMIO), < 0: error for KVM_RUN.
+ */
+int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
+{
+	struct kvmlite_vm *vm = v->vcpu->vm;
+	struct kl_pgcache c = { .n = 0 };
+	bool write = qual & EPT_VIOLATION_ACC_WRITE, writable;
+	struct kvmlite_memslot *slot;
+	unsigned long seq, hva;
+	struct page *page;
+	long n;
+	int r;
+
+	down_read(&vm->lock);
+	slot = kvmlite_find_memslot(vm, gpa);
+	if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
+		up_read(&vm->lock);
+		return 0;
+	}
+	writable = !(slot->flags & KVM_MEM_READONLY);
+	hva = slot->hva + (gpa & PAGE_MASK) - slot->gpa;
+
+	if (qual & EPT_VIOLATION_RWX_MASK) {
+		/* Present but read-only because the host page was: redo it. */
+		spin_lock(&vm->mmu_lock);
+		kl_ept_unmap_range(vm, gpa & PAGE_MASK, PAGE_SIZE);
+		spin_unlock(&vm->mmu_lock);
+	}
+
+	r = kl_pgcache_fill(&c);
+	if (r)
+		goto out;
+	seq = READ_ONCE(vm->mmu_seq);
+	/* Pairs with the notifier's update under mmu_lock: seq before pin. */
+	smp_rmb();
+	n = pin_user_pages_unlocked(hva, 1, &page, writable ? FOLL_WRITE : 0);
+	if (n != 1 && writable && !write) {
+		/* A read-only host mapping is fine for reads. */
+		writable = false;
+		n = pin_user_pages_unlocked(hva, 1, &page, 0);
+	}
+	if (n != 1) {
+		r = -EFAULT;
+		goto out;
+	}
+	if (writable)
+		set_page_dirty_lock(page);
+
+	spin_lock(&vm->mmu_lock);
+	if (vm->mmu_inval || vm->mmu_seq != seq)
+		r = -EAGAIN;
+	else
+		r = kl_ept_map(kl_vm(vm), gpa & PAGE_MASK, page_to_phys(page),
+			       writable, &c);
+	spin_unlock(&vm->mmu_lock);
+	if (r)
+		unpin_user_page(page);
+	if (r == -EAGAIN || !r)
+		r = 1;
+out:
+	up_read(&vm->lock);
+	kl_pgcache_free(&c);
+	return r;
+}
+
+/* Copy guest memory through the VMM's mapping (the caller is a VM thread). */
+static int kl_guest_access(struct kvmlite_vm *vm, u64 gpa, void *buf,
+			   unsigned int len, bool write)
+{
+	struct kvmlite_memslot *slot;
+	unsigned long hva;
+	unsigned int n;
+	int r = 0;
+
+	down_read(&vm->lock);
+	while (len) {
+		slot = kvmlite_find_memslot(vm, gpa);
+		if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
+			r = -EFAULT;
+			break;
+		}
+		n = min_t(u64, len, slot->gpa + slot->size - gpa);
+		hva = slot->hva + gpa - slot->gpa;
+		if (write ? copy_to_user((void __user *)hva, buf, n) :
+			    copy_from_user(buf, (void __user *)hva, n)) {
+			r = -EFAULT;
+			break;
+		}
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	up_read(&vm->lock);
+	return r;
+}
+
+int kl_read_guest(struct kvmlite_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	return kl_guest_access(vm, gpa, buf, len, false);
+}
+
+int kl_write_guest(struct kvmlite_vm *vm, u64 gpa, const void *buf,
+		   unsigned int len)
+{
+	return kl_guest_access(vm, gpa, (void *)buf, len, true);
+}

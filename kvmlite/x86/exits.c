@@ -1,0 +1,939 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmlite x86: VM-exit handlers.
+ *
+ * Each handler returns 1 to re-enter the guest, 0 to return to userspace
+ * with vcpu->run filled, or a negative errno for KVM_RUN. Port I/O and MMIO
+ * go to userspace as KVM_EXIT_IO and KVM_EXIT_MMIO with KVM's layout; an
+ * IN, INS or MMIO read is finished by the next KVM_RUN
+ * (kl_complete_userspace()).
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kvm.h>
+#include <asm/debugreg.h>
+#include <asm/msr.h>
+#include <asm/processor-flags.h>
+
+#include "x86.h"
+
+/* --- helpers --------------------------------------------------------------- */
+
+static void kl_internal_error(struct kl_vcpu *v, u32 suberror, u32 ndata,
+			      u64 d0, u64 d1)
+{
+	struct kvm_run *run = v->vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = ndata;
+	run->internal.data[0] = d0;
+	run->internal.data[1] = d1;
+}
+
+static bool kl_long64(struct kl_vcpu *v)
+{
+	return (v->efer & EFER_LMA) &&
+	       (kl_vmcs_get(v, GUEST_CS_AR_BYTES) & VMX_AR_L_MASK);
+}
+
+/* Default operand/address size of the code segment: 2, 4 or 8. */
+static int kl_cs_size(struct kl_vcpu *v)
+{
+	u32 ar = kl_vmcs_get(v, GUEST_CS_AR_BYTES);
+
+	if ((v->efer & EFER_LMA) && (ar & VMX_AR_L_MASK))
+		return 8;
+	return (ar & VMX_AR_DB_MASK) ? 4 : 2;
+}
+
+static void kl_skip(struct kl_vcpu *v, u32 len)
+{
+	v->rip += len;
+	if (!kl_long64(v))
+		v->rip &= 0xffffffff;
+	/* The instruction that followed STI or MOV SS has retired. */
+	if (v->interruptibility & (GUEST_INTR_STATE_STI |
+				   GUEST_INTR_STATE_MOV_SS)) {
+		v->interruptibility &= ~(GUEST_INTR_STATE_STI |
+					 GUEST_INTR_STATE_MOV_SS);
+		kl_vmcs_set(v, GUEST_INTERRUPTIBILITY_INFO, v->interruptibility);
+	}
+}
+
+/* Write @val of @size bytes to a GPR as an instruction would. */
+static void kl_reg_write(struct kl_vcpu *v, int reg, bool high, int size,
+			 u64 val)
+{
+	u64 *r = &v->gpr[reg];
+
+	switch (size) {
+	case 1:
+		if (high)
+			*r = (*r & ~0xff00ULL) | ((val & 0xff) << 8);
+		else
+			*r = (*r & ~0xffULL) | (val & 0xff);
+		break;
+	case 2:
+		*r = (*r & ~0xffffULL) | (val & 0xffff);
+		break;
+	case 4:
+		*r = (u32)val;	/* 32-bit writes zero-extend */
+		break;
+	default:
+		*r = val;
+	}
+}
+
+static void kl_reg_update_addr(struct kl_vcpu *v, int reg, u64 amask, s64 delta)
+{
+	u64 val = (v->gpr[reg] + delta) & amask;
+
+	if (amask == 0xffff)
+		v->gpr[reg] = (v->gpr[reg] & ~0xffffULL) | val;
+	else
+		v->gpr[reg] = val;
+}
+
+/* Guest-linear to guest-physical through the guest's page tables. */
+static int kl_gva_to_gpa(struct kl_vcpu *v, u64 gva, u64 *gpa)
+{
+	const u64 amask = GENMASK_ULL(51, 12);
+	struct kvmlite_vm *vm = v->vcpu->vm;
+	u64 cr3, table, pte = 0;
+	int shift;
+
+	if (!(v->cr0 & X86_CR0_PG)) {
+		*gpa = gva;
+		return 0;
+	}
+	cr3 = kl_vmcs_get(v, GUEST_CR3);
+	if (v->efer & EFER_LMA) {
+		table = cr3 & amask;
+		shift = 39;
+	} else if (v->cr4 & X86_CR4_PAE) {
+		if (kl_read_guest(vm, (cr3 & ~0x1fULL) + ((gva >> 30) & 3) * 8,
+				  &pte, 8) || !(pte & _PAGE_PRESENT))
+			return -EFAULT;
+		table = pte & amask;
+		shift = 21;
+	} else {
+		u32 pde, pte32;
+
+		if (kl_read_guest(vm, (cr3 & 0xfffff000) + ((gva >> 22) & 0x3ff) * 4,
+				  &pde, 4) || !(pde & _PAGE_PRESENT))
+			return -EFAULT;
+		if ((pde & _PAGE_PSE) && (v->cr4 & X86_CR4_PSE)) {
+			*gpa = (pde & 0xffc00000) | (gva & 0x3fffff);
+			return 0;
+		}
+		if (kl_read_guest(vm, (pde & 0xfffff000) + ((gva >> 12) & 0x3ff) * 4,
+				  &pte32, 4) || !(pte32 & _PAGE_PRESENT))
+			return -EFAULT;
+		*gpa = (pte32 & 0xfffff000) | (gva & 0xfff);
+		return 0;
+	}
+	for (; shift >= 12; shift -= 9) {
+		if (kl_read_guest(vm, table + ((gva >> shift) & 511) * 8, &pte, 8) ||
+		    !(pte & _PAGE_PRESENT))
+			return -EFAULT;
+		if (shift == 12 || ((pte & _PAGE_PSE) && shift <= 30)) {
+			u64 off = (1ULL << shift) - 1;
+
+			*gpa = (pte & amask & ~off) | (gva & off);
+			return 0;
+		}
+		table = pte & amask;
+	}
+	return -EFAULT;
+}
+
+static int kl_linear_access(struct kl_vcpu *v, u64 gva, void *buf,
+			    unsigned int len, bool write)
+{
+	u64 gpa;
+	unsigned int n;
+	int r;
+
+	while (len) {
+		n = min_t(unsigned int, len, PAGE_SIZE - (gva & ~PAGE_MASK));
+		r = kl_gva_to_gpa(v, gva, &gpa);
+		if (r)
+			return r;
+		if (write)
+			r = kl_write_guest(v->vcpu->vm, gpa, buf, n);
+		else
+			r = kl_read_guest(v->vcpu->vm, gpa, buf, n);
+		if (r)
+			return r;
+		gva += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static u64 kl_seg_base(struct kl_vcpu *v, int seg)
+{
+	return kl_vmcs_get(v, GUEST_ES_BASE + seg * 2);
+}
+
+/* --- port I/O ------------------------------------------------------------- */
+
+static u8 *kl_io_data(struct kl_vcpu *v)
+{
+	return (u8 *)v->vcpu->run + KL_IO_DATA_OFFSET;
+}
+
+static int kl_handle_io(struct kl_vcpu *v)
+{
+	struct kvm_run *run = v->vcpu->run;
+	u64 qual = v->exit_qual, amask, lin, count;
+	int size = (qual & 7) + 1, asize, seg, idx, r;
+	bool in = qual & BIT(3), string = qual & BIT(4), rep = qual & BIT(5);
+	u32 n;
+
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = size;
+	run->io.port = qual >> 16;
+	run->io.count = 1;
+	run->io.data_offset = KL_IO_DATA_OFFSET;
+
+	if (!string) {
+		if (in) {
+			v->pending = KL_PENDING_PIO_IN;
+			v->pio_size = size;
+		} else {
+			memcpy(kl_io_data(v), &v->gpr[KL_RAX], size);
+		}
+		kl_skip(v, v->exit_insn_len);
+		return 0;
+	}
+
+	/* INS/OUTS: address size and segment from the instruction info. */
+	if (kl_caps.inout) {
+		asize = 2 << ((v->exit_insn_info >> 7) & 7);
+		seg = in ? 0 : (v->exit_insn_info >> 15) & 7;
+	} else {
+		asize = kl_cs_size(v);
+		seg = in ? 0 : 3;
+	}
+	amask = asize == 8 ? ~0ULL : (1ULL << (asize * 8)) - 1;
+	count = rep ? v->gpr[KL_RCX] & amask : 1;
+	if (!count) {
+		kl_skip(v, v->exit_insn_len);
+		return 1;
+	}
+	/* Downwards (DF=1) one element per exit; upwards as many as fit. */
+	n = (v->rflags & X86_EFLAGS_DF) ? 1 :
+	    min_t(u64, count, (PAGE_SIZE - KL_IO_DATA_OFFSET) / size);
+	idx = in ? KL_RDI : KL_RSI;
+	lin = kl_seg_base(v, seg) + (v->gpr[idx] & amask);
+	if (!kl_long64(v))
+		lin &= 0xffffffff;
+	run->io.count = n;
+
+	if (in) {
+		v->pending = KL_PENDING_PIO_INS;
+		v->pio_size = size;
+		v->pio_count = n;
+		v->pio_rep = rep;
+		v->pio_amask = amask;
+		v->pio_insn_len = v->exit_insn_len;
+		return 0;
+	}
+	r = kl_linear_access(v, lin, kl_io_data(v), n * size, false);
+	if (r) {
+		kl_internal_error(v, KVM_INTERNAL_ERROR_EMULATION, 1, lin, 0);
+		return 0;
+	}
+	kl_reg_update_addr(v, KL_RSI, amask, (v->rflags & X86_EFLAGS_DF) ?
+			   -(s64)(n * size) : n * size);
+	if (rep)
+		kl_reg_update_addr(v, KL_RCX, amask, -(s64)n);
+	if (!rep || !(v->gpr[KL_RCX] & amask))
+		kl_skip(v, v->exit_insn_len);
+	return 0;
+}
+
+/* --- MMIO: decoding the MOV forms compilers emit ---------------------------- */
+
+static int kl_decode_mov(struct kl_vcpu *v, const u8 *insn, int n,
+			 struct kl_mmio *m)
+{
+	int def = kl_cs_size(v), asize = def, opsize, i = 0, disp = 0, imm = 0;
+	bool op16 = false, has_modrm = true;
+	u8 rex = 0, b, modrm, mod, rm;
+	u64 immv = 0;
+
+	memset(m, 0, sizeof(*m));
+	for (;; i++) {
+		if (i >= n)
+			return -EINVAL;
+		switch (insn[i]) {
+		case 0x66:
+			op16 = true;
+			continue;
+		case 0x67:
+			asize = def == 8 ? 4 : (def == 4 ? 2 : 4);
+			continue;
+		case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+			continue;
+		}
+		break;
+	}
+	if (def == 8 && (insn[i] & 0xf0) == 0x40)
+		rex = insn[i++];
+	if (rex & 8)
+		opsize = 8;
+	else if (def == 2)
+		opsize = op16 ? 4 : 2;
+	else
+		opsize = op16 ? 2 : 4;
+	if (i >= n)
+		return -EINVAL;
+	b = insn[i++];
+	switch (b) {
+	case 0x88: case 0x89:		/* mov r/m, reg */
+		m->write = true;
+		m->len = b == 0x88 ? 1 : opsize;
+		break;
+	case 0x8a: case 0x8b:		/* mov reg, r/m */
+		m->len = b == 0x8a ? 1 : opsize;
+		m->dst_size = m->len;
+		break;
+	case 0xc6: case 0xc7:		/* mov r/m, imm */
+		m->write = true;
+		m->len = b == 0xc6 ? 1 : opsize;
+		imm = min_t(u8, m->len, 4);
+		break;
+	case 0xa0: case 0xa1: case 0xa2: case 0xa3:	/* mov with moffs */
+		has_modrm = false;
+		m->write = b >= 0xa2;
+		m->len = (b & 1) ? opsize : 1;
+		m->dst_size = m->write ? 0 : m->len;
+		m->reg = KL_RAX;
+		disp = asize;
+		break;
+	case 0x0f:			/* movzx/movsx */
+		if (i >= n)
+			return -EINVAL;
+		b = insn[i++];
+		if (b != 0xb6 && b != 0xb7 && b != 0xbe && b != 0xbf)
+			return -EINVAL;
+		m->len = (b & 1) ? 2 : 1;
+		m->dst_size = opsize;
+		m->sign_extend = b >= 0xbe;
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (has_modrm) {
+		if (i >= n)
+			return -EINVAL;
+		modrm = insn[i++];
+		mod = modrm >> 6;
+		rm = modrm & 7;
+		if (mod == 3)
+			return -EINVAL;
+		m->reg = ((modrm >> 3) & 7) | ((rex & 4) ? 8 : 0);
+		if ((b == 0xc6 || b == 0xc7) && (modrm & 0x38))
+			return -EINVAL;
+		if (asize == 2) {
+			if (mod == 0 && rm == 6)
+				disp = 2;
+			else
+				disp = mod == 1 ? 1 : (mod == 2 ? 2 : 0);
+		} else {
+			if (rm == 4) {
+				if (i >= n)
+					return -EINVAL;
+				if (mod == 0 && (insn[i] & 7) == 5)
+					disp = 4;
+				i++;
+			}
+			if (mod == 0 && rm == 5)
+				disp = 4;
+			else if (mod == 1)
+				disp = 1;
+			else if (mod == 2)
+				disp = 4;
+		}
+		/* Byte registers 4-7 without REX are AH, CH, DH, BH. */
+		if (m->len == 1 && !rex && m->reg >= 4 && m->reg < 8 &&
+		    b != 0xb6 && b != 0xbe && b != 0xc6) {
+			m->high_byte = true;
+			m->reg -= 4;
+		}
+	}
+	i += disp;
+	if (i + imm > n)
+		return -EINVAL;
+	memcpy(&immv, insn + i, imm);
+	i += imm;
+	m->insn_len = i;
+
+	if (m->write) {
+		if (imm) {
+			if (imm == 4)
+				immv = (s64)(s32)immv;
+			m->data = immv;
+		} else if (m->high_byte) {
+			m->data = v->gpr[m->reg] >> 8;
+		} else {
+			m->data = v->gpr[m->reg];
+		}
+		if (m->len < 8)
+			m->data &= (1ULL << (m->len * 8)) - 1;
+	}
+	return 0;
+}
+
+static int kl_mmio_exit(struct kl_vcpu *v, u64 gpa)
+{
+	struct kvm_run *run = v->vcpu->run;
+	u8 insn[15] = { 0 };
+	u64 lin = kl_seg_base(v, 1) + v->rip;
+	int n;
+
+	if (!kl_long64(v))
+		lin &= 0xffffffff;
+	/* The instruction may end on a page the guest cannot reach: fewer bytes. */
+	for (n = 15; n > 0; n--)
+		if (!kl_linear_access(v, lin, insn, n, false))
+			break;
+	if (!n || kl_decode_mov(v, insn, n, &v->mmio)) {
+		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		run->emulation_failure.ndata = 4;
+		run->emulation_failure.flags =
+			KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+		run->emulation_failure.insn_size = n;
+		memcpy(run->emulation_failure.insn_bytes, insn, n);
+		return 0;
+	}
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = v->mmio.len;
+	run->mmio.is_write = v->mmio.write;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (v->mmio.write) {
+		memcpy(run->mmio.data, &v->mmio.data, v->mmio.len);
+		kl_skip(v, v->mmio.insn_len);
+	} else {
+		v->pending = KL_PENDING_MMIO_READ;
+	}
+	return 0;
+}
+
+static int kl_handle_ept_violation(struct kl_vcpu *v)
+{
+	int r = kl_ept_fault(v, v->exit_gpa, v->exit_qual);
+
+	if (r)
+		return r;
+	/* Not guest RAM, or a write to a read-only slot: MMIO. */
+	if (v->exit_qual & EPT_VIOLATION_ACC_INSTR) {
+		kl_internal_error(v, KVM_INTERNAL_ERROR_EMULATION, 2,
+				  v->exit_gpa, v->rip);
+		return 0;
+	}
+	return kl_mmio_exit(v, v->exit_gpa);
+}
+
+void kl_complete_userspace(struct kl_vcpu *v)
+{
+	struct kvm_run *run = v->vcpu->run;
+	u64 val = 0, lin;
+	u32 bytes;
+
+	switch (v->pending) {
+	case KL_PENDING_NONE:
+		return;
+	case KL_PENDING_PIO_IN:
+		memcpy(&val, kl_io_data(v), v->pio_size);
+		kl_reg_write(v, KL_RAX, false, v->pio_size, val);
+		break;
+	case KL_PENDING_PIO_INS:
+		bytes = v->pio_count * v->pio_size;
+		lin = kl_seg_base(v, 0) + (v->gpr[KL_RDI] & v->pio_amask);
+		if (!kl_long64(v))
+			lin &= 0xffffffff;
+		/* A guest page gone meanwhile: the data is dropped, as on a bus. */
+		kl_linear_access(v, lin, kl_io_data(v), bytes, true);
+		kl_reg_update_addr(v, KL_RDI, v->pio_amask,
+				   (v->rflags & X86_EFLAGS_DF) ? -(s64)bytes : bytes);
+		if (v->pio_rep)
+			kl_reg_update_addr(v, KL_RCX, v->pio_amask,
+					   -(s64)v->pio_count);
+		if (!v->pio_rep || !(v->gpr[KL_RCX] & v->pio_amask))
+			kl_skip(v, v->pio_insn_len);
+		break;
+	case KL_PENDING_MMIO_READ:
+		memcpy(&val, run->mmio.data, v->mmio.len);
+		if (v->mmio.sign_extend)
+			val = v->mmio.len == 1 ? (u64)(s8)val : (u64)(s16)val;
+		kl_reg_write(v, v->mmio.reg, v->mmio.high_byte,
+			     v->mmio.dst_size, val);
+		kl_skip(v, v->mmio.insn_len);
+		break;
+	}
+	v->pending = KL_PENDING_NONE;
+}
+
+/* --- CPUID, MSRs ------------------------------------------------------------ */
+
+static int kl_handle_cpuid(struct kl_vcpu *v)
+{
+	u32 fn = v->gpr[KL_RAX], idx = v->gpr[KL_RCX], i;
+	struct kvm_cpuid_entry2 *e = NULL;
+
+	for (i = 0; i < v->cpuid_nent; i++) {
+		struct kvm_cpuid_entry2 *c = &v->cpuid[i];
+
+		if (c->function == fn &&
+		    (!(c->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || c->index == idx)) {
+			e = c;
+			break;
+		}
+	}
+	v->gpr[KL_RAX] = e ? e->eax : 0;
+	v->gpr[KL_RBX] = e ? e->ebx : 0;
+	v->gpr[KL_RCX] = e ? e->ecx : 0;
+	v->gpr[KL_RDX] = e ? e->edx : 0;
+	kl_skip(v, v->exit_insn_len);
+	return 1;
+}
+
+const u32 kl_msr_list[] = {
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
+	MSR_IA32_TSC, MSR_EFER, MSR_IA32_CR_PAT, MSR_IA32_MISC_ENABLE,
+	MSR_IA32_APICBASE,
+};
+
+const unsigned int kl_msr_list_len = ARRAY_SIZE(kl_msr_list);
+
+static bool kl_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 t = pat >> (i * 8);
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+void kl_update_ia32e(struct kl_vcpu *v)
+{
+	u32 entry = kl_caps.entry;
+
+	if (v->efer & EFER_LMA)
+		entry |= VM_ENTRY_IA32E_MODE;
+	kl_vcpu_get(v);
+	vmcs_write(VM_ENTRY_CONTROLS, entry);
+	vmcs_write(GUEST_IA32_EFER, v->efer);
+	kl_vcpu_put(v);
+}
+
+/* 0, or -1 for an MSR or value the guest gets #GP for (KVM: 1). */
+int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
+{
+	switch (index) {
+	case MSR_IA32_SYSENTER_CS:
+		*data = kl_vmcs_get(v, GUEST_SYSENTER_CS);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		*data = kl_vmcs_get(v, GUEST_SYSENTER_ESP);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		*data = kl_vmcs_get(v, GUEST_SYSENTER_EIP);
+		break;
+	case MSR_STAR:
+		*data = v->star;
+		break;
+	case MSR_LSTAR:
+		*data = v->lstar;
+		break;
+	case MSR_CSTAR:
+		*data = v->cstar;
+		break;
+	case MSR_SYSCALL_MASK:
+		*data = v->fmask;
+		break;
+	case MSR_KERNEL_GS_BASE:
+		*data = v->kernel_gs_base;
+		break;
+	case MSR_FS_BASE:
+		*data = kl_vmcs_get(v, GUEST_FS_BASE);
+		break;
+	case MSR_GS_BASE:
+		*data = kl_vmcs_get(v, GUEST_GS_BASE);
+		break;
+	case MSR_IA32_TSC:
+		*data = rdtsc() + kl_vmcs_get(v, TSC_OFFSET);
+		break;
+	case MSR_EFER:
+		*data = v->efer;
+		break;
+	case MSR_IA32_CR_PAT:
+		*data = kl_vmcs_get(v, GUEST_IA32_PAT);
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		*data = v->misc_enable;
+		break;
+	case MSR_IA32_APICBASE:
+		*data = v->apic_base;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
+{
+	switch (index) {
+	case MSR_IA32_SYSENTER_CS:
+		kl_vmcs_set(v, GUEST_SYSENTER_CS, data);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		kl_vmcs_set(v, GUEST_SYSENTER_ESP, data);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		kl_vmcs_set(v, GUEST_SYSENTER_EIP, data);
+		break;
+	case MSR_STAR:
+		v->star = data;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+		if (!__is_canonical_address(data, 48))
+			return -1;
+		if (index == MSR_LSTAR)
+			v->lstar = data;
+		else if (index == MSR_CSTAR)
+			v->cstar = data;
+		else if (index == MSR_KERNEL_GS_BASE)
+			v->kernel_gs_base = data;
+		else
+			kl_vmcs_set(v, index == MSR_FS_BASE ? GUEST_FS_BASE :
+				    GUEST_GS_BASE, data);
+		break;
+	case MSR_SYSCALL_MASK:
+		v->fmask = data;
+		break;
+	case MSR_IA32_TSC:
+		kl_vmcs_set(v, TSC_OFFSET, data - rdtsc());
+		break;
+	case MSR_EFER:
+		if (data & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+			return -1;
+		if (!host) {
+			/* LMA follows CR0.PG; LME cannot change with paging on. */
+			if ((v->cr0 & X86_CR0_PG) &&
+			    ((data ^ v->efer) & EFER_LME))
+				return -1;
+			data = (data & ~EFER_LMA) | (v->efer & EFER_LMA);
+		}
+		v->efer = data;
+		kl_update_ia32e(v);
+		break;
+	case MSR_IA32_CR_PAT:
+		if (!kl_pat_valid(data))
+			return -1;
+		kl_vmcs_set(v, GUEST_IA32_PAT, data);
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		v->misc_enable = data;
+		break;
+	case MSR_IA32_APICBASE:
+		v->apic_base = data;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+static int kl_handle_msr(struct kl_vcpu *v, bool write)
+{
+	u32 index = v->gpr[KL_RCX];
+	u64 data;
+
+	if (write) {
+		data = (u32)v->gpr[KL_RAX] | (v->gpr[KL_RDX] << 32);
+		if (kl_msr_set(v, index, data, false)) {
+			kl_inject_exception(v, GP_VECTOR, true, 0);
+			return 1;
+		}
+	} else {
+		if (kl_msr_get(v, index, &data, false)) {
+			kl_inject_exception(v, GP_VECTOR, true, 0);
+			return 1;
+		}
+		v->gpr[KL_RAX] = (u32)data;
+		v->gpr[KL_RDX] = data >> 32;
+	}
+	kl_skip(v, v->exit_insn_len);
+	return 1;
+}
+
+/* --- control and debug registers ------------------------------------------- */
+
+bool kl_paging_pae_legacy(struct kl_vcpu *v)
+{
+	return (v->cr0 & X86_CR0_PG) && (v->cr4 & X86_CR4_PAE) &&
+	       !(v->efer & EFER_LMA);
+}
+
+/* With EPT, PAE paging outside long mode takes the PDPTEs from the VMCS. */
+int kl_load_pdptrs(struct kl_vcpu *v)
+{
+	u64 pdpte[4];
+	int i;
+
+	if (kl_read_guest(v->vcpu->vm, kl_vmcs_get(v, GUEST_CR3) & ~0x1fULL,
+			  pdpte, sizeof(pdpte)))
+		return -EFAULT;
+	for (i = 0; i < 4; i++)
+		kl_vmcs_set(v, GUEST_PDPTR0 + i * 2, pdpte[i]);
+	return 0;
+}
+
+int kl_set_cr0(struct kl_vcpu *v, u64 val)
+{
+	u64 hw;
+
+	if (val >> 32)
+		return -1;
+	if ((val & X86_CR0_PG) && !(val & X86_CR0_PE))
+		return -1;
+	if ((val & X86_CR0_NW) && !(val & X86_CR0_CD))
+		return -1;
+	val |= X86_CR0_ET;
+	/* The CPU's must-be-1 bits, except PE and PG (unrestricted guest). */
+	hw = val | (kl_caps.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG));
+	hw &= ~(X86_CR0_CD | X86_CR0_NW);
+	kl_vcpu_get(v);
+	vmcs_write(GUEST_CR0, hw);
+	vmcs_write(CR0_READ_SHADOW, val);
+	kl_vcpu_put(v);
+	v->cr0 = val;
+	return 0;
+}
+
+#define KL_CR4_UNSUPPORTED	(X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE | \
+				 X86_CR4_LA57 | X86_CR4_PKE | X86_CR4_CET | \
+				 X86_CR4_PCIDE)
+
+int kl_set_cr4(struct kl_vcpu *v, u64 val)
+{
+	if ((val & KL_CR4_UNSUPPORTED) || (val & ~kl_caps.cr4_fixed1))
+		return -1;
+	kl_vcpu_get(v);
+	vmcs_write(GUEST_CR4, val | kl_caps.cr4_fixed0);
+	vmcs_write(CR4_READ_SHADOW, val);
+	kl_vcpu_put(v);
+	v->cr4 = val;
+	return 0;
+}
+
+static int kl_handle_cr(struct kl_vcpu *v)
+{
+	u64 qual = v->exit_qual, val, old;
+	int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
+
+	switch (type) {
+	case 0:			/* mov to cr */
+		val = v->gpr[reg];
+		if (!kl_long64(v))
+			val = (u32)val;
+		break;
+	case 1:			/* mov from cr */
+		if (cr == 3)
+			val = kl_vmcs_get(v, GUEST_CR3);
+		else if (cr == 8)
+			val = v->cr8;
+		else
+			goto bad;
+		kl_reg_write(v, reg, false, kl_long64(v) ? 8 : 4, val);
+		kl_skip(v, v->exit_insn_len);
+		return 1;
+	case 2:			/* clts */
+		cr = 0;
+		val = v->cr0 & ~X86_CR0_TS;
+		break;
+	default:		/* lmsw: PE can be set, not cleared */
+		cr = 0;
+		val = (v->cr0 & ~0xeULL) | ((qual >> 16) & 0xf) |
+		      (v->cr0 & X86_CR0_PE);
+		break;
+	}
+
+	switch (cr) {
+	case 0:
+		old = v->cr0;
+		if ((val ^ old) & X86_CR0_PG) {
+			if ((val & X86_CR0_PG) && (v->efer & EFER_LME)) {
+				if (!(v->cr4 & X86_CR4_PAE))
+					goto gp;
+				v->efer |= EFER_LMA;
+			} else if (!(val & X86_CR0_PG)) {
+				v->efer &= ~EFER_LMA;
+			}
+		}
+		if (kl_set_cr0(v, val))
+			goto gp;
+		kl_update_ia32e(v);
+		if (kl_paging_pae_legacy(v) && kl_load_pdptrs(v))
+			goto gp;
+		break;
+	case 3:
+		kl_vmcs_set(v, GUEST_CR3, val);
+		if (kl_paging_pae_legacy(v) && kl_load_pdptrs(v))
+			goto gp;
+		break;
+	case 4:
+		if ((v->efer & EFER_LMA) && !(val & X86_CR4_PAE))
+			goto gp;
+		if (kl_set_cr4(v, val))
+			goto gp;
+		if (kl_paging_pae_legacy(v) && kl_load_pdptrs(v))
+			goto gp;
+		break;
+	case 8:
+		if (val & ~0xfULL)
+			goto gp;
+		v->cr8 = val;
+		break;
+	default:
+		goto bad;
+	}
+	kl_skip(v, v->exit_insn_len);
+	return 1;
+gp:
+	kl_inject_exception(v, GP_VECTOR, true, 0);
+	return 1;
+bad:
+	kl_internal_error(v, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON, 2,
+			  v->exit_reason, qual);
+	return 0;
+}
+
+/* Debug registers are kept for the guest, not armed in the hardware. */
+static int kl_handle_dr(struct kl_vcpu *v)
+{
+	u64 qual = v->exit_qual, val;
+	int dr = qual & 7, reg = (qual >> 8) & 15;
+	bool from = qual & BIT(4);
+
+	if (dr == 4 || dr == 5)
+		dr += 2;
+	if (from) {
+		if (dr < 4)
+			val = v->dr[dr];
+		else if (dr == 6)
+			val = v->dr6;
+		else
+			val = kl_vmcs_get(v, GUEST_DR7);
+		kl_reg_write(v, reg, false, kl_long64(v) ? 8 : 4, val);
+	} else {
+		val = v->gpr[reg];
+		if (dr < 4)
+			v->dr[dr] = val;
+		else if (dr == 6)
+			v->dr6 = val | DR6_RESERVED;
+		else
+			kl_vmcs_set(v, GUEST_DR7, (u32)val | DR7_FIXED_1);
+	}
+	kl_skip(v, v->exit_insn_len);
+	return 1;
+}
+
+/* --- dispatch ---------------------------------------------------------------- */
+
+int kl_handle_exit(struct kl_vcpu *v)
+{
+	struct kvm_run *run = v->vcpu->run;
+	u16 basic = v->exit_reason;
+
+	if (v->entry_failed) {
+		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_entry_failure_reason = v->exit_reason;
+		run->fail_entry.cpu = v->vcpu->cpu;
+		return 0;
+	}
+	if (v->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		run->fail_entry.hardware_entry_failure_reason = v->exit_reason;
+		run->fail_entry.cpu = v->vcpu->cpu;
+		return 0;
+	}
+
+	switch (basic) {
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+	case EXIT_REASON_PREEMPTION_TIMER:
+	case EXIT_REASON_INTERRUPT_WINDOW:
+	case EXIT_REASON_NMI_WINDOW:
+		return 1;
+	case EXIT_REASON_EXCEPTION_NMI:
+		if ((v->exit_intr_info & INTR_INFO_INTR_TYPE_MASK) ==
+		    INTR_TYPE_NMI_INTR)
+			return 1;
+		break;
+	case EXIT_REASON_TRIPLE_FAULT:
+		run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	case EXIT_REASON_CPUID:
+		return kl_handle_cpuid(v);
+	case EXIT_REASON_HLT:
+		kl_skip(v, v->exit_insn_len);
+		v->halted = true;
+		return 1;
+	case EXIT_REASON_IO_INSTRUCTION:
+		return kl_handle_io(v);
+	case EXIT_REASON_MSR_READ:
+		return kl_handle_msr(v, false);
+	case EXIT_REASON_MSR_WRITE:
+		return kl_handle_msr(v, true);
+	case EXIT_REASON_CR_ACCESS:
+		return kl_handle_cr(v);
+	case EXIT_REASON_DR_ACCESS:
+		return kl_handle_dr(v);
+	case EXIT_REASON_EPT_VIOLATION:
+		return kl_handle_ept_violation(v);
+	case EXIT_REASON_VMCALL:
+		/* As KVM for an unknown hypercall: -KVM_ENOSYS in RAX. */
+		v->gpr[KL_RAX] = (u64)-1000;
+		kl_skip(v, v->exit_insn_len);
+		return 1;
+	case EXIT_REASON_INVD:
+		kl_skip(v, v->exit_insn_len);
+		return 1;
+	case EXIT_REASON_VMCLEAR: case EXIT_REASON_VMLAUNCH:
+	case EXIT_REASON_VMPTRLD: case EXIT_REASON_VMPTRST:
+	case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:
+	case EXIT_REASON_VMWRITE: case EXIT_REASON_VMOFF:
+	case EXIT_REASON_VMON: case EXIT_REASON_INVEPT:
+	case EXIT_REASON_INVVPID: case EXIT_REASON_MWAIT_INSTRUCTION:
+	case EXIT_REASON_MONITOR_INSTRUCTION: case 11: /* GETSEC */
+	case EXIT_REASON_XSETBV:
+		kl_inject_exception(v, UD_VECTOR, false, 0);
+		return 1;
+	case EXIT_REASON_RDPMC:
+		kl_inject_exception(v, GP_VECTOR, true, 0);
+		return 1;
+	}
+	kl_internal_error(v, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON, 2,
+			  v->exit_reason, v->vcpu->cpu);
+	return 0;
+}

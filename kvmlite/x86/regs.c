@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmlite x86: vCPU state ioctls (REGS, SREGS, FPU, MSRS, CPUID2, NMI,
+ * INTERRUPT, GET_TSC_KHZ) and the x86 system-fd ioctls
+ * (GET_SUPPORTED_CPUID, GET_MSR_INDEX_LIST), with KVM's structures and
+ * errnos.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/processor.h>
+#include <asm/tsc.h>
+
+#include "x86.h"
+
+#define KL_MAX_IO_MSRS	256
+
+/* --- REGS ------------------------------------------------------------------ */
+
+static long kl_get_regs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_regs r = {
+		.rax = v->gpr[KL_RAX], .rbx = v->gpr[KL_RBX],
+		.rcx = v->gpr[KL_RCX], .rdx = v->gpr[KL_RDX],
+		.rsi = v->gpr[KL_RSI], .rdi = v->gpr[KL_RDI],
+		.rsp = v->gpr[KL_RSP], .rbp = v->gpr[KL_RBP],
+		.r8 = v->gpr[KL_R8], .r9 = v->gpr[KL_R9],
+		.r10 = v->gpr[KL_R10], .r11 = v->gpr[KL_R11],
+		.r12 = v->gpr[KL_R12], .r13 = v->gpr[KL_R13],
+		.r14 = v->gpr[KL_R14], .r15 = v->gpr[KL_R15],
+		.rip = v->rip, .rflags = v->rflags,
+	};
+
+	return copy_to_user(argp, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+static long kl_set_regs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_regs r;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	v->gpr[KL_RAX] = r.rax;
+	v->gpr[KL_RBX] = r.rbx;
+	v->gpr[KL_RCX] = r.rcx;
+	v->gpr[KL_RDX] = r.rdx;
+	v->gpr[KL_RSI] = r.rsi;
+	v->gpr[KL_RDI] = r.rdi;
+	v->gpr[KL_RSP] = r.rsp;
+	v->gpr[KL_RBP] = r.rbp;
+	v->gpr[KL_R8] = r.r8;
+	v->gpr[KL_R9] = r.r9;
+	v->gpr[KL_R10] = r.r10;
+	v->gpr[KL_R11] = r.r11;
+	v->gpr[KL_R12] = r.r12;
+	v->gpr[KL_R13] = r.r13;
+	v->gpr[KL_R14] = r.r14;
+	v->gpr[KL_R15] = r.r15;
+	v->rip = r.rip;
+	/* As KVM: reserved bit 1 always set. */
+	v->rflags = r.rflags | X86_EFLAGS_FIXED;
+	v->halted = false;
+	return 0;
+}
+
+/* --- SREGS ------------------------------------------------------------------ */
+
+static void kl_get_seg(int idx, struct kvm_segment *s)
+{
+	u32 ar = vmcs_read(GUEST_ES_AR_BYTES + idx * 2);
+
+	memset(s, 0, sizeof(*s));
+	s->selector = vmcs_read(GUEST_ES_SELECTOR + idx * 2);
+	s->base = vmcs_read(GUEST_ES_BASE + idx * 2);
+	s->limit = vmcs_read(GUEST_ES_LIMIT + idx * 2);
+	s->unusable = (ar >> 16) & 1;
+	s->type = ar & 15;
+	s->s = (ar >> 4) & 1;
+	s->dpl = (ar >> 5) & 3;
+	s->present = !s->unusable && ((ar >> 7) & 1);
+	s->avl = (ar >> 12) & 1;
+	s->l = (ar >> 13) & 1;
+	s->db = (ar >> 14) & 1;
+	s->g = (ar >> 15) & 1;
+}
+
+static void kl_put_seg(int idx, const struct kvm_segment *s)
+{
+	u32 ar;
+
+	if (s->unusable || !s->present)
+		ar = VMX_AR_UNUSABLE_MASK;
+	else
+		ar = (s->type & 15) | ((s->s & 1) << 4) | ((s->dpl & 3) << 5) |
+		     ((s->present & 1) << 7) | ((s->avl & 1) << 12) |
+		     ((s->l & 1) << 13) | ((s->db & 1) << 14) |
+		     ((s->g & 1) << 15);
+	vmcs_write(GUEST_ES_SELECTOR + idx * 2, s->selector);
+	vmcs_write(GUEST_ES_BASE + idx * 2, s->base);
+	vmcs_write(GUEST_ES_LIMIT + idx * 2, s->limit);
+	vmcs_write(GUEST_ES_AR_BYTES + idx * 2, ar);
+}
+
+static long kl_get_sregs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_sregs s;
+
+	memset(&s, 0, sizeof(s));
+	kl_vcpu_get(v);
+	kl_get_seg(0, &s.es);
+	kl_get_seg(1, &s.cs);
+	kl_get_seg(2, &s.ss);
+	kl_get_seg(3, &s.ds);
+	kl_get_seg(4, &s.fs);
+	kl_get_seg(5, &s.gs);
+	kl_get_seg(6, &s.ldt);
+	kl_get_seg(7, &s.tr);
+	s.gdt.base = vmcs_read(GUEST_GDTR_BASE);
+	s.gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
+	s.idt.base = vmcs_read(GUEST_IDTR_BASE);
+	s.idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
+	s.cr3 = vmcs_read(GUEST_CR3);
+	kl_vcpu_put(v);
+	s.cr0 = v->cr0;
+	s.cr2 = v->cr2;
+	s.cr4 = v->cr4;
+	s.cr8 = v->cr8;
+	s.efer = v->efer;
+	s.apic_base = v->apic_base;
+	if (v->pending_irq >= 0)
+		set_bit(v->pending_irq, (unsigned long *)s.interrupt_bitmap);
+	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+/* kvm_is_valid_sregs() of arch/x86/kvm/x86.c, for what kvmlite offers. */
+static bool kl_sregs_valid(const struct kvm_sregs *s)
+{
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG)) {
+		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
+			return false;
+		if (s->cr3 >> boot_cpu_data.x86_phys_bits)
+			return false;
+	} else if ((s->efer & EFER_LMA) || s->cs.l) {
+		return false;
+	}
+	return true;
+}
+
+static long kl_set_sregs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_sregs s;
+	u64 old_cr4 = v->cr4;
+	int i, irq = -1;
+
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	if (!kl_sregs_valid(&s))
+		return -EINVAL;
+	for (i = 0; i < 256; i++) {
+		if (test_bit(i, (unsigned long *)s.interrupt_bitmap)) {
+			irq = i;
+			break;
+		}
+	}
+	if (s.efer & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
+		return -EINVAL;
+	if (kl_set_cr4(v, s.cr4))
+		return -EINVAL;
+	if (kl_set_cr0(v, s.cr0)) {
+		kl_set_cr4(v, old_cr4);
+		return -EINVAL;
+	}
+	v->efer = s.efer;
+	kl_update_ia32e(v);
+
+	kl_vcpu_get(v);
+	kl_put_seg(0, &s.es);
+	kl_put_seg(1, &s.cs);
+	kl_put_seg(2, &s.ss);
+	kl_put_seg(3, &s.ds);
+	kl_put_seg(4, &s.fs);
+	kl_put_seg(5, &s.gs);
+	kl_put_seg(6, &s.ldt);
+	kl_put_seg(7, &s.tr);
+	vmcs_write(GUEST_GDTR_BASE, s.gdt.base);
+	vmcs_write(GUEST_GDTR_LIMIT, s.gdt.limit);
+	vmcs_write(GUEST_IDTR_BASE, s.idt.base);
+	vmcs_write(GUEST_IDTR_LIMIT, s.idt.limit);
+	vmcs_write(GUEST_CR3, s.cr3);
+	kl_vcpu_put(v);
+	v->cr2 = s.cr2;
+	v->cr8 = s.cr8 & 0xf;
+	v->apic_base = s.apic_base;
+	if (irq >= 0)
+		v->pending_irq = irq;
+	if (kl_paging_pae_legacy(v))
+		kl_load_pdptrs(v);
+	/* The guest's translations may have changed under its VPID. */
+	v->flush_vpid = true;
+	return 0;
+}
+
+/* --- FPU --------------------------------------------------------------------- */
+
+static long kl_get_fpu(struct kl_vcpu *v, void __user *argp)
+{
+	struct fxregs_state *fx = &v->fpu.fpstate->regs.fxsave;
+	struct kvm_fpu f;
+
+	memset(&f, 0, sizeof(f));
+	memcpy(f.fpr, fx->st_space, sizeof(f.fpr));
+	f.fcw = fx->cwd;
+	f.fsw = fx->swd;
+	f.ftwx = fx->twd;
+	f.last_opcode = fx->fop;
+	f.last_ip = fx->rip;
+	f.last_dp = fx->rdp;
+	memcpy(f.xmm, fx->xmm_space, sizeof(f.xmm));
+	f.mxcsr = fx->mxcsr;
+	return copy_to_user(argp, &f, sizeof(f)) ? -EFAULT : 0;
+}
+
+static long kl_set_fpu(struct kl_vcpu *v, void __user *argp)
+{
+	struct fxregs_state *fx = &v->fpu.fpstate->regs.fxsave;
+	struct kvm_fpu f;
+
+	if (copy_from_user(&f, argp, sizeof(f)))
+		return -EFAULT;
+	memcpy(fx->st_space, f.fpr, sizeof(f.fpr));
+	fx->cwd = f.fcw;
+	fx->swd = f.fsw;
+	fx->twd = f.ftwx;
+	fx->fop = f.last_opcode;
+	fx->rip = f.last_ip;
+	fx->rdp = f.last_dp;
+	memcpy(fx->xmm_space, f.xmm, sizeof(f.xmm));
+	/* Reserved MXCSR bits would make the FXRSTOR of this state fault. */
+	fx->mxcsr = f.mxcsr & 0xffff;
+	/* The legacy area is now valid in the XSAVE image. */
+	if (v->fpu.fpstate->xfeatures)
+		v->fpu.fpstate->regs.xsave.header.xfeatures |= XFEATURE_MASK_FPSSE;
+	return 0;
+}
+
+/* --- MSRS --------------------------------------------------------------------- */
+
+static long kl_msrs(struct kl_vcpu *v, void __user *argp, bool set)
+{
+	struct kvm_msrs __user *um = argp;
+	struct kvm_msr_entry *e;
+	struct kvm_msrs m;
+	u32 i;
+	long r;
+
+	if (copy_from_user(&m, um, sizeof(m)))
+		return -EFAULT;
+	if (m.nmsrs >= KL_MAX_IO_MSRS)
+		return -E2BIG;
+	e = memdup_user(um->entries, array_size(m.nmsrs, sizeof(*e)));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	/* As KVM: the number of MSRs done, stopping at the first failure. */
+	for (i = 0; i < m.nmsrs; i++) {
+		if (set ? kl_msr_set(v, e[i].index, e[i].data, true) :
+			  kl_msr_get(v, e[i].index, &e[i].data, true))
+			break;
+	}
+	r = i;
+	if (!set && copy_to_user(um->entries, e, array_size(i, sizeof(*e))))
+		r = -EFAULT;
+	kfree(e);
+	return r;
+}
+
+/* --- CPUID ------------------------------------------------------------------- */
+
+static long kl_set_cpuid2(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_cpuid2 __user *uc = argp;
+	struct kvm_cpuid_entry2 *e;
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, uc, sizeof(c)))
+		return -EFAULT;
+	if (c.nent > KL_MAX_CPUID)
+		return -E2BIG;
+	e = NULL;
+	if (c.nent) {
+		e = memdup_user(uc->entries, array_size(c.nent, sizeof(*e)));
+		if (IS_ERR(e))
+			return PTR_ERR(e);
+	}
+	kfree(v->cpuid);
+	v->cpuid = e;
+	v->cpuid_nent = c.nent;
+	return 0;
+}
+
+static long kl_get_cpuid2(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_cpuid2 __user *uc = argp;
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, uc, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < v->cpuid_nent)
+		return -E2BIG;
+	if (copy_to_user(uc->entries, v->cpuid,
+			 array_size(v->cpuid_nent, sizeof(*v->cpuid))))
+		return -EFAULT;
+	c.nent = v->cpuid_nent;
+	return copy_to_user(uc, &c, sizeof(c)) ? -EFAULT : 0;
+}
+
+/* Host CPUID filtered to what a kvmlite guest can use. */
+static void kl_cpuid_fill(struct kvm_cpuid_entry2 *e, u32 fn, u32 idx)
+{
+	memset(e, 0, sizeof(*e));
+	e->function = fn;
+	e->index = idx;
+	cpuid_count(fn, idx, &e->eax, &e->ebx, &e->ecx, &e->edx);
+}
+
+static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
+{
+	u32 max, xmax, fn;
+	int n = 0;
+
+	kl_cpuid_fill(&e[n], 0, 0);
+	max = min_t(u32, e[n].eax, 7);
+	e[n++].eax = max;
+	for (fn = 1; fn <= max; fn++) {
+		/* Caches, topology, power, XSAVE: left to the VMM. */
+		if (fn != 1 && fn != 7)
+			continue;
+		kl_cpuid_fill(&e[n], fn, 0);
+		if (fn == 1) {
+			e[n].ebx &= 0xffff;	/* APIC id and count: the VMM's */
+			e[n].ecx &= BIT(0) | BIT(1) | BIT(9) | BIT(12) | BIT(13) |
+				    BIT(19) | BIT(20) | BIT(22) | BIT(23) |
+				    BIT(25) | BIT(30);
+			e[n].ecx |= BIT(31);	/* hypervisor */
+			e[n].edx &= ~(BIT(18) | BIT(21) | BIT(22) | BIT(27) |
+				      BIT(29) | BIT(31));
+		} else {
+			e[n].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+			e[n].eax = 0;
+			e[n].ebx &= BIT(0) | BIT(3) | BIT(8) | BIT(9) | BIT(18) |
+				    BIT(19) | BIT(23) | BIT(29);
+			e[n].ecx = 0;
+			e[n].edx = 0;
+		}
+		n++;
+	}
+	kl_cpuid_fill(&e[n], 0x80000000, 0);
+	xmax = min_t(u32, e[n].eax, 0x80000008);
+	e[n++].eax = xmax;
+	for (fn = 0x80000001; fn <= xmax; fn++) {
+		if (fn == 0x80000005 || fn == 0x80000006 || fn == 0x80000007)
+			continue;
+		kl_cpuid_fill(&e[n], fn, 0);
+		if (fn == 0x80000001) {
+			e[n].ecx &= BIT(0) | BIT(5) | BIT(8);
+			e[n].edx &= BIT(11) | BIT(20) | BIT(26) | BIT(29);
+		}
+		n++;
+	}
+	return n;
+}
+
+static long kl_get_supported_cpuid(void __user *argp)
+{
+	struct kvm_cpuid2 __user *uc = argp;
+	struct kvm_cpuid_entry2 *e;
+	struct kvm_cpuid2 c;
+	long r = 0;
+	int n;
+
+	if (copy_from_user(&c, uc, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < 1)
+		return -E2BIG;
+	e = kcalloc(32, sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	n = kl_supported_cpuid(e);
+	if (c.nent < n) {
+		r = -E2BIG;
+		goto out;
+	}
+	c.nent = n;
+	if (copy_to_user(uc, &c, sizeof(c)) ||
+	    copy_to_user(uc->entries, e, array_size(n, sizeof(*e))))
+		r = -EFAULT;
+out:
+	kfree(e);
+	return r;
+}
+
+static long kl_get_msr_index_list(void __user *argp)
+{
+	struct kvm_msr_list __user *ul = argp;
+	struct kvm_msr_list l;
+	u32 n;
+
+	if (copy_from_user(&l, ul, sizeof(l)))
+		return -EFAULT;
+	n = l.nmsrs;
+	l.nmsrs = kl_msr_list_len;
+	if (copy_to_user(ul, &l, sizeof(l)))
+		return -EFAULT;
+	if (n < kl_msr_list_len)
+		return -E2BIG;
+	if (copy_to_user(ul->indices, kl_msr_list,
+			 kl_msr_list_len * sizeof(u32)))
+		return -EFAULT;
+	return 0;
+}
+
+long kl_dev_ioctl(unsigned int ioctl, unsigned long arg)
+{
+	switch (ioctl) {
+	case KVM_GET_SUPPORTED_CPUID:
+		return kl_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return kl_get_msr_index_list((void __user *)arg);
+	}
+	return -ENOTTY;
+}
+
+/* --- events, run ---------------------------------------------------------------- */
+
+void kl_sync_run(struct kl_vcpu *v)
+{
+	struct kvm_run *run = v->vcpu->run;
+
+	run->if_flag = !!(v->rflags & X86_EFLAGS_IF);
+	run->ready_for_interrupt_injection =
+		READ_ONCE(v->pending_irq) < 0 &&
+		(v->rflags & X86_EFLAGS_IF) &&
+		!(v->interruptibility & (GUEST_INTR_STATE_STI |
+					 GUEST_INTR_STATE_MOV_SS)) &&
+		!(v->idt_vectoring & VECTORING_INFO_VALID_MASK);
+	run->cr8 = v->cr8;
+	run->apic_base = v->apic_base;
+}
+
+/*
+ * KVM_INTERRUPT without taking the vCPU mutex, so that another thread can
+ * wake a vCPU that sleeps in HLT inside KVM_RUN (kvmlite blocks there; KVM
+ * with a userspace irqchip returns KVM_EXIT_HLT instead).
+ */
+long kl_vcpu_async_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
+			 unsigned long arg)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	struct kvm_interrupt irq;
+
+	if (ioctl != KVM_INTERRUPT)
+		return -ENOIOCTLCMD;
+	if (copy_from_user(&irq, (void __user *)arg, sizeof(irq)))
+		return -EFAULT;
+	if (irq.irq >= 256)
+		return -EINVAL;
+	if (cmpxchg(&v->pending_irq, -1, (int)irq.irq) != -1)
+		return -EEXIST;
+	kvmlite_vcpu_kick(vcpu);
+	return 0;
+}
+
+long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
+		   unsigned long arg)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	void __user *argp = (void __user *)arg;
+
+	switch (ioctl) {
+	case KVM_GET_REGS:
+		return kl_get_regs(v, argp);
+	case KVM_SET_REGS:
+		return kl_set_regs(v, argp);
+	case KVM_GET_SREGS:
+		return kl_get_sregs(v, argp);
+	case KVM_SET_SREGS:
+		return kl_set_sregs(v, argp);
+	case KVM_GET_FPU:
+		return kl_get_fpu(v, argp);
+	case KVM_SET_FPU:
+		return kl_set_fpu(v, argp);
+	case KVM_GET_MSRS:
+		return kl_msrs(v, argp, false);
+	case KVM_SET_MSRS:
+		return kl_msrs(v, argp, true);
+	case KVM_SET_CPUID2:
+		return kl_set_cpuid2(v, argp);
+	case KVM_GET_CPUID2:
+		return kl_get_cpuid2(v, argp);
+	case KVM_NMI:
+		WRITE_ONCE(v->pending_nmi, true);
+		kvmlite_vcpu_kick(vcpu);
+		return 0;
+	case KVM_GET_TSC_KHZ:
+		return tsc_khz ? tsc_khz : -EIO;
+	}
+	return -ENOTTY;
+}

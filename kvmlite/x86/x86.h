@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kvmlite x86 backend (Intel VT-x): private interfaces.
+ *
+ * vmx.c	VMX on/off per CPU, VMCS life cycle, guest entry and event
+ *		injection, the KVM_RUN loop
+ * exits.c	VM-exit handlers (port I/O, MMIO decoding, CPUID, MSRs, CRs)
+ * ept.c	EPT tables filled lazily from the memslots
+ * regs.c	KVM_{GET,SET}_{REGS,SREGS,FPU,MSRS,CPUID2} and friends
+ * entry.S	VMLAUNCH/VMRESUME and the VM-exit landing point
+ */
+#ifndef KVMLITE_X86_H
+#define KVMLITE_X86_H
+
+#include <linux/kvm.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+#include <asm/vmx.h>
+
+#include "../kvmlite.h"
+
+/* General-purpose registers in the order of their x86 encoding. */
+enum kl_reg {
+	KL_RAX, KL_RCX, KL_RDX, KL_RBX, KL_RSP, KL_RBP, KL_RSI, KL_RDI,
+	KL_R8, KL_R9, KL_R10, KL_R11, KL_R12, KL_R13, KL_R14, KL_R15,
+	KL_NR_REGS
+};
+
+/* What KVM_RUN must finish with the data userspace put in kvm_run. */
+enum kl_pending {
+	KL_PENDING_NONE,
+	KL_PENDING_PIO_IN,	/* in: data to AL/AX/EAX */
+	KL_PENDING_PIO_INS,	/* ins: data to ES:rDI */
+	KL_PENDING_MMIO_READ,	/* mov reg, [mmio]: data to a register */
+};
+
+/* An MMIO access decoded from the faulting instruction. */
+struct kl_mmio {
+	u8 len;			/* bytes accessed */
+	u8 reg;			/* register operand (read destination) */
+	u8 dst_size;		/* bytes written to @reg on a read */
+	bool high_byte;		/* @reg is AH/CH/DH/BH */
+	bool sign_extend;	/* movsx */
+	bool write;
+	u64 data;		/* value written */
+	u8 insn_len;
+};
+
+#define KL_MAX_CPUID	256
+#define KL_IO_DATA_OFFSET	3072	/* string I/O data inside the kvm_run page */
+
+/**
+ * struct kl_vcpu - x86 state of a vCPU
+ * @gpr:	guest GPRs while outside the guest (RSP mirrors GUEST_RSP);
+ *		first member: entry.S addresses it
+ * @rip, @rflags: canonical copies, written to the VMCS before each entry
+ * @vcpu:	the generic vCPU
+ * @vmcs:	the VMCS region; @vmcs_cpu: host CPU where it is active (-1: none)
+ * @loaded:	entry in the per-CPU list of active VMCSs
+ * @launched:	VMLAUNCH done since the last VMCLEAR
+ * @fpu:	guest FPU state (swapped in for the whole of KVM_RUN)
+ */
+struct kl_vcpu {
+	u64 gpr[KL_NR_REGS];
+	u64 rip;
+	u64 rflags;
+	struct kvmlite_vcpu *vcpu;
+	void *vmcs;
+	int vmcs_cpu;
+	struct list_head loaded;
+	bool launched;
+	bool setup_done;
+	bool flush_vpid;
+	u16 vpid;
+
+	/* Guest state not held by the VMCS. */
+	u64 cr0;		/* as the guest sees it */
+	u64 cr2;
+	u64 cr4;		/* as the guest sees it */
+	u64 cr8;
+	u64 efer;
+	u64 apic_base;
+	u64 star, lstar, cstar, fmask, kernel_gs_base;
+	u64 misc_enable;
+	u64 dr[4], dr6;
+	struct fpu_guest fpu;
+
+	/* Events. */
+	int pending_irq;	/* vector from KVM_INTERRUPT, or -1 */
+	bool pending_nmi;
+	bool halted;
+
+	/* Last exit. */
+	u32 exit_reason;
+	u64 exit_qual;
+	u64 exit_gpa;
+	u32 exit_insn_len;
+	u32 exit_insn_info;
+	u32 exit_intr_info;
+	u32 idt_vectoring;
+	u32 idt_vectoring_err;
+	u32 interruptibility;
+	bool entry_failed;	/* VMLAUNCH/VMRESUME failed (VMfail) */
+
+	/* Userspace completion. */
+	enum kl_pending pending;
+	struct kl_mmio mmio;
+	u32 pio_count;
+	u8 pio_size;
+	bool pio_rep;
+	u8 pio_insn_len;
+	u64 pio_amask;
+
+	/* CPUID table from KVM_SET_CPUID2. */
+	struct kvm_cpuid_entry2 *cpuid;
+	u32 cpuid_nent;
+};
+
+/**
+ * struct kl_vm - x86 state of a VM
+ * @ept_root:	the EPT PML4 page
+ * @eptp:	EPT pointer for the VMCS
+ * @tss_addr, @identity_map_addr: accepted and kept (unrestricted guest
+ *		needs neither)
+ */
+struct kl_vm {
+	u64 *ept_root;
+	u64 eptp;
+	u64 tss_addr;
+	u64 identity_map_addr;
+};
+
+static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
+{
+	return vcpu->arch;
+}
+
+static inline struct kl_vm *kl_vm(struct kvmlite_vm *vm)
+{
+	return vm->arch;
+}
+
+/* VMX capabilities read at load. */
+struct kl_vmx_caps {
+	u32 revision;
+	u32 pin, cpu, cpu2, exit, entry;
+	u64 cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	u64 ept_vpid;
+	bool vpid;
+	bool inout;		/* VM-exit instruction info for INS/OUTS */
+	bool preempt_timer;	/* VMX preemption timer as a backstop */
+	u32 preempt_ticks;	/* its value at each entry (about 10 ms) */
+	u64 host_star, host_lstar, host_cstar, host_fmask, host_pat, host_efer;
+};
+
+extern struct kl_vmx_caps kl_caps;
+
+/* VMCS access; the vCPU's VMCS must be current on this CPU. */
+static __always_inline unsigned long vmcs_read(unsigned long field)
+{
+	unsigned long value;
+
+	asm volatile("vmread %[field], %[value]"
+		     : [value] "=r" (value) : [field] "r" (field) : "cc");
+	return value;
+}
+
+static __always_inline void vmcs_write(unsigned long field, unsigned long value)
+{
+	asm volatile("vmwrite %[value], %[field]"
+		     : : [field] "r" (field), [value] "rm" (value) : "cc");
+}
+
+/* vmx.c */
+int kl_vmx_init(void);
+void kl_vmx_exit(void);
+int kl_vmx_get(void);
+void kl_vmx_put(void);
+void kl_vcpu_get(struct kl_vcpu *v);
+void kl_vcpu_put(struct kl_vcpu *v);
+u64 kl_vmcs_get(struct kl_vcpu *v, unsigned long field);
+void kl_vmcs_set(struct kl_vcpu *v, unsigned long field, u64 value);
+int kl_vcpu_init(struct kvmlite_vcpu *vcpu);
+void kl_vcpu_uninit(struct kvmlite_vcpu *vcpu);
+int kl_vcpu_run(struct kvmlite_vcpu *vcpu);
+void kl_vcpu_reset(struct kl_vcpu *v);
+void kl_inject_exception(struct kl_vcpu *v, u8 vector, bool has_err, u32 err);
+void kl_invept_all(u64 eptp);
+
+/* exits.c */
+int kl_handle_exit(struct kl_vcpu *v);
+void kl_complete_userspace(struct kl_vcpu *v);
+int kl_set_cr0(struct kl_vcpu *v, u64 val);
+int kl_set_cr4(struct kl_vcpu *v, u64 val);
+void kl_update_ia32e(struct kl_vcpu *v);
+int kl_load_pdptrs(struct kl_vcpu *v);
+bool kl_paging_pae_legacy(struct kl_vcpu *v);
+int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host);
+int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host);
+extern const u32 kl_msr_list[];
+extern const unsigned int kl_msr_list_len;
+
+/* ept.c */
+int kl_ept_init(struct kvmlite_vm *vm);
+void kl_ept_destroy(struct kvmlite_vm *vm);
+void kl_ept_unmap_range(struct kvmlite_vm *vm, u64 gpa, u64 size);
+int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual);
+int kl_read_guest(struct kvmlite_vm *vm, u64 gpa, void *buf, unsigned int len);
+int kl_write_guest(struct kvmlite_vm *vm, u64 gpa, const void *buf,
+		   unsigned int len);
+
+/* regs.c */
+long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
+		   unsigned long arg);
+long kl_vcpu_async_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
+			 unsigned long arg);
+long kl_dev_ioctl(unsigned int ioctl, unsigned long arg);
+void kl_sync_run(struct kl_vcpu *v);
+
+/* entry.S */
+int kl_vmx_enter(u64 *gpr, int launched);
+extern const char kl_vmx_exit_landing[];
+
+#endif /* KVMLITE_X86_H */

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * x86 helpers for the kvmlite selftests: a VM with RAM at GPA 0 and one
+ * vCPU, put in real mode or 64-bit long mode by the test through
+ * KVM_SET_SREGS/KVM_SET_REGS, running small guest blobs assembled into the
+ * test binary (X86_CODE16 / X86_CODE64). Works on /dev/kvmlite and on the
+ * in-kernel KVM's /dev/kvm (KVMLITE_DEV=/dev/kvm).
+ *
+ * Guest layout: RAM 0..XRAM_SIZE (640 KiB, as a PC below the VGA hole);
+ * GPAs above it have no slot (MMIO). Code at XCODE, stack below XSTACK,
+ * long-mode page tables at XPML4 (identity map of the first 1 GiB with 2 MiB
+ * pages), GDT at XGDT. Real-mode code runs with CS = DS = ES = SS = 0.
+ */
+#ifndef KVMLITE_X86_H
+#define KVMLITE_X86_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <linux/kvmlite.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bench_util.h"
+
+#define XRAM_SIZE	0xa0000ULL
+#define XCODE		0x1000ULL
+#define XSTACK		0x9000ULL
+#define XPML4		0x10000ULL
+#define XGDT		0x13000ULL
+#define XMMIO		0x10000000ULL
+#define XPORT_DONE	0xff
+
+/* Guest blobs: position-independent except through NAME-relative labels. */
+#define X86_CODE(name, mode, body)					\
+	extern const unsigned char name[], name##_end[];		\
+	__asm__(".pushsection .rodata." #name ", \"a\"\n"		\
+		mode "\n"						\
+		".global " #name "\n" #name ":\n"			\
+		body "\n"						\
+		".global " #name "_end\n" #name "_end:\n"		\
+		".code64\n"						\
+		".popsection\n")
+/* A global label inside a blob (a handler), for its offset. */
+#define X86_SYMBOL(sym)	extern const unsigned char sym[]
+#define X86_CODE16(name, body)	X86_CODE(name, ".code16", body)
+#define X86_CODE64(name, body)	X86_CODE(name, ".code64", body)
+
+static inline const char *kvm_dev(void)
+{
+	return env_or("KVMLITE_DEV", KVMLITE_DEV_PATH);
+}
+
+static inline int is_kvmlite(void)
+{
+	return !strcmp(kvm_dev(), KVMLITE_DEV_PATH);
+}
+
+static inline long kioctl(int fd, unsigned long req, unsigned long arg)
+{
+	long r = ioctl(fd, req, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+static inline long kioctlp(int fd, unsigned long req, const void *arg)
+{
+	return kioctl(fd, req, (unsigned long)arg);
+}
+
+struct xvm {
+	int sys;
+	int fd;
+	int vcpu;
+	struct kvm_run *run;
+	long run_size;
+	unsigned char *ram;
+};
+
+static inline int xset_mem(int vm, __u32 slot, __u32 flags, __u64 gpa,
+			   __u64 size, void *hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.memory_size = size, .userspace_addr = (unsigned long)hva,
+	};
+
+	return kioctlp(vm, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+/* Create vCPU @id of @vm->fd and map its kvm_run; 0 or -errno. */
+static inline int xvm_add_vcpu(struct xvm *vm, int id)
+{
+	vm->vcpu = ioctl(vm->fd, KVM_CREATE_VCPU, id);
+	if (vm->vcpu < 0)
+		return -errno;
+	vm->run_size = ioctl(vm->sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (vm->run_size <= 0)
+		return -errno;
+	vm->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu, 0);
+	if (vm->run == MAP_FAILED)
+		return -errno;
+	return 0;
+}
+
+/* A VM with RAM at 0 and vCPU 0; 0 or -errno. */
+static inline int xvm_create(struct xvm *vm)
+{
+	int r;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->sys = open(kvm_dev(), O_RDWR | O_CLOEXEC);
+	if (vm->sys < 0)
+		return -errno;
+	vm->fd = ioctl(vm->sys, KVM_CREATE_VM, 0);
+	if (vm->fd < 0)
+		return -errno;
+	vm->ram = mmap(NULL, XRAM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->ram == MAP_FAILED)
+		return -errno;
+	r = xset_mem(vm->fd, 0, 0, 0, XRAM_SIZE, vm->ram);
+	if (r)
+		return r;
+	return xvm_add_vcpu(vm, 0);
+}
+
+static inline void xvm_destroy(struct xvm *vm)
+{
+	if (vm->run && vm->run != MAP_FAILED)
+		munmap(vm->run, vm->run_size);
+	if (vm->vcpu > 0)
+		close(vm->vcpu);
+	if (vm->ram && vm->ram != MAP_FAILED)
+		munmap(vm->ram, XRAM_SIZE);
+	if (vm->fd > 0)
+		close(vm->fd);
+	if (vm->sys > 0)
+		close(vm->sys);
+}
+
+static inline int xvcpu_set_pc(int vcpu, __u64 rip, __u64 rsp)
+{
+	struct kvm_regs regs;
+	int r = kioctlp(vcpu, KVM_GET_REGS, &regs);
+
+	if (r)
+		return r;
+	regs.rip = rip;
+	regs.rsp = rsp;
+	regs.rflags = 2;
+	return kioctlp(vcpu, KVM_SET_REGS, &regs);
+}
+
+/* Real mode, CS = DS = ES = SS = 0, at @at with the blob copied there. */
+static inline int xvcpu_real_mode(struct xvm *vm, int vcpu, __u64 at,
+				  const unsigned char *start,
+				  const unsigned char *end)
+{
+	struct kvm_sregs s;
+	int r;
+
+	memcpy(vm->ram + at, start, end - start);
+	r = kioctlp(vcpu, KVM_GET_SREGS, &s);
+	if (r)
+		return r;
+	s.cs.selector = 0;
+	s.cs.base = 0;
+	r = kioctlp(vcpu, KVM_SET_SREGS, &s);
+	if (r)
+		return r;
+	return xvcpu_set_pc(vcpu, at, XSTACK);
+}
+
+static inline int xvm_real_mode(struct xvm *vm, const unsigned char *start,
+				const unsigned char *end)
+{
+	return xvcpu_real_mode(vm, vm->vcpu, XCODE, start, end);
+}
+
+static inline void xseg(struct kvm_segment *s, __u16 sel, __u8 type, int code)
+{
+	memset(s, 0, sizeof(*s));
+	s->selector = sel;
+	s->limit = 0xffffffff;
+	s->type = type;
+	s->present = 1;
+	s->s = 1;
+	s->g = 1;
+	s->l = code;
+	s->db = !code;
+}
+
+/* 64-bit long mode, identity-mapped first GiB, at XCODE with the blob. */
+static inline int xvm_long_mode(struct xvm *vm, const unsigned char *start,
+				const unsigned char *end)
+{
+	__u64 *pml4 = (__u64 *)(vm->ram + XPML4);
+	__u64 *pdpt = (__u64 *)(vm->ram + XPML4 + 0x1000);
+	__u64 *pd = (__u64 *)(vm->ram + XPML4 + 0x2000);
+	__u64 *gdt = (__u64 *)(vm->ram + XGDT);
+	struct kvm_sregs s;
+	int i, r;
+
+	memcpy(vm->ram + XCODE, start, end - start);
+	pml4[0] = (XPML4 + 0x1000) | 3;
+	pdpt[0] = (XPML4 + 0x2000) | 3;
+	for (i = 0; i < 512; i++)
+		pd[i] = ((__u64)i << 21) | 0x83;
+	gdt[0] = 0;
+	gdt[1] = 0x00af9b000000ffffULL;	/* 0x08: 64-bit code */
+	gdt[2] = 0x00cf93000000ffffULL;	/* 0x10: data */
+	gdt[3] = 0x00008b0000000067ULL;	/* 0x18: 64-bit TSS at 0 */
+	gdt[4] = 0;
+
+	r = kioctlp(vm->vcpu, KVM_GET_SREGS, &s);
+	if (r)
+		return r;
+	xseg(&s.cs, 0x08, 11, 1);
+	xseg(&s.ds, 0x10, 3, 0);
+	s.es = s.ds;
+	s.fs = s.ds;
+	s.gs = s.ds;
+	s.ss = s.ds;
+	memset(&s.tr, 0, sizeof(s.tr));
+	s.tr.selector = 0x18;
+	s.tr.limit = 0x67;
+	s.tr.type = 11;
+	s.tr.present = 1;
+	s.gdt.base = XGDT;
+	s.gdt.limit = 5 * 8 - 1;
+	s.idt.base = 0;
+	s.idt.limit = 0;
+	s.cr3 = XPML4;
+	s.cr4 = 0x20;			/* PAE */
+	s.cr0 = 0x80050033;		/* PG WP NE ET MP PE */
+	s.efer = 0x500;			/* LMA LME */
+	r = kioctlp(vm->vcpu, KVM_SET_SREGS, &s);
+	if (r)
+		return r;
+	return xvcpu_set_pc(vm->vcpu, XCODE, XSTACK);
+}
+
+static inline int xvm_run(struct xvm *vm)
+{
+	return kioctl(vm->vcpu, KVM_RUN, 0);
+}
+
+static inline void *xio_data(struct kvm_run *run)
+{
+	return (char *)run + run->io.data_offset;
+}
+
+static inline __u64 xio_value(struct kvm_run *run)
+{
+	__u64 v = 0;
+
+	memcpy(&v, xio_data(run), run->io.size);
+	return v;
+}
+
+static inline __u64 xmmio_value(struct kvm_run *run)
+{
+	__u64 v = 0;
+
+	memcpy(&v, run->mmio.data, run->mmio.len <= 8 ? run->mmio.len : 8);
+	return v;
+}
+
+/* Real-mode IVT entry @vec -> CS:IP 0:@ip. */
+static inline void xvm_ivt(struct xvm *vm, int vec, __u16 ip)
+{
+	__u16 *ivt = (__u16 *)vm->ram;
+
+	ivt[vec * 2] = ip;
+	ivt[vec * 2 + 1] = 0;
+}
+
+#endif /* KVMLITE_X86_H */
