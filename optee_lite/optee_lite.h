@@ -1,19 +1,145 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * optee_lite: private interfaces between the files of the driver.
+ *
+ *   core.c	platform driver, TEE device registration, contexts
+ *   smc.c	the SMC/HVC conduit: probe queries and the call loop
+ *   call.c	sessions and parameter marshalling (struct optee_msg_arg)
+ *   rpc.c	RPCs from the secure world
+ *   supp.c	the request queue served by tee-supplicant
+ *   shm.c	shared memory pools and registration with the secure world
+ */
 #ifndef OPTEE_LITE_H
 #define OPTEE_LITE_H
 
+#include <linux/arm-smccc.h>
+#include <linux/completion.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+
 #include "compat.h"
+#include "optee_msg.h"
+
+typedef void (optee_lite_invoke_fn)(unsigned long, unsigned long,
+				    unsigned long, unsigned long,
+				    unsigned long, unsigned long,
+				    unsigned long, unsigned long,
+				    struct arm_smccc_res *);
+
+/* Callers waiting for a free secure-world thread (ETHREAD_LIMIT). */
+struct optee_lite_callq {
+	wait_queue_head_t wait;
+	atomic_t ended;		/* calls that returned a thread to the pool */
+};
+
+/* Requests for tee-supplicant: queued, picked up by SUPPL_RECV, answered by SUPPL_SEND. */
+struct optee_lite_supp {
+	struct mutex mutex;
+	struct tee_context *ctx;	/* the supplicant's, or NULL */
+	struct list_head queue;		/* not yet picked up */
+	struct xarray pending;		/* picked up, by request id */
+	u32 next_id;
+	struct completion new_req;
+};
 
 /**
  * struct optee_lite - one OP-TEE instance
+ * @dev:	the platform device
  * @teedev:	the client device (/dev/teeN)
  * @supp_teedev: the supplicant device (/dev/teeprivN)
- * @pool:	shared memory pool of the driver
+ * @pool:	shared memory pool (dynamic pages or the reserved region)
+ * @invoke_fn:	the conduit, SMC or HVC
+ * @sec_caps:	OPTEE_SMC_SEC_CAP_* the secure world announced
+ * @callq:	callers waiting for a secure-world thread
+ * @supp:	tee-supplicant request queue
+ * @rpc_shm:	shared memory the secure world holds through RPCs, by cookie
+ *		(the secure world only ever sees these cookies, never pointers)
+ * @notif:	notification values secure threads wait for, each a completion
+ * @notif_lock:	protects @notif
  */
 struct optee_lite {
+	struct device *dev;
 	struct tee_device *teedev;
 	struct tee_device *supp_teedev;
-	struct tee_shm_pool pool;
+	struct tee_shm_pool *pool;
+	optee_lite_invoke_fn *invoke_fn;
+	u32 sec_caps;
+	struct optee_lite_callq callq;
+	struct optee_lite_supp supp;
+	struct xarray rpc_shm;
+	struct xarray notif;
+	struct mutex notif_lock;
 };
+
+/* Per open file of /dev/teeN: the sessions it opened. */
+struct optee_lite_ctx {
+	struct mutex mutex;
+	struct list_head sessions;
+};
+
+struct optee_lite_session {
+	struct list_head link;
+	u32 id;
+};
+
+/* smc.c */
+int optee_lite_smc_probe(struct optee_lite *ol, struct device *dev,
+			 phys_addr_t *rsv_start, size_t *rsv_size);
+int optee_lite_do_call(struct tee_context *ctx, struct tee_shm *arg_shm);
+
+/* call.c */
+struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
+				       size_t num_params,
+				       struct optee_msg_arg **msg_arg);
+int optee_lite_open_session(struct tee_context *ctx,
+			    struct tee_ioctl_open_session_arg *arg,
+			    struct tee_param *param);
+int optee_lite_close_session(struct tee_context *ctx, u32 session);
+int optee_lite_invoke_func(struct tee_context *ctx,
+			   struct tee_ioctl_invoke_arg *arg,
+			   struct tee_param *param);
+int optee_lite_cancel_req(struct tee_context *ctx, u32 cancel_id, u32 session);
+void optee_lite_close_all_sessions(struct tee_context *ctx);
+int optee_lite_to_msg_params(struct optee_msg_param *mp, size_t num,
+			     const struct tee_param *params);
+int optee_lite_from_msg_params(struct tee_param *params, size_t num,
+			       const struct optee_msg_param *mp);
+
+/* rpc.c */
+void optee_lite_handle_rpc(struct tee_context *ctx,
+			   struct arm_smccc_res *res, unsigned long *a);
+void optee_lite_rpc_init(struct optee_lite *ol);
+void optee_lite_rpc_uninit(struct optee_lite *ol);
+
+/* supp.c */
+void optee_lite_supp_init(struct optee_lite_supp *supp);
+void optee_lite_supp_uninit(struct optee_lite_supp *supp);
+void optee_lite_supp_release(struct optee_lite_supp *supp);
+u32 optee_lite_supp_thrd_req(struct tee_context *ctx, u32 func,
+			     size_t num_params, struct tee_param *param);
+int optee_lite_supp_recv(struct tee_context *ctx, u32 *func, u32 *num_params,
+			 struct tee_param *param);
+int optee_lite_supp_send(struct tee_context *ctx, u32 ret, u32 num_params,
+			 struct tee_param *param);
+
+/* shm.c */
+struct tee_shm_pool *optee_lite_pool_dynamic(void);
+struct tee_shm_pool *optee_lite_pool_reserved(struct device *dev,
+					      phys_addr_t start, size_t size);
+int optee_lite_shm_register(struct tee_context *ctx, struct tee_shm *shm,
+			    struct page **pages, size_t num_pages,
+			    unsigned long start);
+int optee_lite_shm_unregister(struct tee_context *ctx, struct tee_shm *shm);
+
+/* TEE client API return codes and origins the driver produces itself. */
+#define TEEC_SUCCESS			0x00000000
+#define TEEC_ERROR_BAD_PARAMETERS	0xffff0006
+#define TEEC_ERROR_NOT_SUPPORTED	0xffff000a
+#define TEEC_ERROR_COMMUNICATION	0xffff000e
+#define TEEC_ERROR_OUT_OF_MEMORY	0xffff000c
+#define TEEC_ERROR_BAD_STATE		0xffff0007
+#define TEEC_ORIGIN_COMMS		0x00000002
 
 #endif /* OPTEE_LITE_H */
