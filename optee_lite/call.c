@@ -35,6 +35,13 @@ struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
 	return shm;
 }
 
+/*
+ * A memref: registered memory (TEE_SHM_DYNAMIC, which the secure world knows
+ * by its cookie) as an RMEM, anything else (the reserved pool, a NULL memref)
+ * as a TMEM by physical address, as the upstream driver passes them. The TEE
+ * core already checked that offset and size lie inside the buffer; checked
+ * again here, it costs nothing.
+ */
 static int to_msg_memref(struct optee_msg_param *mp, const struct tee_param *p)
 {
 	struct tee_shm *shm = p->u.memref.shm;
@@ -42,34 +49,28 @@ static int to_msg_memref(struct optee_msg_param *mp, const struct tee_param *p)
 	phys_addr_t pa;
 	int ret;
 
-	if (!shm) {
-		/* A NULL memref: only the size travels (MEMREF_NULL). */
-		mp->attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT + dir;
-		mp->u.tmem.buf_ptr = 0;
-		mp->u.tmem.size = p->u.memref.size;
-		mp->u.tmem.shm_ref = 0;
-		return 0;
-	}
-	if (p->u.memref.shm_offs > shm->size ||
-	    p->u.memref.size > shm->size - p->u.memref.shm_offs)
+	if (shm && (p->u.memref.shm_offs > shm->size ||
+		    p->u.memref.size > shm->size - p->u.memref.shm_offs))
 		return -EINVAL;
 
-	if (shm->flags & TEE_SHM_POOL) {
-		/* Our own pool: physically contiguous, passed by address. */
-		ret = tee_shm_get_pa(shm, p->u.memref.shm_offs, &pa);
-		if (ret)
-			return ret;
-		mp->attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT + dir;
-		mp->u.tmem.buf_ptr = pa;
-		mp->u.tmem.size = p->u.memref.size;
-		mp->u.tmem.shm_ref = (unsigned long)shm;
-	} else {
-		/* Registered memory: the secure world knows it by its cookie. */
+	if (shm && (shm->flags & TEE_SHM_DYNAMIC)) {
 		mp->attr = OPTEE_MSG_ATTR_TYPE_RMEM_INPUT + dir;
 		mp->u.rmem.offs = p->u.memref.shm_offs;
 		mp->u.rmem.size = p->u.memref.size;
 		mp->u.rmem.shm_ref = (unsigned long)shm;
+		return 0;
 	}
+
+	mp->attr = OPTEE_MSG_ATTR_TYPE_TMEM_INPUT + dir;
+	mp->u.tmem.size = p->u.memref.size;
+	if (!shm)	/* a NULL memref (MEMREF_NULL): only the size travels */
+		return 0;
+	ret = tee_shm_get_pa(shm, p->u.memref.shm_offs, &pa);
+	if (ret)
+		return ret;
+	mp->attr |= OPTEE_MSG_ATTR_CACHE_PREDEFINED << OPTEE_MSG_ATTR_CACHE_SHIFT;
+	mp->u.tmem.buf_ptr = pa;
+	mp->u.tmem.shm_ref = (unsigned long)shm;
 	return 0;
 }
 
@@ -118,6 +119,20 @@ int optee_lite_to_msg_params(struct optee_msg_param *mp, size_t num,
 	return 0;
 }
 
+static bool msg_is_value(u64 type)
+{
+	return type >= OPTEE_MSG_ATTR_TYPE_VALUE_INPUT &&
+	       type <= OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
+}
+
+static bool msg_is_memref(u64 type)
+{
+	return (type >= OPTEE_MSG_ATTR_TYPE_RMEM_INPUT &&
+		type <= OPTEE_MSG_ATTR_TYPE_RMEM_INOUT) ||
+	       (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT &&
+		type <= OPTEE_MSG_ATTR_TYPE_TMEM_INOUT);
+}
+
 /**
  * optee_lite_from_msg_params() - copy the outputs of a call back
  * @params:	the TEE core's parameters, whose types stay as the caller set them
@@ -125,10 +140,11 @@ int optee_lite_to_msg_params(struct optee_msg_param *mp, size_t num,
  * @mp:		the message parameters the secure world updated
  *
  * Only output values and output sizes are taken from the secure world; a
- * size larger than the buffer is passed on (the TA's "short buffer" answer),
- * the TEE core copies nothing beyond the buffer.
+ * size larger than the buffer is passed on (the TA's "short buffer" answer:
+ * the size it needs), the TEE core copies nothing beyond the buffer.
  *
- * Return: 0, or -EINVAL when the secure world changed a parameter's type.
+ * Return: 0, or -EINVAL when the secure world turned a value into a memref
+ * or the other way round.
  */
 int optee_lite_from_msg_params(struct tee_param *params, size_t num,
 			       const struct optee_msg_param *mp)
@@ -137,13 +153,12 @@ int optee_lite_from_msg_params(struct tee_param *params, size_t num,
 
 	for (n = 0; n < num; n++) {
 		struct tee_param *p = params + n;
-		u64 type = mp[n].attr & OPTEE_MSG_ATTR_TYPE_MASK;
+		u64 type = READ_ONCE(mp[n].attr) & OPTEE_MSG_ATTR_TYPE_MASK;
 
 		switch (p->attr) {
 		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT:
 		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT:
-			if (type != OPTEE_MSG_ATTR_TYPE_VALUE_INPUT + p->attr -
-				    TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT)
+			if (!msg_is_value(type))
 				return -EINVAL;
 			p->u.value.a = mp[n].u.value.a;
 			p->u.value.b = mp[n].u.value.b;
@@ -151,14 +166,10 @@ int optee_lite_from_msg_params(struct tee_param *params, size_t num,
 			break;
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
-			if (type == OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT ||
-			    type == OPTEE_MSG_ATTR_TYPE_TMEM_INOUT)
-				p->u.memref.size = mp[n].u.tmem.size;
-			else if (type == OPTEE_MSG_ATTR_TYPE_RMEM_OUTPUT ||
-				 type == OPTEE_MSG_ATTR_TYPE_RMEM_INOUT)
-				p->u.memref.size = mp[n].u.rmem.size;
-			else
+			if (!msg_is_memref(type))
 				return -EINVAL;
+			/* tmem.size and rmem.size share their place. */
+			p->u.memref.size = mp[n].u.tmem.size;
 			break;
 		default:
 			break;
@@ -186,6 +197,21 @@ static void do_msg(struct tee_context *ctx, struct tee_shm *shm,
 		msg->ret = TEEC_ERROR_COMMUNICATION;
 		msg->ret_origin = TEEC_ORIGIN_COMMS;
 	}
+}
+
+/* Close session @id in the secure world (whatever the answer, it is gone here). */
+static void close_in_secure_world(struct tee_context *ctx, u32 id)
+{
+	struct optee_msg_arg *msg;
+	struct tee_shm *shm;
+
+	shm = optee_lite_get_msg_arg(ctx, 0, &msg);
+	if (IS_ERR(shm))
+		return;
+	msg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
+	msg->session = id;
+	do_msg(ctx, shm, msg);
+	tee_shm_free(shm);
 }
 
 int optee_lite_open_session(struct tee_context *ctx,
@@ -230,7 +256,7 @@ int optee_lite_open_session(struct tee_context *ctx,
 	if (!msg->ret && optee_lite_from_msg_params(param, arg->num_params,
 						    msg->params + 2)) {
 		/* Malformed reply: close what was opened, report the failure. */
-		optee_lite_close_session(ctx, msg->session);
+		close_in_secure_world(ctx, msg->session);
 		msg->ret = TEEC_ERROR_COMMUNICATION;
 		msg->ret_origin = TEEC_ORIGIN_COMMS;
 	}
@@ -250,21 +276,6 @@ out:
 	return ret;
 }
 
-/* Close session @id in the secure world (whatever the answer, it is gone here). */
-static void close_in_secure_world(struct tee_context *ctx, u32 id)
-{
-	struct optee_msg_arg *msg;
-	struct tee_shm *shm;
-
-	shm = optee_lite_get_msg_arg(ctx, 0, &msg);
-	if (IS_ERR(shm))
-		return;
-	msg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
-	msg->session = id;
-	do_msg(ctx, shm, msg);
-	tee_shm_free(shm);
-}
-
 int optee_lite_close_session(struct tee_context *ctx, u32 session)
 {
 	struct optee_lite_ctx *octx = ctx->data;
@@ -275,10 +286,10 @@ int optee_lite_close_session(struct tee_context *ctx, u32 session)
 	if (sess)
 		list_del(&sess->link);
 	mutex_unlock(&octx->mutex);
-	/* An unknown session may be one open_session is cleaning up. */
-	close_in_secure_world(ctx, session);
+	/* Only sessions of this context: ids are global in the secure world. */
 	if (!sess)
 		return -EINVAL;
+	close_in_secure_world(ctx, session);
 	kfree(sess);
 	return 0;
 }

@@ -102,8 +102,8 @@ static const struct tee_driver_ops optee_lite_supp_ops = {
 	.release = optee_lite_release,
 	.supp_recv = optee_lite_supp_recv,
 	.supp_send = optee_lite_supp_send,
-	.shm_register = optee_lite_shm_register,
-	.shm_unregister = optee_lite_shm_unregister,
+	.shm_register = optee_lite_shm_register_supp,
+	.shm_unregister = optee_lite_shm_unregister_supp,
 };
 
 static const struct tee_desc optee_lite_supp_desc = {
@@ -117,9 +117,11 @@ static int optee_lite_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
 	struct tee_device *teedev;
+	struct tee_context *ctx;
 	struct optee_lite *ol;
 	phys_addr_t rsv_start = 0;
 	size_t rsv_size;
+	u32 max_notif;
 	int ret;
 
 	ol = devm_kzalloc(dev, sizeof(*ol), GFP_KERNEL);
@@ -127,7 +129,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 		return -ENOMEM;
 	ol->dev = dev;
 
-	ret = optee_lite_smc_probe(ol, dev, &rsv_start, &rsv_size);
+	ret = optee_lite_smc_probe(ol, dev, &rsv_start, &rsv_size, &max_notif);
 	if (ret)
 		return ret;
 	ol->pool = rsv_size ? optee_lite_pool_reserved(dev, rsv_start, rsv_size) :
@@ -138,54 +140,75 @@ static int optee_lite_probe(struct platform_device *pdev)
 	init_waitqueue_head(&ol->callq.wait);
 	atomic_set(&ol->callq.ended, 0);
 	optee_lite_supp_init(&ol->supp);
-	optee_lite_rpc_init(ol);
+	ret = optee_lite_rpc_init(ol, max_notif);
+	if (ret)
+		goto err_pool;
 
-	teedev = tee_device_alloc(&optee_lite_clnt_desc, dev, ol->pool, ol);
+	teedev = tee_device_alloc(&optee_lite_clnt_desc, NULL, ol->pool, ol);
 	if (IS_ERR(teedev)) {
 		ret = PTR_ERR(teedev);
-		goto err;
+		goto err_rpc;
 	}
 	ol->teedev = teedev;
-	teedev = tee_device_alloc(&optee_lite_supp_desc, dev, ol->pool, ol);
+	teedev = tee_device_alloc(&optee_lite_supp_desc, NULL, ol->pool, ol);
 	if (IS_ERR(teedev)) {
 		ret = PTR_ERR(teedev);
-		goto err;
+		goto err_dev;
 	}
 	ol->supp_teedev = teedev;
 
+	/* Our own context, for the kernel memory RPCs allocate. */
+	ctx = teedev_open(ol->teedev);
+	if (IS_ERR(ctx)) {
+		ret = PTR_ERR(ctx);
+		goto err_dev;
+	}
+	ol->ctx = ctx;
+
 	ret = tee_device_register(ol->teedev);
 	if (ret)
-		goto err;
+		goto err_ctx;
 	ret = tee_device_register(ol->supp_teedev);
 	if (ret)
-		goto err;
+		goto err_ctx;
 
 	platform_set_drvdata(pdev, ol);
-	dev_info(dev, "initialized driver (%s shared memory)\n",
-		 rsv_size ? "reserved" : "dynamic");
+	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x)\n",
+		 rsv_size ? "reserved" : "dynamic", ol->thread_count,
+		 ol->sec_caps);
 	return 0;
 
-err:
-	/* Both are safe on NULL and on allocated-but-unregistered devices. */
+err_ctx:
+	optee_lite_rpc_free_all(ol);
+	teedev_close_context(ol->ctx);
+err_dev:
+	/* Safe on NULL and on allocated-but-unregistered devices. */
 	tee_device_unregister(ol->supp_teedev);
 	tee_device_unregister(ol->teedev);
+err_rpc:
 	optee_lite_rpc_uninit(ol);
+err_pool:
 	optee_lite_supp_uninit(&ol->supp);
 	tee_shm_pool_free(ol->pool);
 	return ret;
 }
 
+/*
+ * Unbind or unload. The module cannot go while a device is open (the TEE core
+ * holds a module reference per open file); an unbind waits in
+ * tee_device_unregister() for the last file to close, each closing context
+ * closing its sessions in the secure world first.
+ */
 static void optee_lite_remove(struct platform_device *pdev)
 {
 	struct optee_lite *ol = platform_get_drvdata(pdev);
 
-	/*
-	 * Shared memory the secure world still holds keeps its context, and so
-	 * the device, alive: give it back before waiting for the last user.
-	 */
-	optee_lite_rpc_uninit(ol);
+	/* Memory the secure world still holds keeps our context: give it back. */
+	optee_lite_rpc_free_all(ol);
+	teedev_close_context(ol->ctx);
 	tee_device_unregister(ol->supp_teedev);
 	tee_device_unregister(ol->teedev);
+	optee_lite_rpc_uninit(ol);
 	optee_lite_supp_uninit(&ol->supp);
 	tee_shm_pool_free(ol->pool);
 }

@@ -16,6 +16,7 @@
 #include <linux/completion.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
@@ -34,14 +35,41 @@ struct optee_lite_callq {
 	atomic_t ended;		/* calls that returned a thread to the pool */
 };
 
-/* Requests for tee-supplicant: queued, picked up by SUPPL_RECV, answered by SUPPL_SEND. */
+/**
+ * struct optee_lite_supp - requests for tee-supplicant
+ * @mutex:	protects everything below
+ * @ctx:	the supplicant's context, or NULL
+ * @req_id:	request being served in synchronous mode (no meta parameter),
+ *		or -1
+ * @reqs:	queued requests the supplicant has not picked up yet
+ * @ids:	every request not yet answered, by id; a request withdrawn by
+ *		its caller while the supplicant serves it keeps its id (as an
+ *		error pointer) until the supplicant answers
+ * @next_id:	for cyclic id allocation
+ * @reqs_c:	signalled when a request is queued
+ */
 struct optee_lite_supp {
-	struct mutex mutex;
-	struct tee_context *ctx;	/* the supplicant's, or NULL */
-	struct list_head queue;		/* not yet picked up */
-	struct xarray pending;		/* picked up, by request id */
+	struct mutex mutex;		/* protects the members below */
+	struct tee_context *ctx;
+	int req_id;
+	struct list_head reqs;
+	struct xarray ids;
 	u32 next_id;
-	struct completion new_req;
+	struct completion reqs_c;
+};
+
+/* Keys of OPTEE_RPC_CMD_NOTIFICATION: a secure thread waits, another sends. */
+struct optee_lite_notif {
+	spinlock_t lock;		/* protects the members below */
+	struct list_head waiters;
+	unsigned long *posted;	/* sent while nobody waited */
+	u32 max_key;
+};
+
+/* State of one yielding call across its RPCs. */
+struct optee_lite_call_ctx {
+	u64 *pages_list;	/* of the last OPTEE_RPC_CMD_SHM_ALLOC */
+	size_t list_bytes;
 };
 
 /**
@@ -49,33 +77,37 @@ struct optee_lite_supp {
  * @dev:	the platform device
  * @teedev:	the client device (/dev/teeN)
  * @supp_teedev: the supplicant device (/dev/teeprivN)
+ * @ctx:	the driver's own context, owner of the kernel shared memory the
+ *		secure world allocates through RPCs
  * @pool:	shared memory pool (dynamic pages or the reserved region)
  * @invoke_fn:	the conduit, SMC or HVC
  * @sec_caps:	OPTEE_SMC_SEC_CAP_* the secure world announced
+ * @thread_count: secure threads (0 when the secure world does not say)
  * @callq:	callers waiting for a secure-world thread
  * @supp:	tee-supplicant request queue
  * @rpc_shm:	shared memory the secure world holds through RPCs, by cookie
  *		(the secure world only ever sees these cookies, never pointers)
- * @notif:	notification values secure threads wait for, each a completion
- * @notif_lock:	protects @notif
+ * @notif:	notification keys
  */
 struct optee_lite {
 	struct device *dev;
 	struct tee_device *teedev;
 	struct tee_device *supp_teedev;
+	struct tee_context *ctx;
 	struct tee_shm_pool *pool;
 	optee_lite_invoke_fn *invoke_fn;
 	u32 sec_caps;
+	u32 thread_count;
 	struct optee_lite_callq callq;
 	struct optee_lite_supp supp;
 	struct xarray rpc_shm;
-	struct xarray notif;
-	struct mutex notif_lock;
+	u32 rpc_next;
+	struct optee_lite_notif notif;
 };
 
 /* Per open file of /dev/teeN: the sessions it opened. */
 struct optee_lite_ctx {
-	struct mutex mutex;
+	struct mutex mutex;		/* protects @sessions */
 	struct list_head sessions;
 };
 
@@ -86,7 +118,8 @@ struct optee_lite_session {
 
 /* smc.c */
 int optee_lite_smc_probe(struct optee_lite *ol, struct device *dev,
-			 phys_addr_t *rsv_start, size_t *rsv_size);
+			 phys_addr_t *rsv_start, size_t *rsv_size,
+			 u32 *max_notif);
 int optee_lite_do_call(struct tee_context *ctx, struct tee_shm *arg_shm);
 
 /* call.c */
@@ -109,8 +142,11 @@ int optee_lite_from_msg_params(struct tee_param *params, size_t num,
 
 /* rpc.c */
 void optee_lite_handle_rpc(struct tee_context *ctx,
+			   struct optee_lite_call_ctx *call,
 			   struct arm_smccc_res *res, unsigned long *a);
-void optee_lite_rpc_init(struct optee_lite *ol);
+void optee_lite_call_ctx_free(struct optee_lite_call_ctx *call);
+int optee_lite_rpc_init(struct optee_lite *ol, u32 max_notif_key);
+void optee_lite_rpc_free_all(struct optee_lite *ol);
 void optee_lite_rpc_uninit(struct optee_lite *ol);
 
 /* supp.c */
@@ -132,6 +168,13 @@ int optee_lite_shm_register(struct tee_context *ctx, struct tee_shm *shm,
 			    struct page **pages, size_t num_pages,
 			    unsigned long start);
 int optee_lite_shm_unregister(struct tee_context *ctx, struct tee_shm *shm);
+int optee_lite_shm_register_supp(struct tee_context *ctx, struct tee_shm *shm,
+				 struct page **pages, size_t num_pages,
+				 unsigned long start);
+int optee_lite_shm_unregister_supp(struct tee_context *ctx,
+				   struct tee_shm *shm);
+u64 *optee_lite_pages_list(struct page **pages, size_t num_pages,
+			   size_t page_offset, size_t *list_bytes);
 
 /* TEE client API return codes and origins the driver produces itself. */
 #define TEEC_SUCCESS			0x00000000
@@ -140,6 +183,8 @@ int optee_lite_shm_unregister(struct tee_context *ctx, struct tee_shm *shm);
 #define TEEC_ERROR_COMMUNICATION	0xffff000e
 #define TEEC_ERROR_OUT_OF_MEMORY	0xffff000c
 #define TEEC_ERROR_BAD_STATE		0xffff0007
+#define TEEC_ERROR_SHORT_BUFFER		0xffff0010
+#define TEEC_ERROR_TIMEOUT		0xffff3001
 #define TEEC_ORIGIN_COMMS		0x00000002
 
 #endif /* OPTEE_LITE_H */
