@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tee-bench: cost of the TEE driver's basic operations, seen from user space
+ * through <linux/tee.h> on /dev/tee0, whichever OP-TEE driver serves it:
+ *
+ *   null-invoke     TEE_IOC_INVOKE of a TA command that does nothing
+ *   open+close      TEE_IOC_OPEN_SESSION then TEE_IOC_CLOSE_SESSION
+ *   shm-1MiB        TEE_IOC_SHM_REGISTER of 1 MiB of user memory, then
+ *                   closing the shm fd (which unregisters it)
+ *
+ * Usage: tee-bench UUID CMD [ITERATIONS]: UUID of the TA (its command CMD must
+ * take no parameters and do nothing). Prints one line per operation:
+ *   ==TEEBENCH== name ns_per_op
+ * Under QEMU -icount the clock is the instruction count: deterministic.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/tee.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SHM_SIZE	(1 << 20)
+
+static int fd;
+static uint8_t uuid[TEE_IOCTL_UUID_LEN];
+static unsigned int cmd;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "tee-bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int parse_uuid(const char *s)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; s[i] && n < 2 * TEE_IOCTL_UUID_LEN; i++) {
+		unsigned int v;
+
+		if (s[i] == '-')
+			continue;
+		if (sscanf(s + i, "%1x", &v) != 1)
+			return -1;
+		uuid[n / 2] |= v << (n % 2 ? 0 : 4);
+		n++;
+	}
+	return n == 2 * TEE_IOCTL_UUID_LEN && !s[i] ? 0 : -1;
+}
+
+static uint32_t open_session(void)
+{
+	struct {
+		struct tee_ioctl_open_session_arg arg;
+	} a;
+	struct tee_ioctl_buf_data buf = {
+		.buf_ptr = (uintptr_t)&a,
+		.buf_len = sizeof(a),
+	};
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.arg.uuid, uuid, sizeof(uuid));
+	a.arg.clnt_login = TEE_IOCTL_LOGIN_PUBLIC;
+	if (ioctl(fd, TEE_IOC_OPEN_SESSION, &buf))
+		die("TEE_IOC_OPEN_SESSION");
+	if (a.arg.ret) {
+		fprintf(stderr, "tee-bench: open session: TEE result %#x origin %u\n",
+			a.arg.ret, a.arg.ret_origin);
+		exit(1);
+	}
+	return a.arg.session;
+}
+
+static void close_session(uint32_t session)
+{
+	struct tee_ioctl_close_session_arg arg = { .session = session };
+
+	if (ioctl(fd, TEE_IOC_CLOSE_SESSION, &arg))
+		die("TEE_IOC_CLOSE_SESSION");
+}
+
+static void invoke(uint32_t session)
+{
+	struct tee_ioctl_invoke_arg arg = { .func = cmd, .session = session };
+	struct tee_ioctl_buf_data buf = {
+		.buf_ptr = (uintptr_t)&arg,
+		.buf_len = sizeof(arg),
+	};
+
+	if (ioctl(fd, TEE_IOC_INVOKE, &buf))
+		die("TEE_IOC_INVOKE");
+	if (arg.ret) {
+		fprintf(stderr, "tee-bench: invoke: TEE result %#x\n", arg.ret);
+		exit(1);
+	}
+}
+
+static void shm_register(void *mem)
+{
+	struct tee_ioctl_shm_register_data data = {
+		.addr = (uintptr_t)mem,
+		.length = SHM_SIZE,
+	};
+	int shm_fd = ioctl(fd, TEE_IOC_SHM_REGISTER, &data);
+
+	if (shm_fd < 0)
+		die("TEE_IOC_SHM_REGISTER");
+	close(shm_fd);
+}
+
+static void report(const char *name, uint64_t t0, unsigned int n)
+{
+	printf("==TEEBENCH== %s %llu\n", name,
+	       (unsigned long long)((now_ns() - t0) / n));
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i, n;
+	uint32_t session;
+	uint64_t t0;
+	void *mem;
+
+	if (argc < 3 || parse_uuid(argv[1])) {
+		fprintf(stderr, "usage: tee-bench UUID CMD [ITERATIONS]\n");
+		return 2;
+	}
+	cmd = strtoul(argv[2], NULL, 0);
+	n = argc > 3 ? strtoul(argv[3], NULL, 0) : 200;
+	if (!n)
+		n = 1;
+	fd = open(getenv("TEE_DEV") ? getenv("TEE_DEV") : "/dev/tee0", O_RDWR);
+	if (fd < 0)
+		die("open /dev/tee0");
+	mem = mmap(NULL, SHM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		die("mmap");
+
+	/* Warm up every path once. */
+	session = open_session();
+	invoke(session);
+	shm_register(mem);
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		invoke(session);
+	report("null-invoke", t0, n);
+	close_session(session);
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		close_session(open_session());
+	report("open+close", t0, n);
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		shm_register(mem);
+	report("shm-1MiB", t0, n);
+	return 0;
+}
