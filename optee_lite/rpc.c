@@ -46,11 +46,22 @@ static u32 rpc_shm_add(struct optee_lite *ol, struct tee_shm *shm)
 	return cookie;
 }
 
-static struct tee_shm *rpc_shm_find(struct optee_lite *ol, u64 cookie)
+/*
+ * The shm of @cookie with a reference for the caller (tee_shm_put() it): the
+ * secure world may free the cookie from another thread meanwhile.
+ */
+static struct tee_shm *rpc_shm_get(struct optee_lite *ol, u64 cookie)
 {
+	struct tee_shm *shm;
+
 	if (!cookie || cookie > U32_MAX)
 		return NULL;
-	return xa_load(&ol->rpc_shm, cookie);
+	xa_lock(&ol->rpc_shm);
+	shm = xa_load(&ol->rpc_shm, cookie);
+	if (shm && !refcount_inc_not_zero(&shm->refcount))
+		shm = NULL;
+	xa_unlock(&ol->rpc_shm);
+	return shm;
 }
 
 static struct tee_shm *rpc_shm_take(struct optee_lite *ol, u64 cookie)
@@ -347,7 +358,7 @@ static int rpc_memref(struct optee_lite *ol, const struct optee_msg_param *mp,
 	u64 offs;
 	size_t i;
 
-	shm = rpc_shm_find(ol, ref);
+	shm = rpc_shm_get(ol, ref);
 	if (!shm)
 		return -EINVAL;
 	if (type >= OPTEE_MSG_ATTR_TYPE_RMEM_INPUT &&
@@ -375,12 +386,24 @@ static int rpc_memref(struct optee_lite *ol, const struct optee_msg_param *mp,
 			}
 		}
 	}
-	if (offs > shm->size || size > shm->size - offs)
+	if (offs > shm->size || size > shm->size - offs) {
+		tee_shm_put(shm);
 		return -EINVAL;
-	p->u.memref.shm = shm;
+	}
+	p->u.memref.shm = shm;	/* with the reference */
 	p->u.memref.shm_offs = offs;
 	p->u.memref.size = size;
 	return 0;
+}
+
+static void put_params(struct tee_param *params, u32 num)
+{
+	u32 n;
+
+	for (n = 0; n < num; n++)
+		if (tee_param_is_memref(params + n) && params[n].u.memref.shm)
+			tee_shm_put(params[n].u.memref.shm);
+	kfree(params);
 }
 
 /* Anything else is the supplicant's job. */
@@ -448,10 +471,10 @@ static void cmd_supplicant(struct tee_context *ctx, struct optee_lite *ol,
 			break;
 		}
 	}
-	kfree(params);
+	put_params(params, num);
 	return;
 bad:
-	kfree(params);
+	put_params(params, num);
 	arg->ret = TEEC_ERROR_BAD_PARAMETERS;
 }
 
@@ -462,20 +485,20 @@ static void handle_cmd(struct tee_context *ctx, struct optee_lite *ol,
 	struct tee_shm *shm;
 	u32 num, cmd;
 
-	shm = rpc_shm_find(ol, cookie);
-	if (!shm || shm->size < sizeof(*arg)) {
+	shm = rpc_shm_get(ol, cookie);
+	if (!shm) {
 		dev_err(ol->dev, "RPC with an unknown argument cookie %#llx\n", cookie);
 		return;
 	}
 	arg = tee_shm_get_va(shm, 0);
-	if (IS_ERR(arg))
-		return;
+	if (IS_ERR(arg) || shm->size < sizeof(*arg))
+		goto out;
 	/* Read once: the memory is shared, the checks must hold for what we use. */
 	num = READ_ONCE(arg->num_params);
 	cmd = READ_ONCE(arg->cmd);
 	if (OPTEE_MSG_GET_ARG_SIZE((u64)num) > shm->size) {
 		arg->ret = TEEC_ERROR_BAD_PARAMETERS;
-		return;
+		goto out;
 	}
 
 	switch (cmd) {
@@ -497,6 +520,8 @@ static void handle_cmd(struct tee_context *ctx, struct optee_lite *ol,
 	default:
 		cmd_supplicant(ctx, ol, arg, cmd, num);
 	}
+out:
+	tee_shm_put(shm);
 }
 
 void optee_lite_call_ctx_free(struct optee_lite_call_ctx *call)
