@@ -16,7 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/tee.h>
-#include <stdint.h>
+#include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SHM_SIZE	(1 << 20)
+#define SHM_SIZE	0x100000	/* 1 MiB */
 
 static int fd;
-static uint8_t uuid[TEE_IOCTL_UUID_LEN];
+static __u8 uuid[TEE_IOCTL_UUID_LEN];
 static unsigned int cmd;
 
 static void die(const char *what)
@@ -37,12 +37,12 @@ static void die(const char *what)
 	exit(1);
 }
 
-static uint64_t now_ns(void)
+static __u64 now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static int parse_uuid(const char *s)
@@ -62,13 +62,13 @@ static int parse_uuid(const char *s)
 	return n == 2 * TEE_IOCTL_UUID_LEN && !s[i] ? 0 : -1;
 }
 
-static uint32_t open_session(void)
+static __u32 open_session(void)
 {
 	struct {
 		struct tee_ioctl_open_session_arg arg;
 	} a;
 	struct tee_ioctl_buf_data buf = {
-		.buf_ptr = (uintptr_t)&a,
+		.buf_ptr = (unsigned long)&a,
 		.buf_len = sizeof(a),
 	};
 
@@ -78,14 +78,14 @@ static uint32_t open_session(void)
 	if (ioctl(fd, TEE_IOC_OPEN_SESSION, &buf))
 		die("TEE_IOC_OPEN_SESSION");
 	if (a.arg.ret) {
-		fprintf(stderr, "tee-bench: open session: TEE result %#x origin %u\n",
-			a.arg.ret, a.arg.ret_origin);
+		fprintf(stderr, "tee-bench: %s: TEE result %#x origin %u\n",
+			__func__, a.arg.ret, a.arg.ret_origin);
 		exit(1);
 	}
 	return a.arg.session;
 }
 
-static void close_session(uint32_t session)
+static void close_session(__u32 session)
 {
 	struct tee_ioctl_close_session_arg arg = { .session = session };
 
@@ -93,18 +93,18 @@ static void close_session(uint32_t session)
 		die("TEE_IOC_CLOSE_SESSION");
 }
 
-static void invoke(uint32_t session)
+static void invoke(__u32 session)
 {
 	struct tee_ioctl_invoke_arg arg = { .func = cmd, .session = session };
 	struct tee_ioctl_buf_data buf = {
-		.buf_ptr = (uintptr_t)&arg,
+		.buf_ptr = (unsigned long)&arg,
 		.buf_len = sizeof(arg),
 	};
 
 	if (ioctl(fd, TEE_IOC_INVOKE, &buf))
 		die("TEE_IOC_INVOKE");
 	if (arg.ret) {
-		fprintf(stderr, "tee-bench: invoke: TEE result %#x\n", arg.ret);
+		fprintf(stderr, "tee-bench: %s: TEE result %#x\n", __func__, arg.ret);
 		exit(1);
 	}
 }
@@ -112,7 +112,7 @@ static void invoke(uint32_t session)
 static void shm_register(void *mem)
 {
 	struct tee_ioctl_shm_register_data data = {
-		.addr = (uintptr_t)mem,
+		.addr = (unsigned long)mem,
 		.length = SHM_SIZE,
 	};
 	int shm_fd = ioctl(fd, TEE_IOC_SHM_REGISTER, &data);
@@ -122,7 +122,7 @@ static void shm_register(void *mem)
 	close(shm_fd);
 }
 
-static void report(const char *name, uint64_t t0, unsigned int n)
+static void report(const char *name, __u64 t0, unsigned int n)
 {
 	printf("==TEEBENCH== %s %llu\n", name,
 	       (unsigned long long)((now_ns() - t0) / n));
@@ -131,8 +131,8 @@ static void report(const char *name, uint64_t t0, unsigned int n)
 int main(int argc, char **argv)
 {
 	unsigned int i, n;
-	uint32_t session;
-	uint64_t t0;
+	__u32 session;
+	__u64 t0;
 	void *mem;
 
 	if (argc < 3 || parse_uuid(argv[1])) {
