@@ -220,6 +220,7 @@ int optee_lite_open_session(struct tee_context *ctx,
 {
 	struct optee_lite_ctx *octx = ctx->data;
 	struct optee_lite_session *sess;
+	u32 res, origin, id;
 	struct optee_msg_arg *msg;
 	struct tee_shm *shm;
 	uuid_t client_uuid;
@@ -253,24 +254,28 @@ int optee_lite_open_session(struct tee_context *ctx,
 	}
 
 	do_msg(ctx, shm, msg);
-	if (!msg->ret && optee_lite_from_msg_params(param, arg->num_params,
-						    msg->params + 2)) {
+	/* Read the answer once: the secure world could still write to it. */
+	res = READ_ONCE(msg->ret);
+	origin = READ_ONCE(msg->ret_origin);
+	id = READ_ONCE(msg->session);
+	if (!res && optee_lite_from_msg_params(param, arg->num_params,
+					       msg->params + 2)) {
 		/* Malformed reply: close what was opened, report the failure. */
-		close_in_secure_world(ctx, msg->session);
-		msg->ret = TEEC_ERROR_COMMUNICATION;
-		msg->ret_origin = TEEC_ORIGIN_COMMS;
+		close_in_secure_world(ctx, id);
+		res = TEEC_ERROR_COMMUNICATION;
+		origin = TEEC_ORIGIN_COMMS;
 	}
-	if (!msg->ret) {
-		sess->id = msg->session;
+	if (!res) {
+		sess->id = id;
 		mutex_lock(&octx->mutex);
 		list_add(&sess->link, &octx->sessions);
 		mutex_unlock(&octx->mutex);
 	} else {
 		kfree(sess);
 	}
-	arg->session = msg->ret ? 0 : msg->session;
-	arg->ret = msg->ret;
-	arg->ret_origin = msg->ret_origin;
+	arg->session = res ? 0 : id;
+	arg->ret = res;
+	arg->ret_origin = origin;
 out:
 	tee_shm_free(shm);
 	return ret;
@@ -336,12 +341,12 @@ int optee_lite_invoke_func(struct tee_context *ctx,
 		goto out;
 
 	do_msg(ctx, shm, msg);
+	arg->ret = READ_ONCE(msg->ret);
+	arg->ret_origin = READ_ONCE(msg->ret_origin);
 	if (optee_lite_from_msg_params(param, arg->num_params, msg->params)) {
-		msg->ret = TEEC_ERROR_COMMUNICATION;
-		msg->ret_origin = TEEC_ORIGIN_COMMS;
+		arg->ret = TEEC_ERROR_COMMUNICATION;
+		arg->ret_origin = TEEC_ORIGIN_COMMS;
 	}
-	arg->ret = msg->ret;
-	arg->ret_origin = msg->ret_origin;
 out:
 	tee_shm_free(shm);
 	return ret;
