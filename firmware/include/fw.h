@@ -128,6 +128,7 @@ void smc_handler(struct regs *r);
 void psci_system_off(void) __attribute__((noreturn));
 void cpu_enter_ns(u64 idx) __attribute__((noreturn));
 void el3_regs_init(void);
+void gpio_pulse(unsigned int pin);
 
 /* optee.c */
 bool optee_smc(struct regs *r);

@@ -28,10 +28,23 @@ static u32 hdr(u32 f) { return get(f); }
 
 u32 fdt_totalsize(void) { return hdr(H_TOTALSIZE); }
 
+/*
+ * Check the header and trim totalsize to the end of the last block: QEMU
+ * reports the whole 1 MiB area as the blob's size, which would leave no room
+ * to grow it.
+ */
 int fdt_check(void)
 {
+	u32 end_struct, end_strings;
+
 	if (get(0) != FDT_MAGIC || hdr(H_TOTALSIZE) > DTB_MAX)
 		return -1;
+	end_struct = hdr(H_OFF_STRUCT) + hdr(H_SIZE_STRUCT);
+	end_strings = hdr(H_OFF_STRINGS) + hdr(H_SIZE_STRINGS);
+	if (hdr(H_OFF_RSVMAP) > hdr(H_OFF_STRUCT) || end_struct > hdr(H_OFF_STRINGS) ||
+	    end_strings > hdr(H_TOTALSIZE))
+		return -1;	/* not the usual block order: not supported */
+	put(H_TOTALSIZE, end_strings);
 	return 0;
 }
 

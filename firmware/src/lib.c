@@ -178,6 +178,8 @@ void printf(const char *fmt, ...)
 void panic(const char *msg)
 {
 	printf("fw: PANIC: %s\n", msg);
+	/* Reset: QEMU runs with -no-reboot, so this ends the run. */
+	gpio_pulse(1);
 	for (;;)
 		__asm__ volatile("wfe");
 }
@@ -185,7 +187,7 @@ void panic(const char *msg)
 void el3_bad_exception(struct regs *r);
 void el3_bad_exception(struct regs *r)
 {
-	printf("fw: unexpected exception cpu%lu esr=%lx elr=%lx far=%lx spsr=%lx\n",
-	       cpu_index(), r->esr, r->elr, read_sysreg(far_el3), r->spsr);
+	printf("fw: unexpected exception cpu%lu esr=%lx elr=%lx far=%lx spsr=%lx lr=%lx\n",
+	       cpu_index(), r->esr, r->elr, read_sysreg(far_el3), r->spsr, r->x[30]);
 	panic("halted");
 }

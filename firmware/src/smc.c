@@ -27,7 +27,8 @@ enum { CPU_OFF, CPU_ON_PENDING, CPU_ON };
 static volatile u32 cpu_state[MAX_CPUS] = { [0] = CPU_ON };
 static spinlock_t psci_lock;
 
-static void gpio_pulse(unsigned int pin)
+/* Secure PL061 GPIO: pin 0 powers the machine off, pin 1 resets it. */
+void gpio_pulse(unsigned int pin)
 {
 	wr32(SGPIO_BASE + 0x400, rd32(SGPIO_BASE + 0x400) | (1u << pin));
 	wr32(SGPIO_BASE + ((1u << pin) << 2), 0);
@@ -38,7 +39,9 @@ void psci_system_off(void)
 {
 	printf("fw: SYSTEM_OFF\n");
 	gpio_pulse(0);
-	panic("power-off did not happen");
+	/* QEMU handles the request asynchronously: wait for it. */
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 static void __attribute__((noreturn)) psci_system_reset(void)
@@ -50,7 +53,8 @@ static void __attribute__((noreturn)) psci_system_reset(void)
 		pens[i].go = 0;
 	dsb();
 	gpio_pulse(1);
-	panic("reset did not happen");
+	for (;;)
+		__asm__ volatile("wfi");
 }
 
 static int mpidr_to_idx(u64 mpidr)
