@@ -111,8 +111,8 @@ int optee_lite_smc_probe(struct optee_lite *ol, struct device *dev,
 	fast_call(ol, OPTEE_SMC_CALLS_UID, 0, &res);
 	if (res.a0 != OPTEE_MSG_UID_0 || res.a1 != OPTEE_MSG_UID_1 ||
 	    res.a2 != OPTEE_MSG_UID_2 || res.a3 != OPTEE_MSG_UID_3) {
-		dev_err(dev, "the secure world does not speak the OP-TEE ABI (calls UID %08lx-%08lx-%08lx-%08lx)\n",
-			res.a0, res.a1, res.a2, res.a3);
+		dev_err(dev, "the secure world does not speak the OP-TEE ABI (calls UID %08x-%08x-%08x-%08x)\n",
+			(u32)res.a0, (u32)res.a1, (u32)res.a2, (u32)res.a3);
 		return -EINVAL;
 	}
 
@@ -126,8 +126,8 @@ int optee_lite_smc_probe(struct optee_lite *ol, struct device *dev,
 	}
 
 	fast_call(ol, OPTEE_SMC_CALL_GET_OS_UUID, 0, &res);
-	dev_info(dev, "trusted OS %08lx-%08lx-%08lx-%08lx%s\n",
-		 res.a0, res.a1, res.a2, res.a3,
+	dev_info(dev, "trusted OS %08x-%08x-%08x-%08x%s\n",
+		 (u32)res.a0, (u32)res.a1, (u32)res.a2, (u32)res.a3,
 		 res.a0 == OPTEE_MSG_OS_OPTEE_UUID_0 &&
 		 res.a1 == OPTEE_MSG_OS_OPTEE_UUID_1 &&
 		 res.a2 == OPTEE_MSG_OS_OPTEE_UUID_2 &&
