@@ -347,7 +347,8 @@ static void cmd_notification(struct optee_lite *ol, struct optee_msg_arg *arg,
 /*
  * A memref of an RPC for the supplicant must lie in shared memory we handed
  * out through OPTEE_RPC_CMD_SHM_ALLOC: by cookie and offset (RMEM), or by
- * cookie and physical address (TMEM), the address inside that memory.
+ * cookie and physical address (TMEM), the address inside that memory; or be
+ * a NULL TMEM (cookie and address 0), which passes a size only.
  */
 static int rpc_memref(struct optee_lite *ol, const struct optee_msg_param *mp,
 		      u64 type, struct tee_param *p)
@@ -358,6 +359,16 @@ static int rpc_memref(struct optee_lite *ol, const struct optee_msg_param *mp,
 	u64 offs;
 	size_t i;
 
+	if (!ref) {
+		/* A NULL memref (a size query): only the size travels. */
+		if (type < OPTEE_MSG_ATTR_TYPE_TMEM_INPUT ||
+		    READ_ONCE(mp->u.tmem.buf_ptr))
+			return -EINVAL;
+		p->attr = TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INPUT + type -
+			  OPTEE_MSG_ATTR_TYPE_TMEM_INPUT;
+		p->u.memref.size = size;
+		return 0;
+	}
 	shm = rpc_shm_get(ol, ref);
 	if (!shm)
 		return -EINVAL;
