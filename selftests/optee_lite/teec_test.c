@@ -147,7 +147,7 @@ TEST_F(teec, shared_memory)
 static TEEC_UUID teec_uuid(const unsigned char o[16])
 {
 	TEEC_UUID u = {
-		.timeLow = (uint32_t)o[0] << 24 | o[1] << 16 | o[2] << 8 | o[3],
+		.timeLow = (__u32)o[0] << 24 | o[1] << 16 | o[2] << 8 | o[3],
 		.timeMid = o[4] << 8 | o[5],
 		.timeHiAndVersion = o[6] << 8 | o[7],
 	};
@@ -164,7 +164,7 @@ static TEEC_Result open_ta(TEEC_Context *ctx, TEEC_Session *sess,
 			   const unsigned char o[16])
 {
 	TEEC_UUID uuid = teec_uuid(o);
-	uint32_t origin;
+	__u32 origin;
 
 	return TEEC_OpenSession(ctx, sess, &uuid, TEEC_LOGIN_PUBLIC, NULL, NULL,
 				&origin);
@@ -175,7 +175,7 @@ static TEEC_Result ta_digest(TEEC_Session *sess, const void *buf, size_t len,
 			     unsigned char out[32])
 {
 	TEEC_Operation op = { 0 };
-	uint32_t origin;
+	__u32 origin;
 
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
 					 TEEC_MEMREF_TEMP_OUTPUT, TEEC_NONE,
@@ -207,7 +207,7 @@ TEST_F(teec, digest_ta)
 	TEEC_SharedMemory reg = { .flags = TEEC_MEM_INPUT };
 	TEEC_Operation op = { 0 };
 	TEEC_Session sess;
-	uint32_t origin;
+	__u32 origin;
 	size_t i;
 
 	ASSERT_EQ(TEEC_SUCCESS, open_ta(&self->ctx, &sess, sha256_uuid));
@@ -265,12 +265,12 @@ TEST_F(teec, digest_ta)
 	TEEC_CloseSession(&sess);
 }
 
-static TEEC_Result kv(TEEC_Session *sess, uint32_t cmd, const char *key,
+static TEEC_Result kv(TEEC_Session *sess, __u32 cmd, const char *key,
 		      void *val, size_t *len)
 {
 	TEEC_Operation op = { 0 };
 	TEEC_Result res;
-	uint32_t origin;
+	__u32 origin;
 
 	op.paramTypes = TEEC_PARAM_TYPES(TEEC_MEMREF_TEMP_INPUT,
 					 cmd == TA_KV_CMD_PUT ? TEEC_MEMREF_TEMP_INPUT :
@@ -345,8 +345,7 @@ TEST_F(teec, supplicant_load_ta)
 	for (i = 0; i < (int)sizeof(img); i++)
 		img[i] = i ^ (i >> 8) ^ 0x5c;
 	mkdir("/lib/optee_armtz", 0755);
-	snprintf(path, sizeof(path), "/lib/optee_armtz/"
-		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x.ta",
+	snprintf(path, sizeof(path), "/lib/optee_armtz/%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x.ta",
 		 img_uuid[0], img_uuid[1], img_uuid[2], img_uuid[3], img_uuid[4],
 		 img_uuid[5], img_uuid[6], img_uuid[7], img_uuid[8], img_uuid[9],
 		 img_uuid[10], img_uuid[11], img_uuid[12], img_uuid[13],
