@@ -314,6 +314,18 @@ TEST_F(teec, kv_ta)
 	TEEC_CloseSession(&sess);
 }
 
+/* The text form of a UUID, as tee-supplicant names TA files. */
+static void uuid_str(char *s, const unsigned char o[16])
+{
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		s += sprintf(s, "%02x", o[i]);
+		if (i == 3 || i == 5 || i == 7 || i == 9)
+			*s++ = '-';
+	}
+}
+
 /*
  * LOAD_TA served by tee-supplicant: the RPC TA asks for a TA image by UUID,
  * the supplicant reads /lib/optee_armtz/UUID.ta. The TA returns the image's
@@ -338,18 +350,15 @@ TEST_F(teec, supplicant_load_ta)
 	static unsigned char img[5000];
 	unsigned char want[32], *out;
 	TEEC_Session dsess;
-	char path[128];
+	char path[128], name[40];
 	int fd, shm_fd, i;
 	FILE *f;
 
 	for (i = 0; i < (int)sizeof(img); i++)
 		img[i] = i ^ (i >> 8) ^ 0x5c;
 	mkdir("/lib/optee_armtz", 0755);
-	snprintf(path, sizeof(path), "/lib/optee_armtz/%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x.ta",
-		 img_uuid[0], img_uuid[1], img_uuid[2], img_uuid[3], img_uuid[4],
-		 img_uuid[5], img_uuid[6], img_uuid[7], img_uuid[8], img_uuid[9],
-		 img_uuid[10], img_uuid[11], img_uuid[12], img_uuid[13],
-		 img_uuid[14], img_uuid[15]);
+	uuid_str(name, img_uuid);
+	snprintf(path, sizeof(path), "/lib/optee_armtz/%s.ta", name);
 	f = fopen(path, "w");
 	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
 	ASSERT_EQ(1, fwrite(img, sizeof(img), 1, f));
