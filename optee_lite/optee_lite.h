@@ -183,7 +183,6 @@ u64 *optee_lite_pages_list(struct page **pages, size_t num_pages,
 #define TEEC_ERROR_COMMUNICATION	0xffff000e
 #define TEEC_ERROR_OUT_OF_MEMORY	0xffff000c
 #define TEEC_ERROR_BAD_STATE		0xffff0007
-#define TEEC_ERROR_SHORT_BUFFER		0xffff0010
 #define TEEC_ERROR_TIMEOUT		0xffff3001
 #define TEEC_ORIGIN_COMMS		0x00000002
 

@@ -290,10 +290,11 @@ int optee_lite_supp_send(struct tee_context *ctx, u32 ret, u32 num_params,
 			break;
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
-			/* Never more than the buffer the secure world gave. */
-			if (s->u.memref.size <= p->u.memref.size ||
-			    ret == TEEC_ERROR_SHORT_BUFFER)
-				p->u.memref.size = s->u.memref.size;
+			/*
+			 * As given, even beyond the buffer: the size a NULL
+			 * or short buffer needs (only the secure world reads it).
+			 */
+			p->u.memref.size = s->u.memref.size;
 			break;
 		default:
 			break;
