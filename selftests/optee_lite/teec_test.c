@@ -6,6 +6,7 @@
  * Run through teec_test.sh, with $TEEC_KIT pointing at the loader, libraries
  * and tee-supplicant. The same tests pass on the upstream optee driver.
  */
+#include <dirent.h>
 #include <linux/tee.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -17,11 +18,7 @@
 
 #include "bench_util.h"
 #include "kselftest_harness.h"
-/* The firmware's TAs (ta_ids.h comes with the firmware's selftests). */
-#if __has_include("ta_ids.h")
 #include "ta_ids.h"
-#define HAVE_TA_IDS 1
-#endif
 
 static const char *tee_dev(void)
 {
@@ -60,24 +57,59 @@ static void stop_supplicant(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/* Whether process @pid has the supplicant device open. */
+static int holds_supp_dev(pid_t pid)
+{
+	char dir[64], path[128], target[128];
+	struct dirent *de;
+	int found = 0;
+	ssize_t n;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while (!found && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n <= 0)
+			continue;
+		target[n] = 0;
+		found = !strcmp(target, teepriv_dev());
+	}
+	closedir(d);
+	return found;
+}
+
 /*
- * Wait until the supplicant device answers open() with @err (EBUSY: someone
- * holds it; 0: free again), for up to 10 s.
+ * Wait (up to 10 s) until tee-supplicant has opened its device, without
+ * opening it ourselves, which would make the supplicant's own open fail.
  */
-static int wait_supp_dev(int err)
+static int wait_supplicant(pid_t pid)
 {
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
-	int i, fd;
+	int i;
 
 	for (i = 0; i < 500; i++) {
-		fd = open(teepriv_dev(), O_RDWR | O_CLOEXEC);
-		if (fd >= 0)
-			close(fd);
-		if ((fd >= 0 && !err) || (fd < 0 && errno == err))
+		if (holds_supp_dev(pid))
 			return 0;
+		if (waitpid(pid, NULL, WNOHANG) == pid)
+			return -1;	/* it gave up */
 		nanosleep(&ts, NULL);
 	}
 	return -1;
+}
+
+/* Once tee-supplicant is gone, the device opens again (one user at a time). */
+static int supp_dev_free(void)
+{
+	int fd = open(teepriv_dev(), O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
 }
 
 FIXTURE(teec) {
@@ -95,9 +127,8 @@ FIXTURE_SETUP(teec)
 		     tee_dev());
 	self->supp = start_supplicant();
 	ASSERT_LT(0, self->supp);
-	/* tee-supplicant owns the supplicant device: nobody else may open it. */
-	ASSERT_EQ(0, wait_supp_dev(EBUSY)) TH_LOG("tee-supplicant never opened %s",
-						  teepriv_dev());
+	ASSERT_EQ(0, wait_supplicant(self->supp))
+		TH_LOG("tee-supplicant never opened %s", teepriv_dev());
 	ASSERT_EQ(TEEC_SUCCESS, TEEC_InitializeContext(NULL, &self->ctx));
 	self->have_ctx = 1;
 }
@@ -110,8 +141,9 @@ FIXTURE_TEARDOWN(teec)
 }
 
 /*
- * libteec finds the OP-TEE device (it checks the version reply), and the
- * supplicant device is free again once tee-supplicant is gone.
+ * libteec finds the OP-TEE device (it checks the version reply); the
+ * supplicant device is tee-supplicant's alone (EBUSY for anyone else), and
+ * free again once tee-supplicant is gone.
  */
 TEST_F(teec, context_and_supplicant)
 {
@@ -119,9 +151,11 @@ TEST_F(teec, context_and_supplicant)
 
 	ASSERT_EQ(TEEC_SUCCESS, TEEC_InitializeContext(NULL, &ctx2));
 	TEEC_FinalizeContext(&ctx2);
+	EXPECT_EQ(-1, open(teepriv_dev(), O_RDWR | O_CLOEXEC));
+	EXPECT_EQ(EBUSY, errno);
 	stop_supplicant(self->supp);
 	self->supp = -1;
-	EXPECT_EQ(0, wait_supp_dev(0));
+	EXPECT_TRUE(supp_dev_free());
 }
 
 /* Shared memory through libteec: allocated, and registered from malloc. */
@@ -142,7 +176,6 @@ TEST_F(teec, shared_memory)
 	TEEC_ReleaseSharedMemory(&reg);
 }
 
-#ifdef HAVE_TA_IDS
 /* libteec's UUID from the 16 octets of the RFC 4122 big-endian form. */
 static TEEC_UUID teec_uuid(const unsigned char o[16])
 {
@@ -416,6 +449,4 @@ TEST_F(teec, supplicant_load_ta)
 	close(shm_fd);
 	close(fd);
 }
-#endif /* HAVE_TA_IDS */
-
 TEST_HARNESS_MAIN
