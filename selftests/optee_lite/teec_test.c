@@ -60,7 +60,7 @@ static void stop_supplicant(pid_t pid)
 /* Whether process @pid has the supplicant device open. */
 static int holds_supp_dev(pid_t pid)
 {
-	char dir[64], path[128], target[128];
+	char dir[64], path[384], target[128];
 	struct dirent *de;
 	int found = 0;
 	ssize_t n;
