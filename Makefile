@@ -63,5 +63,9 @@ shell:
 demo:
 	scripts/demo --arch $(BENCH_ARCH)
 
+# Benchmarks on the bench machines: optee_lite against the upstream optee driver.
+bench:
+	scripts/bench/tee-bench
+
 .PHONY: all module module-debug module-install clean sparse style dkms-install \
-	check shell demo
+	check shell demo bench

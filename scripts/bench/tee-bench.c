@@ -3,13 +3,13 @@
  * tee-bench: cost of the TEE driver's basic operations, seen from user space
  * through <linux/tee.h> on /dev/tee0, whichever OP-TEE driver serves it:
  *
- *   null-invoke     TEE_IOC_INVOKE of a TA command that does nothing
- *   open+close      TEE_IOC_OPEN_SESSION then TEE_IOC_CLOSE_SESSION
+ *   null-invoke     TEE_IOC_INVOKE of the arithmetic TA's smallest command
+ *                   (TA_ARITH_CMD_INC: one value parameter in and out)
+ *   open+close      TEE_IOC_OPEN_SESSION then TEE_IOC_CLOSE_SESSION (same TA)
  *   shm-1MiB        TEE_IOC_SHM_REGISTER of 1 MiB of user memory, then
  *                   closing the shm fd (which unregisters it)
  *
- * Usage: tee-bench UUID CMD [ITERATIONS]: UUID of the TA (its command CMD must
- * take no parameters and do nothing). Prints one line per operation:
+ * Usage: tee-bench [ITERATIONS]. Prints one line per operation:
  *   ==TEEBENCH== name ns_per_op
  * Under QEMU -icount the clock is the instruction count: deterministic.
  */
@@ -25,11 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ta_ids.h"
+
 #define SHM_SIZE	0x100000	/* 1 MiB */
 
 static int fd;
-static __u8 uuid[TEE_IOCTL_UUID_LEN];
-static unsigned int cmd;
+static const __u8 uuid[TEE_IOCTL_UUID_LEN] = TA_ARITH_UUID;
 
 static void die(const char *what)
 {
@@ -43,23 +44,6 @@ static __u64 now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static int parse_uuid(const char *s)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; s[i] && n < 2 * TEE_IOCTL_UUID_LEN; i++) {
-		unsigned int v;
-
-		if (s[i] == '-')
-			continue;
-		if (sscanf(s + i, "%1x", &v) != 1)
-			return -1;
-		uuid[n / 2] |= v << (n % 2 ? 0 : 4);
-		n++;
-	}
-	return n == 2 * TEE_IOCTL_UUID_LEN && !s[i] ? 0 : -1;
 }
 
 static __u32 open_session(void)
@@ -95,16 +79,27 @@ static void close_session(__u32 session)
 
 static void invoke(__u32 session)
 {
-	struct tee_ioctl_invoke_arg arg = { .func = cmd, .session = session };
+	struct {
+		struct tee_ioctl_invoke_arg arg;
+		struct tee_ioctl_param p;
+	} a = {
+		.arg = {
+			.func = TA_ARITH_CMD_INC,
+			.session = session,
+			.num_params = 1,
+		},
+		.p = { .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT, .a = 41 },
+	};
 	struct tee_ioctl_buf_data buf = {
-		.buf_ptr = (unsigned long)&arg,
-		.buf_len = sizeof(arg),
+		.buf_ptr = (unsigned long)&a,
+		.buf_len = sizeof(a),
 	};
 
 	if (ioctl(fd, TEE_IOC_INVOKE, &buf))
 		die("TEE_IOC_INVOKE");
-	if (arg.ret) {
-		fprintf(stderr, "tee-bench: %s: TEE result %#x\n", __func__, arg.ret);
+	if (a.arg.ret || a.p.a != 42) {
+		fprintf(stderr, "tee-bench: %s: TEE result %#x, %llu\n", __func__,
+			a.arg.ret, (unsigned long long)a.p.a);
 		exit(1);
 	}
 }
@@ -135,12 +130,7 @@ int main(int argc, char **argv)
 	__u64 t0;
 	void *mem;
 
-	if (argc < 3 || parse_uuid(argv[1])) {
-		fprintf(stderr, "usage: tee-bench UUID CMD [ITERATIONS]\n");
-		return 2;
-	}
-	cmd = strtoul(argv[2], NULL, 0);
-	n = argc > 3 ? strtoul(argv[3], NULL, 0) : 200;
+	n = argc > 1 ? strtoul(argv[1], NULL, 0) : 200;
 	if (!n)
 		n = 1;
 	fd = open(getenv("TEE_DEV") ? getenv("TEE_DEV") : "/dev/tee0", O_RDWR);
