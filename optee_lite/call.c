@@ -13,10 +13,15 @@
 #include "optee_lite.h"
 
 /**
- * optee_lite_get_msg_arg() - allocate a zeroed message with room for parameters
- * @ctx:	context the shared memory is allocated in
+ * optee_lite_get_msg_arg() - a zeroed message with room for parameters
+ * @ctx:	the caller's context
  * @num_params:	number of parameters
  * @msg_arg:	set to the message's kernel address
+ *
+ * Messages live in the driver's own context (a closing client's context
+ * cannot take references), in page-sized buffers kept for reuse: a call
+ * allocates nothing in the common case. Give it back with
+ * optee_lite_put_msg_arg().
  *
  * Return: the shared memory holding the message, or an ERR_PTR.
  */
@@ -24,15 +29,51 @@ struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
 				       size_t num_params,
 				       struct optee_msg_arg **msg_arg)
 {
-	struct tee_shm *shm;
+	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
+	struct optee_lite_arg_cache *c = &ol->arg_cache;
+	size_t size = OPTEE_MSG_GET_ARG_SIZE(num_params);
+	struct tee_shm *shm = NULL;
 
-	shm = tee_shm_alloc_priv_buf(ctx, OPTEE_MSG_GET_ARG_SIZE(num_params));
-	if (IS_ERR(shm))
-		return shm;
+	if (size <= PAGE_SIZE) {
+		spin_lock(&c->lock);
+		if (c->n)
+			shm = c->shm[--c->n];
+		spin_unlock(&c->lock);
+	}
+	if (!shm) {
+		shm = tee_shm_alloc_priv_buf(ol->ctx, max_t(size_t, size, PAGE_SIZE));
+		if (IS_ERR(shm))
+			return shm;
+	}
 	*msg_arg = tee_shm_get_va(shm, 0);
-	memset(*msg_arg, 0, OPTEE_MSG_GET_ARG_SIZE(num_params));
+	memset(*msg_arg, 0, size);
 	(*msg_arg)->num_params = num_params;
 	return shm;
+}
+
+void optee_lite_put_msg_arg(struct tee_context *ctx, struct tee_shm *shm)
+{
+	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
+	struct optee_lite_arg_cache *c = &ol->arg_cache;
+
+	if (shm->size == PAGE_SIZE) {
+		spin_lock(&c->lock);
+		if (c->n < ARRAY_SIZE(c->shm)) {
+			c->shm[c->n++] = shm;
+			shm = NULL;
+		}
+		spin_unlock(&c->lock);
+	}
+	if (shm)
+		optee_lite_put_msg_arg(ctx, shm);
+}
+
+void optee_lite_arg_cache_free(struct optee_lite *ol)
+{
+	struct optee_lite_arg_cache *c = &ol->arg_cache;
+
+	while (c->n)
+		tee_shm_free(c->shm[--c->n]);
 }
 
 /*
@@ -211,7 +252,7 @@ static void close_in_secure_world(struct tee_context *ctx, u32 id)
 	msg->cmd = OPTEE_MSG_CMD_CLOSE_SESSION;
 	msg->session = id;
 	do_msg(ctx, shm, msg);
-	tee_shm_free(shm);
+	optee_lite_put_msg_arg(ctx, shm);
 }
 
 int optee_lite_open_session(struct tee_context *ctx,
@@ -277,7 +318,7 @@ int optee_lite_open_session(struct tee_context *ctx,
 	arg->ret = res;
 	arg->ret_origin = origin;
 out:
-	tee_shm_free(shm);
+	optee_lite_put_msg_arg(ctx, shm);
 	return ret;
 }
 
@@ -348,7 +389,7 @@ int optee_lite_invoke_func(struct tee_context *ctx,
 		arg->ret_origin = TEEC_ORIGIN_COMMS;
 	}
 out:
-	tee_shm_free(shm);
+	optee_lite_put_msg_arg(ctx, shm);
 	return ret;
 }
 
@@ -372,6 +413,6 @@ int optee_lite_cancel_req(struct tee_context *ctx, u32 cancel_id, u32 session)
 	msg->session = session;
 	msg->cancel_id = cancel_id;
 	do_msg(ctx, shm, msg);
-	tee_shm_free(shm);
+	optee_lite_put_msg_arg(ctx, shm);
 	return 0;
 }

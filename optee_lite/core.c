@@ -137,6 +137,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 	if (IS_ERR(ol->pool))
 		return PTR_ERR(ol->pool);
 
+	spin_lock_init(&ol->arg_cache.lock);
 	init_waitqueue_head(&ol->callq.wait);
 	atomic_set(&ol->callq.ended, 0);
 	optee_lite_supp_init(&ol->supp);
@@ -180,6 +181,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 
 err_ctx:
 	optee_lite_rpc_free_all(ol);
+	optee_lite_arg_cache_free(ol);
 	teedev_close_context(ol->ctx);
 err_dev:
 	/* Safe on NULL and on allocated-but-unregistered devices. */
@@ -205,6 +207,7 @@ static void optee_lite_remove(struct platform_device *pdev)
 
 	/* Memory the secure world still holds keeps our context: give it back. */
 	optee_lite_rpc_free_all(ol);
+	optee_lite_arg_cache_free(ol);
 	teedev_close_context(ol->ctx);
 	tee_device_unregister(ol->supp_teedev);
 	tee_device_unregister(ol->teedev);

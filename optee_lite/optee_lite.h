@@ -66,6 +66,13 @@ struct optee_lite_notif {
 	u32 max_key;
 };
 
+/* Page-sized message buffers kept for reuse (see optee_lite_get_msg_arg()). */
+struct optee_lite_arg_cache {
+	spinlock_t lock;		/* protects the members below */
+	unsigned int n;
+	struct tee_shm *shm[8];
+};
+
 /* State of one yielding call across its RPCs. */
 struct optee_lite_call_ctx {
 	u64 *pages_list;	/* of the last OPTEE_RPC_CMD_SHM_ALLOC */
@@ -88,6 +95,7 @@ struct optee_lite_call_ctx {
  * @rpc_shm:	shared memory the secure world holds through RPCs, by cookie
  *		(the secure world only ever sees these cookies, never pointers)
  * @notif:	notification keys
+ * @arg_cache:	message buffers for reuse
  */
 struct optee_lite {
 	struct device *dev;
@@ -103,6 +111,7 @@ struct optee_lite {
 	struct xarray rpc_shm;
 	u32 rpc_next;
 	struct optee_lite_notif notif;
+	struct optee_lite_arg_cache arg_cache;
 };
 
 /* Per open file of /dev/teeN: the sessions it opened. */
@@ -126,6 +135,8 @@ int optee_lite_do_call(struct tee_context *ctx, struct tee_shm *arg_shm);
 struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
 				       size_t num_params,
 				       struct optee_msg_arg **msg_arg);
+void optee_lite_put_msg_arg(struct tee_context *ctx, struct tee_shm *shm);
+void optee_lite_arg_cache_free(struct optee_lite *ol);
 int optee_lite_open_session(struct tee_context *ctx,
 			    struct tee_ioctl_open_session_arg *arg,
 			    struct tee_param *param);

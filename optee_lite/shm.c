@@ -98,7 +98,7 @@ int optee_lite_shm_register(struct tee_context *ctx, struct tee_shm *shm,
 	ret = optee_lite_do_call(ctx, arg_shm);
 	if (!ret && msg->ret)
 		ret = -EINVAL;
-	tee_shm_free(arg_shm);
+	optee_lite_put_msg_arg(ctx, arg_shm);
 out:
 	free_pages_exact(list, list_bytes);
 	return ret;
@@ -119,7 +119,7 @@ int optee_lite_shm_unregister(struct tee_context *ctx, struct tee_shm *shm)
 	ret = optee_lite_do_call(ctx, arg_shm);
 	if (!ret && msg->ret)
 		ret = -EINVAL;
-	tee_shm_free(arg_shm);
+	optee_lite_put_msg_arg(ctx, arg_shm);
 	return ret;
 }
 

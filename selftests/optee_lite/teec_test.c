@@ -449,4 +449,5 @@ TEST_F(teec, supplicant_load_ta)
 	close(shm_fd);
 	close(fd);
 }
+
 TEST_HARNESS_MAIN
