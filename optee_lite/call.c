@@ -34,6 +34,9 @@ struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
 	size_t size = OPTEE_MSG_GET_ARG_SIZE(num_params);
 	struct tee_shm *shm = NULL;
 
+	/* At most 4 parameters for a TA plus 2 meta ones, as upstream. */
+	if (num_params > OPTEE_LITE_MAX_ARG_PARAMS)
+		return ERR_PTR(-EINVAL);
 	if (size <= PAGE_SIZE) {
 		spin_lock(&c->lock);
 		if (c->n)
@@ -166,35 +169,31 @@ static bool msg_is_value(u64 type)
 	       type <= OPTEE_MSG_ATTR_TYPE_VALUE_INOUT;
 }
 
-static bool msg_is_memref(u64 type)
-{
-	return (type >= OPTEE_MSG_ATTR_TYPE_RMEM_INPUT &&
-		type <= OPTEE_MSG_ATTR_TYPE_RMEM_INOUT) ||
-	       (type >= OPTEE_MSG_ATTR_TYPE_TMEM_INPUT &&
-		type <= OPTEE_MSG_ATTR_TYPE_TMEM_INOUT);
-}
-
 /**
  * optee_lite_from_msg_params() - copy the outputs of a call back
  * @params:	the TEE core's parameters, whose types stay as the caller set them
  * @num:	number of parameters
  * @mp:		the message parameters the secure world updated
+ * @sent:	the same parameters as they were sent
+ * @res:	the call's TEEC_* result
  *
- * Only output values and output sizes are taken from the secure world; a
- * size larger than the buffer is passed on (the TA's "short buffer" answer:
- * the size it needs), the TEE core copies nothing beyond the buffer.
+ * Only output values and output sizes are taken from the secure world. A
+ * memref must come back naming the buffer it was sent with (same kind, cookie
+ * and offset or address), and with a size within it, unless the result is
+ * TEEC_ERROR_SHORT_BUFFER: then the size is the one the TA needs.
  *
- * Return: 0, or -EINVAL when the secure world turned a value into a memref
- * or the other way round.
+ * Return: 0, or -EINVAL for a malformed answer.
  */
 int optee_lite_from_msg_params(struct tee_param *params, size_t num,
-			       const struct optee_msg_param *mp)
+			       const struct optee_msg_param *mp,
+			       const struct optee_msg_param *sent, u32 res)
 {
 	size_t n;
 
 	for (n = 0; n < num; n++) {
 		struct tee_param *p = params + n;
 		u64 type = READ_ONCE(mp[n].attr) & OPTEE_MSG_ATTR_TYPE_MASK;
+		u64 size;
 
 		switch (p->attr) {
 		case TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT:
@@ -207,10 +206,16 @@ int optee_lite_from_msg_params(struct tee_param *params, size_t num,
 			break;
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_OUTPUT:
 		case TEE_IOCTL_PARAM_ATTR_TYPE_MEMREF_INOUT:
-			if (!msg_is_memref(type))
+			/* tmem and rmem: address or offset, size, cookie. */
+			if (type != (sent[n].attr & OPTEE_MSG_ATTR_TYPE_MASK) ||
+			    READ_ONCE(mp[n].u.tmem.buf_ptr) != sent[n].u.tmem.buf_ptr ||
+			    READ_ONCE(mp[n].u.tmem.shm_ref) != sent[n].u.tmem.shm_ref)
 				return -EINVAL;
-			/* tmem.size and rmem.size share their place. */
-			p->u.memref.size = mp[n].u.tmem.size;
+			size = READ_ONCE(mp[n].u.tmem.size);
+			if (size > p->u.memref.size &&
+			    res != TEEC_ERROR_SHORT_BUFFER)
+				return -EINVAL;
+			p->u.memref.size = size;
 			break;
 		default:
 			break;
@@ -261,6 +266,7 @@ int optee_lite_open_session(struct tee_context *ctx,
 {
 	struct optee_lite_ctx *octx = ctx->data;
 	struct optee_lite_session *sess;
+	struct optee_msg_param sent[OPTEE_LITE_MAX_ARG_PARAMS];
 	u32 res, origin, id;
 	struct optee_msg_arg *msg;
 	struct tee_shm *shm;
@@ -287,6 +293,7 @@ int optee_lite_open_session(struct tee_context *ctx,
 	ret = optee_lite_to_msg_params(msg->params + 2, arg->num_params, param);
 	if (ret)
 		goto out;
+	memcpy(sent, msg->params + 2, arg->num_params * sizeof(*sent));
 
 	sess = kzalloc(sizeof(*sess), GFP_KERNEL);
 	if (!sess) {
@@ -300,7 +307,7 @@ int optee_lite_open_session(struct tee_context *ctx,
 	origin = READ_ONCE(msg->ret_origin);
 	id = READ_ONCE(msg->session);
 	if (!res && optee_lite_from_msg_params(param, arg->num_params,
-					       msg->params + 2)) {
+					       msg->params + 2, sent, res)) {
 		/* Malformed reply: close what was opened, report the failure. */
 		close_in_secure_world(ctx, id);
 		res = TEEC_ERROR_COMMUNICATION;
@@ -357,6 +364,7 @@ int optee_lite_invoke_func(struct tee_context *ctx,
 			   struct tee_ioctl_invoke_arg *arg,
 			   struct tee_param *param)
 {
+	struct optee_msg_param sent[OPTEE_LITE_MAX_ARG_PARAMS];
 	struct optee_lite_ctx *octx = ctx->data;
 	struct optee_msg_arg *msg;
 	struct tee_shm *shm;
@@ -380,11 +388,13 @@ int optee_lite_invoke_func(struct tee_context *ctx,
 	ret = optee_lite_to_msg_params(msg->params, arg->num_params, param);
 	if (ret)
 		goto out;
+	memcpy(sent, msg->params, arg->num_params * sizeof(*sent));
 
 	do_msg(ctx, shm, msg);
 	arg->ret = READ_ONCE(msg->ret);
 	arg->ret_origin = READ_ONCE(msg->ret_origin);
-	if (optee_lite_from_msg_params(param, arg->num_params, msg->params)) {
+	if (optee_lite_from_msg_params(param, arg->num_params, msg->params,
+				       sent, arg->ret)) {
 		arg->ret = TEEC_ERROR_COMMUNICATION;
 		arg->ret_origin = TEEC_ORIGIN_COMMS;
 	}

@@ -66,6 +66,9 @@ struct optee_lite_notif {
 	u32 max_key;
 };
 
+/* Most parameters of a message: 4 for a TA, 2 meta ones (as upstream). */
+#define OPTEE_LITE_MAX_ARG_PARAMS	6
+
 /* Page-sized message buffers kept for reuse (see optee_lite_get_msg_arg()). */
 struct optee_lite_arg_cache {
 	spinlock_t lock;		/* protects the members below */
@@ -149,7 +152,8 @@ void optee_lite_close_all_sessions(struct tee_context *ctx);
 int optee_lite_to_msg_params(struct optee_msg_param *mp, size_t num,
 			     const struct tee_param *params);
 int optee_lite_from_msg_params(struct tee_param *params, size_t num,
-			       const struct optee_msg_param *mp);
+			       const struct optee_msg_param *mp,
+			       const struct optee_msg_param *sent, u32 res);
 
 /* rpc.c */
 void optee_lite_handle_rpc(struct tee_context *ctx,
@@ -194,6 +198,7 @@ u64 *optee_lite_pages_list(struct page **pages, size_t num_pages,
 #define TEEC_ERROR_COMMUNICATION	0xffff000e
 #define TEEC_ERROR_OUT_OF_MEMORY	0xffff000c
 #define TEEC_ERROR_BAD_STATE		0xffff0007
+#define TEEC_ERROR_SHORT_BUFFER		0xffff0010
 #define TEEC_ERROR_TIMEOUT		0xffff3001
 #define TEEC_ORIGIN_COMMS		0x00000002
 
