@@ -377,29 +377,32 @@ static inline void fake_supplicant(int fd, bool die_on_load)
 			break;
 		}
 		case RPC_CMD_SHM_ALLOC: {
-			struct tee_ioctl_shm_alloc_data d = { .size = p[0].b };
+			/*
+			 * As tee-supplicant does with REG_MEM: register
+			 * memory of its own (6.1's optee cannot hand the
+			 * secure world a TEE_IOC_SHM_ALLOC buffer: no pages).
+			 */
+			struct tee_ioctl_shm_register_data d = { .length = p[0].b };
+			void *va;
 
 			for (i = 0; i < FAKE_SUPP_SHMS && shms[i].va; i++)
 				;
-			if (i == FAKE_SUPP_SHMS) {
+			va = mmap(NULL, d.length, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (i == FAKE_SUPP_SHMS || va == MAP_FAILED) {
 				ret = 0xffff000c;	/* out of memory */
 				break;
 			}
-			shms[i].fd = ioctl(fd, TEE_IOC_SHM_ALLOC, &d);
+			d.addr = (uintptr_t)va;
+			shms[i].fd = ioctl(fd, TEE_IOC_SHM_REGISTER, &d);
 			if (shms[i].fd < 0) {
+				munmap(va, p[0].b);
 				ret = 0xffff000c;
 				break;
 			}
-			shms[i].va = mmap(NULL, d.size, PROT_READ | PROT_WRITE, MAP_SHARED,
-					  shms[i].fd, 0);
-			if (shms[i].va == MAP_FAILED) {
-				close(shms[i].fd);
-				shms[i].va = NULL;
-				ret = 0xffff000c;
-				break;
-			}
+			shms[i].va = va;
 			shms[i].id = d.id;
-			shms[i].size = d.size;
+			shms[i].size = p[0].b;
 			p[0].c = d.id;
 			break;
 		}
@@ -407,8 +410,8 @@ static inline void fake_supplicant(int fd, bool die_on_load)
 			ret = TEEC_ERROR_BAD_PARAMETERS;
 			for (i = 0; i < FAKE_SUPP_SHMS; i++) {
 				if (shms[i].va && shms[i].id == (int)p[0].b) {
-					munmap(shms[i].va, shms[i].size);
 					close(shms[i].fd);
+					munmap(shms[i].va, shms[i].size);
 					shms[i].va = NULL;
 					ret = TEEC_SUCCESS;
 					break;
