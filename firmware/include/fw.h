@@ -3,50 +3,125 @@
 #ifndef FW_H
 #define FW_H
 
-typedef unsigned char u8;
-typedef unsigned short u16;
-typedef unsigned int u32;
-typedef unsigned long u64;
-typedef signed int s32;
-typedef signed long s64;
-typedef unsigned long size_t;
-typedef unsigned long uintptr_t;
-typedef _Bool bool;
-#define true 1
-#define false 0
-#define NULL ((void *)0)
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT32_TYPE__ s32;
+typedef __INT64_TYPE__ s64;
 
 #define MAX_CPUS	4
 #define CPU_STACK_SIZE	16384
 
+#define BIT(n)		(1UL << (n))
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a)	(((x) + (a) - 1) & ~((u64)(a) - 1))
-#define MIN(a, b)	((a) < (b) ? (a) : (b))
 
-/* MMIO and system registers (MMU off: everything is Device memory). */
-static inline u32 rd32(u64 a) { return *(volatile u32 *)(uintptr_t)a; }
-static inline void wr32(u64 a, u32 v) { *(volatile u32 *)(uintptr_t)a = v; }
-static inline u64 rd64(u64 a) { return *(volatile u64 *)(uintptr_t)a; }
-static inline void wr64(u64 a, u64 v) { *(volatile u64 *)(uintptr_t)a = v; }
-static inline u16 rd16(u64 a) { return *(volatile u16 *)(uintptr_t)a; }
-static inline void wr16(u64 a, u16 v) { *(volatile u16 *)(uintptr_t)a = v; }
-static inline u8 rd8(u64 a) { return *(volatile u8 *)(uintptr_t)a; }
-static inline void wr8(u64 a, u8 v) { *(volatile u8 *)(uintptr_t)a = v; }
+static inline u64 align_up(u64 x, u64 a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
 
-#define read_sysreg(r) ({ u64 __v; __asm__ volatile("mrs %0, " #r : "=r"(__v)); __v; })
-#define write_sysreg(r, v) __asm__ volatile("msr " #r ", %0" : : "r"((u64)(v)))
-#define isb() __asm__ volatile("isb" ::: "memory")
-#define dsb() __asm__ volatile("dsb sy" ::: "memory")
-#define sev() __asm__ volatile("sev" ::: "memory")
-#define barrier() __asm__ volatile("" ::: "memory")
+static inline u64 min_u64(u64 a, u64 b)
+{
+	return a < b ? a : b;
+}
 
-static inline u32 bswap32(u32 v) { return __builtin_bswap32(v); }
-static inline u64 bswap64(u64 v) { return __builtin_bswap64(v); }
+/* Single-copy accesses to shared variables (other CPUs, other worlds). */
+#define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/* MMIO (MMU off: Device memory). One access instruction each. */
+static inline u32 rd32(u64 a)
+{
+	u32 v;
+
+	asm volatile("ldr %w0, [%1]" : "=r" (v) : "r" (a) : "memory");
+	return v;
+}
+
+static inline void wr32(u64 a, u32 v)
+{
+	asm volatile("str %w0, [%1]" : : "r" (v), "r" (a) : "memory");
+}
+
+static inline u64 rd64(u64 a)
+{
+	u64 v;
+
+	asm volatile("ldr %0, [%1]" : "=r" (v) : "r" (a) : "memory");
+	return v;
+}
+
+static inline void wr64(u64 a, u64 v)
+{
+	asm volatile("str %0, [%1]" : : "r" (v), "r" (a) : "memory");
+}
+
+static inline void wr16(u64 a, u16 v)
+{
+	asm volatile("strh %w0, [%1]" : : "r" (v), "r" (a) : "memory");
+}
+
+static inline u8 rd8(u64 a)
+{
+	u8 v;
+
+	asm volatile("ldrb %w0, [%1]" : "=r" (v) : "r" (a) : "memory");
+	return v;
+}
+
+static inline void wr8(u64 a, u8 v)
+{
+	asm volatile("strb %w0, [%1]" : : "r" (v), "r" (a) : "memory");
+}
+
+#define read_sysreg(r) ({					\
+	u64 __val;						\
+	asm volatile("mrs %0, " #r : "=r" (__val));		\
+	__val;							\
+})
+
+#define write_sysreg(r, v) do {					\
+	u64 __val = (u64)(v);					\
+	asm volatile("msr " #r ", %0" : : "r" (__val));		\
+} while (0)
+
+static inline void isb(void)
+{
+	asm volatile("isb" : : : "memory");
+}
+
+static inline void dsb_sy(void)
+{
+	asm volatile("dsb sy" : : : "memory");
+}
+
+static inline void sev(void)
+{
+	asm volatile("sev" : : : "memory");
+}
+
+static inline u32 bswap32(u32 v)
+{
+	return __builtin_bswap32(v);
+}
+
+static inline u64 bswap64(u64 v)
+{
+	return __builtin_bswap64(v);
+}
 
 /* Spin lock (exclusives work on any RAM in QEMU, even with the MMU off). */
-typedef struct { volatile u32 v; } spinlock_t;
-void spin_lock(spinlock_t *l);
-void spin_unlock(spinlock_t *l);
+struct spinlock {
+	u32 v;
+};
+
+void spin_lock(struct spinlock *l);
+void spin_unlock(struct spinlock *l);
 
 /* lib.c */
 void *memcpy(void *d, const void *s, size_t n);
@@ -57,12 +132,12 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 void uart_putc(char c);
-void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void panic(const char *msg) __attribute__((noreturn));
+[[gnu::format(printf, 1, 2)]] void printf(const char *fmt, ...);
+[[gnu::noreturn]] void panic(const char *msg);
 
 /* start.S */
-void el3_enter_ns(u64 entry, u64 arg, u64 sp_top) __attribute__((noreturn));
-void cpu_off_wait(u64 idx) __attribute__((noreturn));
+[[gnu::noreturn]] void el3_enter_ns(u64 entry, u64 arg, u64 sp_top);
+[[gnu::noreturn]] void cpu_off_wait(u64 idx);
 u64 cpu_index(void);
 u64 cpu_stack_top(u64 idx);
 
@@ -71,6 +146,7 @@ struct ctx {
 	u64 lr;
 	u64 sp;
 };
+
 void ctx_switch(struct ctx *save, struct ctx *load);
 void ctx_trampoline(void);
 
@@ -84,11 +160,12 @@ struct regs {
 
 /* Pen: one mailbox per CPU, outside .bss. */
 struct pen {
-	volatile u64 go;
-	volatile u64 entry;
-	volatile u64 ctx;
+	u64 go;		/* READ_ONCE/WRITE_ONCE */
+	u64 entry;
+	u64 ctx;
 	u64 pad;
 };
+
 extern struct pen pens[MAX_CPUS];
 
 /* Platform */
@@ -125,8 +202,8 @@ u32 fdt_totalsize(void);
 
 /* psci.c / smc.c */
 void smc_handler(struct regs *r);
-void psci_system_off(void) __attribute__((noreturn));
-void cpu_enter_ns(u64 idx) __attribute__((noreturn));
+[[gnu::noreturn]] void psci_system_off(void);
+[[gnu::noreturn]] void cpu_enter_ns(u64 idx);
 void el3_regs_init(void);
 void gpio_pulse(unsigned int pin);
 

@@ -28,10 +28,10 @@
 #define OPTEE_SMC_CALL_WITH_RPC_ARG	OPTEE_SMC_STD(18)
 #define OPTEE_SMC_CALL_WITH_REGD_ARG	OPTEE_SMC_STD(19)
 
-#define OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM	(1u << 0)
-#define OPTEE_SMC_SEC_CAP_DYNAMIC_SHM		(1u << 2)
-#define OPTEE_SMC_SEC_CAP_MEMREF_NULL		(1u << 4)
-#define OPTEE_SMC_SEC_CAP_RPC_ARG		(1u << 6)
+#define OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM	BIT(0)
+#define OPTEE_SMC_SEC_CAP_DYNAMIC_SHM		BIT(2)
+#define OPTEE_SMC_SEC_CAP_MEMREF_NULL		BIT(4)
+#define OPTEE_SMC_SEC_CAP_RPC_ARG		BIT(6)
 #define OPTEE_SMC_SHM_CACHED			1
 
 #define OPTEE_SMC_RETURN_OK		0x0
@@ -61,8 +61,8 @@
 #define OPTEE_MSG_ATTR_TMEM_OUTPUT	0xa
 #define OPTEE_MSG_ATTR_TMEM_INOUT	0xb
 #define OPTEE_MSG_ATTR_TYPE_MASK	0xff
-#define OPTEE_MSG_ATTR_META		(1u << 8)
-#define OPTEE_MSG_ATTR_NONCONTIG	(1u << 9)
+#define OPTEE_MSG_ATTR_META		BIT(8)
+#define OPTEE_MSG_ATTR_NONCONTIG	BIT(9)
 
 #define OPTEE_MSG_CMD_OPEN_SESSION	0
 #define OPTEE_MSG_CMD_INVOKE_COMMAND	1
@@ -216,6 +216,7 @@ struct sha256 {
 	u8 buf[64];
 	u32 fill;
 };
+
 void sha256_init(struct sha256 *c);
 void sha256_update(struct sha256 *c, const void *data, u64 len);
 void sha256_final(struct sha256 *c, u8 out[32]);

@@ -22,8 +22,16 @@
 
 static u8 *const fdt = (u8 *)DTB_ADDR;
 
-static u32 get(u32 off) { return bswap32(*(volatile u32 *)(fdt + off)); }
-static void put(u32 off, u32 v) { *(volatile u32 *)(fdt + off) = bswap32(v); }
+static u32 get(u32 off)
+{
+	return bswap32(*(const u32 *)(fdt + off));
+}
+
+static void put(u32 off, u32 v)
+{
+	*(u32 *)(fdt + off) = bswap32(v);
+}
+
 static u32 hdr(u32 f) { return get(f); }
 
 u32 fdt_totalsize(void) { return hdr(H_TOTALSIZE); }
@@ -58,9 +66,9 @@ static int next_tag(int off, u32 *tag)
 	switch (t) {
 	case FDT_BEGIN_NODE:
 		off += strlen((const char *)fdt + off) + 1;
-		return ALIGN_UP(off, 4);
+		return align_up(off, 4);
 	case FDT_PROP:
-		return ALIGN_UP(off + 8 + get(off), 4);
+		return align_up(off + 8 + get(off), 4);
 	case FDT_END_NODE:
 	case FDT_NOP:
 		return off;
@@ -216,16 +224,16 @@ static int struct_insert(u32 off, u32 len)
 int fdt_setprop(int node, const char *name, const void *val, u32 len)
 {
 	int p = find_prop(node, name), soff;
-	u32 plen = ALIGN_UP(len, 4), off;
+	u32 plen = align_up(len, 4), off;
 
-	if (p >= 0 && ALIGN_UP(get(p + 4), 4) == plen) {
+	if (p >= 0 && align_up(get(p + 4), 4) == plen) {
 		put(p + 4, len);
 		memset(fdt + p + 12, 0, plen);
 		memcpy(fdt + p + 12, val, len);
 		return 0;
 	}
 	if (p >= 0) {	/* different size: turn the old one into NOPs */
-		u32 i, old = 12 + ALIGN_UP(get(p + 4), 4);
+		u32 i, old = 12 + align_up(get(p + 4), 4);
 
 		for (i = 0; i < old; i += 4)
 			put(p + i, FDT_NOP);
@@ -235,7 +243,7 @@ int fdt_setprop(int node, const char *name, const void *val, u32 len)
 	if (soff < 0)
 		return -1;
 	node += hdr(H_OFF_STRUCT) - off;
-	off = node + 4 + ALIGN_UP(strlen(node_name(node)) + 1, 4);
+	off = node + 4 + align_up(strlen(node_name(node)) + 1, 4);
 	if (struct_insert(off, 12 + plen))
 		return -1;
 	put(off, FDT_PROP);
@@ -261,7 +269,7 @@ int fdt_setprop_u64(int node, const char *name, u64 v)
 int fdt_add_node(int parent, const char *name)
 {
 	int end = node_end(parent);
-	u32 nlen = ALIGN_UP(strlen(name) + 1, 4);
+	u32 nlen = align_up(strlen(name) + 1, 4);
 
 	if (end < 0 || struct_insert(end, 8 + nlen))
 		return -1;

@@ -37,11 +37,11 @@ bool fwcfg_present(void)
 	u32 id;
 
 	select_key(0);
-	pio_read((uintptr_t)sig, 4);
+	pio_read((unsigned long)sig, 4);
 	if (memcmp(sig, "QEMU", 4))
 		return false;
 	select_key(FW_CFG_ID);
-	pio_read((uintptr_t)&id, 4);
+	pio_read((unsigned long)&id, 4);
 	have_dma = id & 2;
 	return true;
 }
@@ -51,7 +51,7 @@ u32 fwcfg_size(u16 key)
 	u32 v = 0;
 
 	select_key(key);
-	pio_read((uintptr_t)&v, 4);
+	pio_read((unsigned long)&v, 4);
 	return v;
 }
 
@@ -63,7 +63,7 @@ void fwcfg_read(u16 key, u64 dst, u32 len)
 		wr32(DMA_DESC + 0, bswap32(((u32)key << 16) | DMA_CTL_SELECT | DMA_CTL_READ));
 		wr32(DMA_DESC + 4, bswap32(len));
 		wr64(DMA_DESC + 8, bswap64(dst));
-		dsb();
+		dsb_sy();
 		wr64(FWCFG_DMA, bswap64(DMA_DESC));
 		do {
 			ctl = bswap32(rd32(DMA_DESC));

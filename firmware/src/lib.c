@@ -8,7 +8,7 @@ void *memcpy(void *d, const void *s, size_t n)
 	u8 *dp = d;
 	const u8 *sp = s;
 
-	if ((((uintptr_t)dp | (uintptr_t)sp) & 7) == 0) {
+	if ((((unsigned long)dp | (unsigned long)sp) & 7) == 0) {
 		for (; n >= 8; n -= 8, dp += 8, sp += 8)
 			*(u64 *)dp = *(const u64 *)sp;
 	}
@@ -24,7 +24,7 @@ void *memmove(void *d, const void *s, size_t n)
 
 	if (dp <= sp || dp >= sp + n)
 		return memcpy(d, s, n);
-	if ((((uintptr_t)dp | (uintptr_t)sp | n) & 7) == 0) {
+	if ((((unsigned long)dp | (unsigned long)sp | n) & 7) == 0) {
 		while (n) {
 			n -= 8;
 			*(u64 *)(dp + n) = *(const u64 *)(sp + n);
@@ -40,7 +40,7 @@ void *memset(void *d, int c, size_t n)
 {
 	u8 *dp = d;
 
-	if (((uintptr_t)dp & 7) == 0) {
+	if (((unsigned long)dp & 7) == 0) {
 		u64 v = (u8)c * 0x0101010101010101ULL;
 
 		for (; n >= 8; n -= 8, dp += 8)
@@ -86,7 +86,7 @@ int strcmp(const char *a, const char *b)
 	return strncmp(a, b, (size_t)-1);
 }
 
-static spinlock_t uart_lock;
+static struct spinlock uart_lock;
 
 void uart_putc(char c)
 {
@@ -163,7 +163,7 @@ void printf(const char *fmt, ...)
 			put_num(lng ? va_arg(ap, u64) : va_arg(ap, u32), 16, width, pad, false);
 			break;
 		case 'p':
-			put_num((uintptr_t)va_arg(ap, void *), 16, width, pad, false);
+			put_num((unsigned long)va_arg(ap, void *), 16, width, pad, false);
 			break;
 		default:
 			uart_putc('%');

@@ -22,10 +22,12 @@ bool ns_range_ok(u64 pa, u64 len)
 static void probe_memory(void)
 {
 	int node = fdt_path("/memory");
-	const u32 *reg;
-	u32 len;
+	const u32 *reg = NULL;
+	u32 len = 0;
 
-	if (node < 0 || !(reg = fdt_getprop(node, "reg", &len)) || len < 16) {
+	if (node >= 0)
+		reg = fdt_getprop(node, "reg", &len);
+	if (!reg || len < 16) {
 		printf("fw: no /memory in the DTB, assuming 1 GiB\n");
 		return;
 	}
@@ -106,7 +108,7 @@ void fw_main(void)
 	u32 hdr[16];
 
 	for (int i = 0; i < MAX_CPUS; i++)
-		pens[i].go = 0;
+		WRITE_ONCE(pens[i].go, 0);
 	printf("\nfw: secure-world test firmware (EL3), cpu%lu\n", cpu_index());
 	if (fdt_check())
 		panic("no device tree at 0x40000000");
@@ -120,8 +122,8 @@ void fw_main(void)
 	ksize = fwcfg_size(FW_CFG_KERNEL_SIZE);
 	if (!ksize)
 		panic("no kernel in fw_cfg");
-	kbase = ALIGN_UP(DTB_ADDR + DTB_MAX, 0x200000);
-	fwcfg_read(FW_CFG_KERNEL_DATA, (uintptr_t)hdr, sizeof(hdr));
+	kbase = align_up(DTB_ADDR + DTB_MAX, 0x200000);
+	fwcfg_read(FW_CFG_KERNEL_DATA, (unsigned long)hdr, sizeof(hdr));
 	if (hdr[14] != ARM64_IMAGE_MAGIC)
 		panic("kernel is not an arm64 Image");
 	tofs = (u64)hdr[3] << 32 | hdr[2];
@@ -133,7 +135,7 @@ void fw_main(void)
 
 	isize = fwcfg_size(FW_CFG_INITRD_SIZE);
 	if (isize) {
-		istart = ALIGN_UP(kload + ((u64)hdr[5] << 32 | hdr[4]) + ksize, 0x200000);
+		istart = align_up(kload + ((u64)hdr[5] << 32 | hdr[4]) + ksize, 0x200000);
 		iend = istart + isize;
 		if (iend > (optee_shm_size ? optee_shm_base : ns_ram_end))
 			panic("initrd does not fit");

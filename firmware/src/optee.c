@@ -67,16 +67,16 @@ struct sthread {
 	u64 rpcbuf_pa, rpcbuf_cookie;	/* RPC arg from RPC_ALLOC otherwise */
 	struct session *sess;
 	u32 cancel_id;
-	volatile bool cancelled;
+	bool cancelled;		/* READ_ONCE/WRITE_ONCE: set by CANCEL */
 	u32 malformed;
 	struct shm *shm_refs[MAX_SHM_REFS];
 	u32 nshm_refs;
 	u64 pages[THREAD_PAGES];
 	u32 npages_used;
-	u8 stack[THREAD_STACK_SIZE] __attribute__((aligned(16)));
+	u8 stack[THREAD_STACK_SIZE];	/* sp starts 16-byte aligned below the end */
 };
 
-static spinlock_t tee_lock;
+static struct spinlock tee_lock;
 static struct sthread threads[NUM_THREADS];
 static struct sthread *cur_thread[MAX_CPUS];
 static struct shm shms[MAX_SHM];
@@ -130,20 +130,20 @@ static bool nsbuf_copy(const struct nsbuf *b, u64 off, void *sec, u64 len, bool 
 		return false;
 	if (!b->pages) {
 		if (write)
-			memcpy((void *)(uintptr_t)(b->pa + off), sec, len);
+			memcpy((void *)(unsigned long)(b->pa + off), sec, len);
 		else
-			memcpy(sec, (const void *)(uintptr_t)(b->pa + off), len);
+			memcpy(sec, (const void *)(unsigned long)(b->pa + off), len);
 		return true;
 	}
 	off += b->pa;
 	while (len) {
-		u64 chunk = MIN(len, PAGE_SZ - (off & (PAGE_SZ - 1)));
+		u64 chunk = min_u64(len, PAGE_SZ - (off & (PAGE_SZ - 1)));
 		u64 pa = b->pages[off / PAGE_SZ] + (off & (PAGE_SZ - 1));
 
 		if (write)
-			memcpy((void *)(uintptr_t)pa, p, chunk);
+			memcpy((void *)(unsigned long)pa, p, chunk);
 		else
-			memcpy(p, (const void *)(uintptr_t)pa, chunk);
+			memcpy(p, (const void *)(unsigned long)pa, chunk);
 		p += chunk;
 		off += chunk;
 		len -= chunk;
@@ -236,11 +236,10 @@ static u32 shm_register(u64 cookie, u64 list_pa, u64 size)
 		}
 	}
 	for (i = 0; s && i < SHM_POOL_PAGES && run < n; i++) {
-		if (shm_page_used[i]) {
+		if (shm_page_used[i])
 			run = 0;
-		} else if (run++ == 0) {
+		else if (run++ == 0)
 			first = i;
-		}
 	}
 	if (!s || run < n) {
 		spin_unlock(&tee_lock);
@@ -453,7 +452,7 @@ bool rpc_param_to_nsbuf(const struct optee_msg_param *mp, struct nsbuf *b, u64 *
 
 bool ta_cancelled(void)
 {
-	return self()->cancelled;
+	return READ_ONCE(self()->cancelled);
 }
 
 void ta_set_malformed(u32 mode)
@@ -501,7 +500,8 @@ static u32 params_in(struct sthread *t, const struct optee_msg_param *mp, u32 n,
 			break;
 		case OPTEE_MSG_ATTR_TMEM_INPUT ... OPTEE_MSG_ATTR_TMEM_INOUT:
 			p->type = type - OPTEE_MSG_ATTR_TMEM_INPUT + P_MIN;
-			p->size = p->mem.size = mp->u.tmem.size;
+			p->mem.size = mp->u.tmem.size;
+			p->size = mp->u.tmem.size;
 			if (mp->attr & OPTEE_MSG_ATTR_NONCONTIG) {
 				if (!read_page_list(mp->u.tmem.buf_ptr, mp->u.tmem.size,
 						    t->pages + t->npages_used,
@@ -566,6 +566,8 @@ static const struct ta *find_ta(const void *uuid)
 	return NULL;
 }
 
+#define META_VALUE_IN	(OPTEE_MSG_ATTR_VALUE_INPUT | OPTEE_MSG_ATTR_META)
+
 static void msg_open(struct sthread *t, struct optee_msg_arg *a, struct optee_msg_param *mp)
 {
 	struct ta_param p[TA_NUM_PARAMS];
@@ -574,8 +576,7 @@ static void msg_open(struct sthread *t, struct optee_msg_arg *a, struct optee_ms
 	u32 i, ret;
 
 	a->ret_origin = TEEC_ORIGIN_TEE;
-	if (a->num_params < 2 || (mp[0].attr != (OPTEE_MSG_ATTR_VALUE_INPUT | OPTEE_MSG_ATTR_META)) ||
-	    (mp[1].attr != (OPTEE_MSG_ATTR_VALUE_INPUT | OPTEE_MSG_ATTR_META))) {
+	if (a->num_params < 2 || mp[0].attr != META_VALUE_IN || mp[1].attr != META_VALUE_IN) {
 		a->ret = TEEC_ERROR_BAD_PARAMETERS;
 		return;
 	}
@@ -681,7 +682,7 @@ static void msg_cancel(struct optee_msg_arg *a)
 
 		if (o->state != T_FREE && o->sess && o->sess->s.id == a->session &&
 		    o->cancel_id == a->cancel_id)
-			o->cancelled = true;
+			WRITE_ONCE(o->cancelled, true);
 	}
 	spin_unlock(&tee_lock);
 	a->ret = TEEC_SUCCESS;
@@ -780,7 +781,8 @@ static u32 handle_call(struct sthread *t)
 		msg_cancel(&m.a);
 		break;
 	case OPTEE_MSG_CMD_REGISTER_SHM:
-		if (n != 1 || m.p[0].attr != (OPTEE_MSG_ATTR_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG))
+		if (n != 1 ||
+		    m.p[0].attr != (OPTEE_MSG_ATTR_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG))
 			m.a.ret = TEEC_ERROR_BAD_PARAMETERS;
 		else
 			m.a.ret = shm_register(m.p[0].u.tmem.shm_ref, m.p[0].u.tmem.buf_ptr,
@@ -802,7 +804,7 @@ static u32 handle_call(struct sthread *t)
 	return OPTEE_SMC_RETURN_OK;
 }
 
-static void __attribute__((noreturn)) thread_main(struct sthread *t)
+[[gnu::noreturn]] static void thread_main(struct sthread *t)
 {
 	u32 res;
 
@@ -817,7 +819,9 @@ static void __attribute__((noreturn)) thread_main(struct sthread *t)
 		t->rpcbuf_pa = 0;
 	}
 	t->out[0] = res;
-	t->out[1] = t->out[2] = t->out[3] = 0;
+	t->out[1] = 0;
+	t->out[2] = 0;
+	t->out[3] = 0;
 	thread_yield(t, Y_DONE);
 	panic("finished thread resumed");
 }
@@ -860,13 +864,13 @@ static void std_call(struct regs *r)
 	}
 	for (i = 0; i < 8; i++)
 		t->in[i] = (u32)r->x[i];
-	t->cancelled = false;
+	WRITE_ONCE(t->cancelled, false);
 	t->sess = NULL;
 	memset(&t->ctx, 0, sizeof(t->ctx));
-	t->ctx.x19_x29[0] = (uintptr_t)thread_main;
-	t->ctx.x19_x29[1] = (uintptr_t)t;
-	t->ctx.lr = (uintptr_t)ctx_trampoline;
-	t->ctx.sp = (uintptr_t)(t->stack + THREAD_STACK_SIZE);
+	t->ctx.x19_x29[0] = (unsigned long)thread_main;
+	t->ctx.x19_x29[1] = (unsigned long)t;
+	t->ctx.lr = (unsigned long)ctx_trampoline;
+	t->ctx.sp = (unsigned long)(t->stack + THREAD_STACK_SIZE) & ~15UL;
 	run_thread(t, r);
 }
 

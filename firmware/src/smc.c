@@ -24,8 +24,8 @@
 #define PSCI_INVALID_ADDRESS	-9
 
 enum { CPU_OFF, CPU_ON_PENDING, CPU_ON };
-static volatile u32 cpu_state[MAX_CPUS] = { [0] = CPU_ON };
-static spinlock_t psci_lock;
+static u32 cpu_state[MAX_CPUS] = { [0] = CPU_ON };	/* READ_ONCE/WRITE_ONCE */
+static struct spinlock psci_lock;
 
 /* Secure PL061 GPIO: pin 0 powers the machine off, pin 1 resets it. */
 void gpio_pulse(unsigned int pin)
@@ -44,14 +44,14 @@ void psci_system_off(void)
 		__asm__ volatile("wfi");
 }
 
-static void __attribute__((noreturn)) psci_system_reset(void)
+[[gnu::noreturn]] static void psci_system_reset(void)
 {
 	int i;
 
 	printf("fw: SYSTEM_RESET\n");
 	for (i = 0; i < MAX_CPUS; i++)
-		pens[i].go = 0;
-	dsb();
+		WRITE_ONCE(pens[i].go, 0);
+	dsb_sy();
 	gpio_pulse(1);
 	for (;;)
 		__asm__ volatile("wfi");
@@ -76,17 +76,17 @@ static s64 psci_cpu_on(u64 mpidr, u64 entry, u64 ctx)
 	if (!ns_range_ok(entry, 4))
 		return PSCI_INVALID_ADDRESS;
 	spin_lock(&psci_lock);
-	if (cpu_state[idx] == CPU_ON) {
+	if (READ_ONCE(cpu_state[idx]) == CPU_ON) {
 		ret = PSCI_ALREADY_ON;
-	} else if (cpu_state[idx] == CPU_ON_PENDING) {
+	} else if (READ_ONCE(cpu_state[idx]) == CPU_ON_PENDING) {
 		ret = PSCI_ON_PENDING;
 	} else {
-		cpu_state[idx] = CPU_ON_PENDING;
-		pens[idx].entry = entry;
-		pens[idx].ctx = ctx;
-		dsb();
-		pens[idx].go = 1;
-		dsb();
+		WRITE_ONCE(cpu_state[idx], CPU_ON_PENDING);
+		WRITE_ONCE(pens[idx].entry, entry);
+		WRITE_ONCE(pens[idx].ctx, ctx);
+		dsb_sy();
+		WRITE_ONCE(pens[idx].go, 1);
+		dsb_sy();
 		sev();
 	}
 	spin_unlock(&psci_lock);
@@ -96,13 +96,13 @@ static s64 psci_cpu_on(u64 mpidr, u64 entry, u64 ctx)
 /* Called from the pen (start.S) once pens[idx].go is set. */
 void cpu_enter_ns(u64 idx)
 {
-	u64 entry = pens[idx].entry, ctx = pens[idx].ctx;
+	u64 entry = READ_ONCE(pens[idx].entry), ctx = READ_ONCE(pens[idx].ctx);
 
-	pens[idx].go = 0;
+	WRITE_ONCE(pens[idx].go, 0);
 	gic_cpu_init();
 	el3_regs_init();
-	cpu_state[idx] = CPU_ON;
-	dsb();
+	WRITE_ONCE(cpu_state[idx], CPU_ON);
+	dsb_sy();
 	el3_enter_ns(entry, ctx, cpu_stack_top(idx));
 }
 
@@ -142,8 +142,8 @@ static s64 psci_call(u32 fid, struct regs *r)
 		return smc64 ? PSCI_NOT_SUPPORTED : 0x10000;
 	case PSCI_CPU_OFF:
 		idx = cpu_index();
-		cpu_state[idx] = CPU_OFF;
-		dsb();
+		WRITE_ONCE(cpu_state[idx], CPU_OFF);
+		dsb_sy();
 		cpu_off_wait(idx);
 	case PSCI_CPU_ON:
 		return psci_cpu_on(a1, a2, a3);
@@ -151,7 +151,14 @@ static s64 psci_call(u32 fid, struct regs *r)
 		idx = mpidr_to_idx(a1);
 		if (idx < 0 || a2 != 0)
 			return PSCI_INVALID_PARAMS;
-		return cpu_state[idx] == CPU_ON ? 0 : cpu_state[idx] == CPU_OFF ? 1 : 2;
+		switch (READ_ONCE(cpu_state[idx])) {
+		case CPU_ON:
+			return 0;
+		case CPU_OFF:
+			return 1;
+		default:
+			return 2;	/* ON_PENDING */
+		}
 	case PSCI_MIGRATE_INFO_TYPE:
 		return 2;	/* Trusted OS needs no migration */
 	case PSCI_SYSTEM_OFF:

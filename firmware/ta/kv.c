@@ -11,7 +11,7 @@ struct kv_entry {
 };
 
 static struct kv_entry store[TA_KV_MAX_ENTRIES];
-static spinlock_t kv_lock;
+static struct spinlock kv_lock;
 
 static struct kv_entry *kv_find(const u8 *key, u32 klen)
 {
@@ -108,7 +108,8 @@ static u32 kv_invoke(struct ta_session *s, u32 cmd, struct ta_param *p)
 		for (i = 0; i < TA_KV_MAX_ENTRIES; i++)
 			p[0].a += store[i].used;
 		spin_unlock(&kv_lock);
-		p[0].b = p[0].c = 0;
+		p[0].b = 0;
+		p[0].c = 0;
 		return TEEC_SUCCESS;
 	default:
 		return TEEC_ERROR_NOT_SUPPORTED;

@@ -16,7 +16,8 @@ static u32 long_invoke(struct ta_session *s, u32 cmd, struct ta_param *p)
 	if (!ta_types(p, P_VIN, P_VOUT, P_NONE, P_NONE))
 		return TEEC_ERROR_BAD_PARAMETERS;
 	period = p[0].b ? p[0].b : 10;
-	start = last = now_ms();
+	start = now_ms();
+	last = start;
 	for (;;) {
 		now = now_ms();
 		if (ta_cancelled()) {

@@ -17,7 +17,7 @@ static u32 memref_copy(struct ta_param *p)
 		return TEEC_ERROR_SHORT_BUFFER;
 	}
 	for (off = 0; off < p[0].mem.size; off += n) {
-		n = MIN(CHUNK, p[0].mem.size - off);
+		n = min_u64(CHUNK, p[0].mem.size - off);
 		if (!nsbuf_read(&p[0].mem, off, buf, n) || !nsbuf_write(&p[1].mem, off, buf, n))
 			return TEEC_ERROR_BAD_PARAMETERS;
 	}
@@ -33,7 +33,7 @@ static u32 memref_xor(struct ta_param *p)
 	if (!ta_types(p, P_MINOUT, P_VIN, P_NONE, P_NONE))
 		return TEEC_ERROR_BAD_PARAMETERS;
 	for (off = 0; off < p[0].mem.size; off += n) {
-		n = MIN(CHUNK, p[0].mem.size - off);
+		n = min_u64(CHUNK, p[0].mem.size - off);
 		if (!nsbuf_read(&p[0].mem, off, buf, n))
 			return TEEC_ERROR_BAD_PARAMETERS;
 		for (i = 0; i < n; i++)
@@ -57,7 +57,7 @@ static u32 memref_fill(struct ta_param *p)
 	}
 	memset(buf, (u8)p[1].a, sizeof(buf));
 	for (off = 0; off < len; off += n) {
-		n = MIN(CHUNK, len - off);
+		n = min_u64(CHUNK, len - off);
 		if (!nsbuf_write(&p[0].mem, off, buf, n))
 			return TEEC_ERROR_BAD_PARAMETERS;
 	}
@@ -73,7 +73,7 @@ static u32 memref_sum(struct ta_param *p)
 	if (!ta_types(p, P_MIN, P_VOUT, P_NONE, P_NONE))
 		return TEEC_ERROR_BAD_PARAMETERS;
 	for (off = 0; off < p[0].mem.size; off += n) {
-		n = MIN(CHUNK, p[0].mem.size - off);
+		n = min_u64(CHUNK, p[0].mem.size - off);
 		if (!nsbuf_read(&p[0].mem, off, buf, n))
 			return TEEC_ERROR_BAD_PARAMETERS;
 		for (i = 0; i < n; i++)

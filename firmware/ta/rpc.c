@@ -33,14 +33,14 @@ static bool pattern_ok(const struct nsbuf *b, u64 size, u8 seed)
 	u64 off, n, i;
 
 	for (off = 0; off < size; off += n) {
-		n = MIN(sizeof(buf), size - off);
+		n = min_u64(sizeof(buf), size - off);
 		for (i = 0; i < n; i++)
 			buf[i] = (u8)(seed + off + i);
 		if (!nsbuf_write(b, off, buf, n))
 			return false;
 	}
 	for (off = 0; off < size; off += n) {
-		n = MIN(sizeof(buf), size - off);
+		n = min_u64(sizeof(buf), size - off);
 		if (!nsbuf_read(b, off, buf, n))
 			return false;
 		for (i = 0; i < n; i++)
@@ -85,7 +85,8 @@ static u32 rpc_shm(struct ta_param *p)
 		rpc_free(cookie);
 	}
 	p[1].a = checks;
-	p[1].b = p[1].c = 0;
+	p[1].b = 0;
+	p[1].c = 0;
 	return TEEC_SUCCESS;
 }
 
@@ -150,7 +151,7 @@ static u32 rpc_load_ta(struct ta_param *p)
 	}
 	sha256_init(&c);
 	for (off = 0; off < size; off += n) {
-		n = MIN(sizeof(buf), size - off);
+		n = min_u64(sizeof(buf), size - off);
 		if (!nsbuf_read(&b, off, buf, n)) {
 			ret = TEEC_ERROR_BAD_FORMAT;
 			goto out;
@@ -164,7 +165,8 @@ static u32 rpc_load_ta(struct ta_param *p)
 	}
 	p[1].size = 32;
 	p[2].a = size;
-	p[2].b = p[2].c = 0;
+	p[2].b = 0;
+	p[2].c = 0;
 out:
 	memset(mp, 0, sizeof(mp));
 	mp[0].attr = OPTEE_MSG_ATTR_VALUE_INPUT;

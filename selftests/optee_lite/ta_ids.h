@@ -7,7 +7,7 @@
  * UUIDs are given as the 16 octets of the RFC 4122 big-endian form, exactly
  * as struct tee_ioctl_open_session_arg::uuid carries them. All share the
  * prefix 4f50544c ("OPTL"):
- *   4f50544c-00NN-4b4c-8e00-0000000000NN
+ *   4f50544c-00NN-4b4c-8e00-000000000000
  *
  * Parameter notation: pN is TEE parameter N; vin/vout/vinout are value
  * parameters (a, b, c are 64-bit at the SMC ABI), min/mout/minout memrefs.
@@ -21,7 +21,7 @@
 #define OPTEE_LITE_TA_IDS_H
 
 #define TA_UUID(n) { 0x4f, 0x50, 0x54, 0x4c, 0x00, (n), 0x4b, 0x4c, \
-		     0x8e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, (n) }
+		     0x8e, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00 }
 
 /* A UUID no TA has: OPEN_SESSION fails with TEEC_ERROR_ITEM_NOT_FOUND. */
 #define TA_NONE_UUID		TA_UUID(0x7f)

@@ -62,7 +62,7 @@ static inline bool driver_is_upstream(void)
 	return stat("/sys/module/optee", &st) == 0;
 }
 
-static inline struct tee_ioctl_param vparam(uint64_t attr, uint64_t a, uint64_t b, uint64_t c)
+static inline struct tee_ioctl_param vparam(__u64 attr, __u64 a, __u64 b, __u64 c)
 {
 	struct tee_ioctl_param p = { .attr = attr, .a = a, .b = b, .c = c };
 
@@ -70,25 +70,25 @@ static inline struct tee_ioctl_param vparam(uint64_t attr, uint64_t a, uint64_t 
 }
 
 /* A memref of shm @id: offset, size. */
-static inline struct tee_ioctl_param mparam(uint64_t attr, int id, uint64_t offs, uint64_t size)
+static inline struct tee_ioctl_param mparam(__u64 attr, int id, __u64 offs, __u64 size)
 {
-	struct tee_ioctl_param p = { .attr = attr, .a = offs, .b = size, .c = (uint64_t)id };
+	struct tee_ioctl_param p = { .attr = attr, .a = offs, .b = size, .c = (__u64)id };
 
 	return p;
 }
 
 struct tee_call {
-	uint32_t ret, origin, session;
+	__u32 ret, origin, session;
 };
 
 /* TEE_IOC_OPEN_SESSION; returns the ioctl's result (0 or -errno). */
-static inline int tee_open_session(int fd, const uint8_t uuid[16], uint32_t login,
+static inline int tee_open_session(int fd, const __u8 uuid[16], __u32 login,
 				   struct tee_ioctl_param *params, unsigned int n,
 				   struct tee_call *res)
 {
 	union {
 		struct tee_ioctl_open_session_arg arg;
-		uint8_t buf[sizeof(struct tee_ioctl_open_session_arg) +
+		__u8 buf[sizeof(struct tee_ioctl_open_session_arg) +
 			    8 * sizeof(struct tee_ioctl_param)];
 	} u;
 	struct tee_ioctl_buf_data data = {
@@ -111,7 +111,7 @@ static inline int tee_open_session(int fd, const uint8_t uuid[16], uint32_t logi
 }
 
 /* Open a session with no parameters; the session id, or -1. */
-static inline int tee_open(int fd, const uint8_t uuid[16])
+static inline int tee_open(int fd, const __u8 uuid[16])
 {
 	struct tee_call res;
 
@@ -120,13 +120,13 @@ static inline int tee_open(int fd, const uint8_t uuid[16])
 	return res.session;
 }
 
-static inline int tee_invoke(int fd, uint32_t session, uint32_t func, uint32_t cancel_id,
+static inline int tee_invoke(int fd, __u32 session, __u32 func, __u32 cancel_id,
 			     struct tee_ioctl_param *params, unsigned int n,
 			     struct tee_call *res)
 {
 	union {
 		struct tee_ioctl_invoke_arg arg;
-		uint8_t buf[sizeof(struct tee_ioctl_invoke_arg) +
+		__u8 buf[sizeof(struct tee_ioctl_invoke_arg) +
 			    8 * sizeof(struct tee_ioctl_param)];
 	} u;
 	struct tee_ioctl_buf_data data = {
@@ -148,14 +148,14 @@ static inline int tee_invoke(int fd, uint32_t session, uint32_t func, uint32_t c
 	return rc;
 }
 
-static inline int tee_close_session(int fd, uint32_t session)
+static inline int tee_close_session(int fd, __u32 session)
 {
 	struct tee_ioctl_close_session_arg arg = { .session = session };
 
 	return ioctl(fd, TEE_IOC_CLOSE_SESSION, &arg) ? -errno : 0;
 }
 
-static inline int tee_cancel(int fd, uint32_t session, uint32_t cancel_id)
+static inline int tee_cancel(int fd, __u32 session, __u32 cancel_id)
 {
 	struct tee_ioctl_cancel_arg arg = { .cancel_id = cancel_id, .session = session };
 
@@ -166,7 +166,7 @@ struct tee_shm {
 	int fd;		/* -1 if none */
 	int id;
 	size_t size;
-	uint8_t *va;
+	__u8 *va;
 	bool registered;
 };
 
@@ -221,20 +221,20 @@ static inline void tee_shm_free(struct tee_shm *shm)
 /* ---- SHA-256 (FIPS 180-4), to check the TAs' digests ---- */
 
 struct sha256_ctx {
-	uint32_t h[8];
-	uint64_t len;
-	uint8_t buf[64];
+	__u32 h[8];
+	__u64 len;
+	__u8 buf[64];
 	unsigned int fill;
 };
 
-static inline uint32_t sha256_ror(uint32_t x, int n)
+static inline __u32 sha256_ror(__u32 x, int n)
 {
 	return (x >> n) | (x << (32 - n));
 }
 
-static inline void sha256_block(struct sha256_ctx *c, const uint8_t *p)
+static inline void sha256_block(struct sha256_ctx *c, const __u8 *p)
 {
-	static const uint32_t k[64] = {
+	static const __u32 k[64] = {
 		0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
 		0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
 		0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
@@ -247,12 +247,12 @@ static inline void sha256_block(struct sha256_ctx *c, const uint8_t *p)
 		0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
 		0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 	};
-	uint32_t w[64], v[8], t1, t2;
+	__u32 w[64], v[8], t1, t2;
 	int i;
 
 	for (i = 0; i < 16; i++)
-		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-		       (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+		w[i] = (__u32)p[4 * i] << 24 | (__u32)p[4 * i + 1] << 16 |
+		       (__u32)p[4 * i + 2] << 8 | p[4 * i + 3];
 	for (; i < 64; i++)
 		w[i] = w[i - 16] + w[i - 7] +
 		       (sha256_ror(w[i - 15], 7) ^ sha256_ror(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
@@ -271,12 +271,12 @@ static inline void sha256_block(struct sha256_ctx *c, const uint8_t *p)
 		c->h[i] += v[i];
 }
 
-static inline void sha256(const void *data, size_t len, uint8_t out[32])
+static inline void sha256(const void *data, size_t len, __u8 out[32])
 {
 	struct sha256_ctx c = { .h = { 0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
 				       0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19 } };
-	const uint8_t *p = data;
-	uint8_t tail[128] = { 0 };
+	const __u8 *p = data;
+	__u8 tail[128] = { 0 };
 	size_t rest, n, i;
 
 	for (; len >= 64; len -= 64, p += 64, c.len += 64)
@@ -287,7 +287,7 @@ static inline void sha256(const void *data, size_t len, uint8_t out[32])
 	tail[rest] = 0x80;
 	n = rest + 1 + 8 <= 64 ? 64 : 128;
 	for (i = 0; i < 8; i++)
-		tail[n - 1 - i] = (uint8_t)((c.len * 8) >> (8 * i));
+		tail[n - 1 - i] = (__u8)((c.len * 8) >> (8 * i));
 	sha256_block(&c, tail);
 	if (n == 128)
 		sha256_block(&c, tail + 64);
@@ -299,20 +299,20 @@ static inline void sha256(const void *data, size_t len, uint8_t out[32])
 
 /*
  * The TA image the fake supplicant serves for @uuid: its size and contents
- * are a function of the UUID. The uuid whose last octet is 0xee is "not
+ * are a function of the UUID. The UUIDs with octet 5 == 0xee are "not
  * found".
  */
-static inline size_t fake_ta_size(const uint8_t uuid[16])
+static inline size_t fake_ta_size(const __u8 uuid[16])
 {
-	return 5000 + uuid[15] * 4099;
+	return 5000 + uuid[5] * 4099;
 }
 
-static inline void fake_ta_image(const uint8_t uuid[16], uint8_t *buf, size_t size)
+static inline void fake_ta_image(const __u8 uuid[16], __u8 *buf, size_t size)
 {
 	size_t i;
 
 	for (i = 0; i < size; i++)
-		buf[i] = (uint8_t)(uuid[i % 16] ^ (i * 13) ^ (i >> 8));
+		buf[i] = (__u8)(uuid[i % 16] ^ (i * 13) ^ (i >> 8));
 }
 
 #define FAKE_SUPP_SHMS	16
@@ -328,7 +328,7 @@ static inline void fake_supplicant(int fd, bool die_on_load)
 	union {
 		struct tee_iocl_supp_recv_arg recv;
 		struct tee_iocl_supp_send_arg send;
-		uint8_t buf[sizeof(struct tee_iocl_supp_recv_arg) +
+		__u8 buf[sizeof(struct tee_iocl_supp_recv_arg) +
 			    4 * sizeof(struct tee_ioctl_param)];
 	} u;
 	struct tee_ioctl_buf_data data = { .buf_ptr = (uintptr_t)&u, .buf_len = sizeof(u) };
@@ -337,7 +337,7 @@ static inline void fake_supplicant(int fd, bool die_on_load)
 	memset(shms, 0, sizeof(shms));
 	for (;;) {
 		struct tee_ioctl_param *p;
-		uint32_t ret = TEEC_SUCCESS, func, n;
+		__u32 ret = TEEC_SUCCESS, func, n;
 
 		memset(&u, 0, sizeof(u));
 		u.recv.num_params = 4;
@@ -351,14 +351,14 @@ static inline void fake_supplicant(int fd, bool die_on_load)
 		p = u.recv.params;
 		switch (func) {
 		case RPC_CMD_LOAD_TA: {
-			uint8_t uuid[16];
+			__u8 uuid[16];
 			size_t size;
 
 			if (die_on_load)
 				_exit(0);
 			memcpy(uuid, &p[0].a, 8);
 			memcpy(uuid + 8, &p[0].b, 8);
-			if (uuid[15] == 0xee) {
+			if (uuid[5] == 0xee) {
 				ret = TEEC_ERROR_ITEM_NOT_FOUND;
 				break;
 			}
@@ -371,35 +371,38 @@ static inline void fake_supplicant(int fd, bool die_on_load)
 					ret = TEEC_ERROR_BAD_PARAMETERS;
 					break;
 				}
-				fake_ta_image(uuid, (uint8_t *)shms[i].va + p[1].a, size);
+				fake_ta_image(uuid, (__u8 *)shms[i].va + p[1].a, size);
 			}
 			p[1].b = size;
 			break;
 		}
 		case RPC_CMD_SHM_ALLOC: {
-			struct tee_ioctl_shm_alloc_data d = { .size = p[0].b };
+			/*
+			 * As tee-supplicant does with REG_MEM: register
+			 * memory of its own (6.1's optee cannot hand the
+			 * secure world a TEE_IOC_SHM_ALLOC buffer: no pages).
+			 */
+			struct tee_ioctl_shm_register_data d = { .length = p[0].b };
+			void *va;
 
 			for (i = 0; i < FAKE_SUPP_SHMS && shms[i].va; i++)
 				;
-			if (i == FAKE_SUPP_SHMS) {
+			va = mmap(NULL, d.length, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (i == FAKE_SUPP_SHMS || va == MAP_FAILED) {
 				ret = 0xffff000c;	/* out of memory */
 				break;
 			}
-			shms[i].fd = ioctl(fd, TEE_IOC_SHM_ALLOC, &d);
+			d.addr = (uintptr_t)va;
+			shms[i].fd = ioctl(fd, TEE_IOC_SHM_REGISTER, &d);
 			if (shms[i].fd < 0) {
+				munmap(va, p[0].b);
 				ret = 0xffff000c;
 				break;
 			}
-			shms[i].va = mmap(NULL, d.size, PROT_READ | PROT_WRITE, MAP_SHARED,
-					  shms[i].fd, 0);
-			if (shms[i].va == MAP_FAILED) {
-				close(shms[i].fd);
-				shms[i].va = NULL;
-				ret = 0xffff000c;
-				break;
-			}
+			shms[i].va = va;
 			shms[i].id = d.id;
-			shms[i].size = d.size;
+			shms[i].size = p[0].b;
 			p[0].c = d.id;
 			break;
 		}
@@ -407,8 +410,8 @@ static inline void fake_supplicant(int fd, bool die_on_load)
 			ret = TEEC_ERROR_BAD_PARAMETERS;
 			for (i = 0; i < FAKE_SUPP_SHMS; i++) {
 				if (shms[i].va && shms[i].id == (int)p[0].b) {
-					munmap(shms[i].va, shms[i].size);
 					close(shms[i].fd);
+					munmap(shms[i].va, shms[i].size);
 					shms[i].va = NULL;
 					ret = TEEC_SUCCESS;
 					break;
