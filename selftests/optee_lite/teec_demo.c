@@ -4,6 +4,7 @@
  * Debian's unmodified libteec, as `make demo` shows it: the SHA-256 of its
  * arguments from the digest TA, and a value kept by the key/value TA.
  */
+#include <linux/types.h>
 #include <stdio.h>
 #include <string.h>
 #include <tee_client_api.h>
