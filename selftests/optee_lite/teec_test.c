@@ -149,6 +149,10 @@ TEST_F(teec, context_and_supplicant)
 {
 	TEEC_Context ctx2;
 
+	/* Older harnesses (6.1) run the test even when the setup skipped. */
+	if (!self->have_ctx)
+		SKIP(return, "no secure world");
+
 	ASSERT_EQ(TEEC_SUCCESS, TEEC_InitializeContext(NULL, &ctx2));
 	TEEC_FinalizeContext(&ctx2);
 	EXPECT_EQ(-1, open(teepriv_dev(), O_RDWR | O_CLOEXEC));
@@ -164,6 +168,10 @@ TEST_F(teec, shared_memory)
 	TEEC_SharedMemory shm = { .size = 8192, .flags = TEEC_MEM_INPUT | TEEC_MEM_OUTPUT };
 	TEEC_SharedMemory reg = { .flags = TEEC_MEM_INPUT };
 	static char buf[3 * 4096 + 100];
+
+	/* Older harnesses (6.1) run the test even when the setup skipped. */
+	if (!self->have_ctx)
+		SKIP(return, "no secure world");
 
 	ASSERT_EQ(TEEC_SUCCESS, TEEC_AllocateSharedMemory(&self->ctx, &shm));
 	ASSERT_NE(NULL, shm.buffer);
@@ -242,6 +250,10 @@ TEST_F(teec, digest_ta)
 	TEEC_Session sess;
 	__u32 origin;
 	size_t i;
+
+	/* Older harnesses (6.1) run the test even when the setup skipped. */
+	if (!self->have_ctx)
+		SKIP(return, "no secure world");
 
 	ASSERT_EQ(TEEC_SUCCESS, open_ta(&self->ctx, &sess, sha256_uuid));
 
@@ -328,6 +340,10 @@ TEST_F(teec, kv_ta)
 	TEEC_Session sess;
 	size_t len;
 
+	/* Older harnesses (6.1) run the test even when the setup skipped. */
+	if (!self->have_ctx)
+		SKIP(return, "no secure world");
+
 	snprintf(key, sizeof(key), "teec-%d", getpid());
 	ASSERT_EQ(TEEC_SUCCESS, open_ta(&self->ctx, &sess, kv_uuid));
 	len = sizeof(val);
@@ -386,6 +402,10 @@ TEST_F(teec, supplicant_load_ta)
 	char path[128], name[40];
 	int fd, shm_fd, i;
 	FILE *f;
+
+	/* Older harnesses (6.1) run the test even when the setup skipped. */
+	if (!self->have_ctx)
+		SKIP(return, "no secure world");
 
 	for (i = 0; i < (int)sizeof(img); i++)
 		img[i] = i ^ (i >> 8) ^ 0x5c;
