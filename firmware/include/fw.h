@@ -211,6 +211,7 @@ void gpio_pulse(unsigned int pin);
 /* optee.c */
 bool optee_smc(struct regs *r);
 void optee_init(void);
+void optee_print_stats(void);
 extern u64 optee_shm_base, optee_shm_size;
 
 #endif

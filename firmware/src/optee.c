@@ -87,6 +87,11 @@ static u32 next_session_id = 1;
 static u32 sec_caps;
 static bool shm_cache_enabled;
 
+/* What happened, printed at power-off (evidence for the bench's log). */
+static struct {
+	u64 calls, thread_limit, rpc[6], resume_bad;
+} stats;
+
 u64 optee_shm_base, optee_shm_size;
 
 static const struct ta *const tas[] = {
@@ -406,6 +411,10 @@ static void thread_yield(struct sthread *t, u32 kind)
 
 static void rpc(struct sthread *t, u64 a0, u64 a1, u64 a2)
 {
+	u32 f = a0 & 0xffff;
+
+	/* rpc[1] (unused by the ABI) counts unknown functions */
+	__atomic_add_fetch(&stats.rpc[f <= 5 && f != 3 ? f : 1], 1, __ATOMIC_RELAXED);
 	t->out[0] = a0;
 	t->out[1] = a1;
 	t->out[2] = a2;
@@ -911,9 +920,11 @@ static void std_call(struct regs *r)
 	}
 	spin_unlock(&tee_lock);
 	if (!t) {
+		__atomic_add_fetch(&stats.thread_limit, 1, __ATOMIC_RELAXED);
 		r->x[0] = OPTEE_SMC_RETURN_ETHREAD_LIMIT;
 		return;
 	}
+	__atomic_add_fetch(&stats.calls, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 8; i++)
 		t->in[i] = (u32)r->x[i];
 	WRITE_ONCE(t->cancelled, false);
@@ -940,6 +951,7 @@ static void return_from_rpc(struct regs *r)
 	}
 	spin_unlock(&tee_lock);
 	if (!t) {
+		__atomic_add_fetch(&stats.resume_bad, 1, __ATOMIC_RELAXED);
 		r->x[0] = OPTEE_SMC_RETURN_ERESUME;
 		return;
 	}
@@ -969,6 +981,14 @@ static void disable_shm_cache(struct regs *r)
 		}
 	}
 	spin_unlock(&tee_lock);
+}
+
+void optee_print_stats(void)
+{
+	printf("fw: OP-TEE: %lu yielding calls, %lu ETHREAD_LIMIT, %lu bad resumes; RPCs: ",
+	       stats.calls, stats.thread_limit, stats.resume_bad);
+	printf("%lu ALLOC, %lu FREE, %lu FOREIGN_INTR, %lu CMD, %lu unknown\n",
+	       stats.rpc[0], stats.rpc[2], stats.rpc[4], stats.rpc[5], stats.rpc[1]);
 }
 
 /* Trusted OS SMCs (owner 50-63); false if the function is not ours. */
