@@ -189,6 +189,7 @@ void gic_cpu_init(void);
 bool fwcfg_present(void);
 u32 fwcfg_size(u16 key);
 void fwcfg_read(u16 key, u64 dst, u32 len);
+bool fwcfg_find(const char *name, u16 *key, u32 *size);
 
 /* fdt.c */
 int fdt_check(void);
@@ -210,6 +211,7 @@ void gpio_pulse(unsigned int pin);
 /* optee.c */
 bool optee_smc(struct regs *r);
 void optee_init(void);
+void optee_print_stats(void);
 extern u64 optee_shm_base, optee_shm_size;
 
 #endif

@@ -6,6 +6,7 @@
 #define FWCFG_SEL	(FWCFG_BASE + 8)
 #define FWCFG_DMA	(FWCFG_BASE + 16)
 #define FW_CFG_ID	0x01
+#define FW_CFG_FILE_DIR	0x19
 #define DMA_CTL_ERROR	0x01
 #define DMA_CTL_READ	0x02
 #define DMA_CTL_SELECT	0x08
@@ -74,4 +75,33 @@ void fwcfg_read(u16 key, u64 dst, u32 len)
 	}
 	select_key(key);
 	pio_read(dst, len);
+}
+
+/*
+ * Find fw_cfg file @name (e.g. from QEMU's -fw_cfg name=...,string=...) in the
+ * file directory; its selector and size, or false.
+ */
+bool fwcfg_find(const char *name, u16 *key, u32 *size)
+{
+	struct {
+		u32 size;	/* all big-endian */
+		u16 select;
+		u16 reserved;
+		char name[56];
+	} f;
+	u32 n, i;
+
+	select_key(FW_CFG_FILE_DIR);
+	pio_read((unsigned long)&n, 4);
+	n = bswap32(n);
+	for (i = 0; i < n && i < 4096; i++) {
+		pio_read((unsigned long)&f, sizeof(f));
+		f.name[sizeof(f.name) - 1] = 0;
+		if (!strcmp(f.name, name)) {
+			*key = (u16)((f.select >> 8) | (f.select << 8));
+			*size = bswap32(f.size);
+			return true;
+		}
+	}
+	return false;
 }

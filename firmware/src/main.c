@@ -16,7 +16,8 @@ u64 ns_ram_base = 0x40000000, ns_ram_end = 0x80000000;
 
 bool ns_range_ok(u64 pa, u64 len)
 {
-	return pa >= ns_ram_base && len <= ns_ram_end - pa && pa + len <= ns_ram_end;
+	/* no wrap-around: pa within the RAM first, then the length */
+	return pa >= ns_ram_base && pa <= ns_ram_end && len <= ns_ram_end - pa;
 }
 
 static void probe_memory(void)
@@ -115,9 +116,9 @@ void fw_main(void)
 	probe_memory();
 	gic_dist_init();
 	gic_cpu_init();
-	optee_init();
 	if (!fwcfg_present())
 		panic("no fw_cfg");
+	optee_init();
 
 	ksize = fwcfg_size(FW_CFG_KERNEL_SIZE);
 	if (!ksize)

@@ -87,11 +87,66 @@ static u32 next_session_id = 1;
 static u32 sec_caps;
 static bool shm_cache_enabled;
 
+/* What happened, printed at power-off (evidence for the bench's log). */
+static struct {
+	u64 calls, thread_limit, rpc[6], resume_bad;
+} stats;
+
 u64 optee_shm_base, optee_shm_size;
 
 static const struct ta *const tas[] = {
 	&ta_arith, &ta_memref, &ta_sha256, &ta_kv, &ta_rpc, &ta_long, &ta_bad,
 };
+
+/*
+ * Options from the fw_cfg file "opt/kvmlite/optee" (scripts/vm-run --fw-cfg),
+ * words separated by '+', ' ' or ',', to test the drivers' other paths:
+ *   no-rpc-arg       no OPTEE_SMC_SEC_CAP_RPC_ARG: RPC args come from RPC ALLOC
+ *   no-dynamic-shm   no OPTEE_SMC_SEC_CAP_DYNAMIC_SHM: the reserved pool only
+ *   no-memref-null   no OPTEE_SMC_SEC_CAP_MEMREF_NULL
+ *   no-thread-count  GET_THREAD_COUNT unknown: callers meet ETHREAD_LIMIT
+ */
+static bool no_thread_count;
+
+static void read_options(void)
+{
+	static const struct { const char *word; u32 cap; } opts[] = {
+		{ "no-rpc-arg", OPTEE_SMC_SEC_CAP_RPC_ARG },
+		{ "no-dynamic-shm", OPTEE_SMC_SEC_CAP_DYNAMIC_SHM },
+		{ "no-memref-null", OPTEE_SMC_SEC_CAP_MEMREF_NULL },
+		{ "no-thread-count", 0 },
+	};
+	char buf[128], *w, *p;
+	u16 key;
+	u32 size, i;
+
+	if (!fwcfg_find("opt/kvmlite/optee", &key, &size))
+		return;
+	size = min_u64(size, sizeof(buf) - 1);
+	fwcfg_read(key, (unsigned long)buf, size);
+	buf[size] = 0;
+	for (p = buf; *p; ) {
+		while (*p == '+' || *p == ' ' || *p == ',' || *p == '\n')
+			p++;
+		w = p;
+		while (*p && *p != '+' && *p != ' ' && *p != ',' && *p != '\n')
+			p++;
+		if (*p)
+			*p++ = 0;
+		if (!*w)
+			continue;
+		for (i = 0; i < ARRAY_SIZE(opts); i++) {
+			if (!strcmp(w, opts[i].word)) {
+				sec_caps &= ~opts[i].cap;
+				if (!opts[i].cap)
+					no_thread_count = true;
+				break;
+			}
+		}
+		if (i == ARRAY_SIZE(opts))
+			printf("fw: unknown option '%s'\n", w);
+	}
+}
 
 void optee_init(void)
 {
@@ -99,8 +154,10 @@ void optee_init(void)
 	optee_shm_base = ns_ram_end - RESERVED_SHM_SIZE;
 	sec_caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_DYNAMIC_SHM |
 		   OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG;
-	printf("fw: OP-TEE ABI: %d threads, caps %x, reserved shm %lx+%lx\n",
-	       NUM_THREADS, sec_caps, optee_shm_base, optee_shm_size);
+	read_options();
+	printf("fw: OP-TEE ABI: %d threads%s, caps %x, reserved shm %lx+%lx\n",
+	       NUM_THREADS, no_thread_count ? " (count not told)" : "", sec_caps,
+	       optee_shm_base, optee_shm_size);
 }
 
 static struct sthread *self(void)
@@ -354,6 +411,10 @@ static void thread_yield(struct sthread *t, u32 kind)
 
 static void rpc(struct sthread *t, u64 a0, u64 a1, u64 a2)
 {
+	u32 f = a0 & 0xffff;
+
+	/* rpc[1] (unused by the ABI) counts unknown functions */
+	__atomic_add_fetch(&stats.rpc[f <= 5 && f != 3 ? f : 1], 1, __ATOMIC_RELAXED);
 	t->out[0] = a0;
 	t->out[1] = a1;
 	t->out[2] = a2;
@@ -859,9 +920,11 @@ static void std_call(struct regs *r)
 	}
 	spin_unlock(&tee_lock);
 	if (!t) {
+		__atomic_add_fetch(&stats.thread_limit, 1, __ATOMIC_RELAXED);
 		r->x[0] = OPTEE_SMC_RETURN_ETHREAD_LIMIT;
 		return;
 	}
+	__atomic_add_fetch(&stats.calls, 1, __ATOMIC_RELAXED);
 	for (i = 0; i < 8; i++)
 		t->in[i] = (u32)r->x[i];
 	WRITE_ONCE(t->cancelled, false);
@@ -888,6 +951,7 @@ static void return_from_rpc(struct regs *r)
 	}
 	spin_unlock(&tee_lock);
 	if (!t) {
+		__atomic_add_fetch(&stats.resume_bad, 1, __ATOMIC_RELAXED);
 		r->x[0] = OPTEE_SMC_RETURN_ERESUME;
 		return;
 	}
@@ -917,6 +981,14 @@ static void disable_shm_cache(struct regs *r)
 		}
 	}
 	spin_unlock(&tee_lock);
+}
+
+void optee_print_stats(void)
+{
+	printf("fw: OP-TEE: %lu yielding calls, %lu ETHREAD_LIMIT, %lu bad resumes; RPCs: ",
+	       stats.calls, stats.thread_limit, stats.resume_bad);
+	printf("%lu ALLOC, %lu FREE, %lu FOREIGN_INTR, %lu CMD, %lu unknown\n",
+	       stats.rpc[0], stats.rpc[2], stats.rpc[4], stats.rpc[5], stats.rpc[1]);
 }
 
 /* Trusted OS SMCs (owner 50-63); false if the function is not ours. */
@@ -951,7 +1023,7 @@ bool optee_smc(struct regs *r)
 		r->x[0] = OPTEE_SMC_RETURN_OK;
 		r->x[1] = sec_caps;
 		r->x[2] = 0;
-		r->x[3] = RPC_ARG_PARAMS;
+		r->x[3] = sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG ? RPC_ARG_PARAMS : 0;
 		return true;
 	case OPTEE_SMC_GET_SHM_CONFIG:
 		if (!(sec_caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM)) {
@@ -964,6 +1036,10 @@ bool optee_smc(struct regs *r)
 		r->x[3] = OPTEE_SMC_SHM_CACHED;
 		return true;
 	case OPTEE_SMC_GET_THREAD_COUNT:
+		if (no_thread_count) {
+			r->x[0] = OPTEE_SMC_RETURN_UNKNOWN;
+			return true;
+		}
 		r->x[0] = OPTEE_SMC_RETURN_OK;
 		r->x[1] = NUM_THREADS;
 		return true;

@@ -37,6 +37,7 @@ void gpio_pulse(unsigned int pin)
 
 void psci_system_off(void)
 {
+	optee_print_stats();
 	printf("fw: SYSTEM_OFF\n");
 	gpio_pulse(0);
 	/* QEMU handles the request asynchronously: wait for it. */

@@ -43,12 +43,8 @@ FIXTURE_SETUP(tee)
 	int s;
 
 	self->fd = open(tee_dev(), O_RDWR | O_CLOEXEC);
-	if (self->fd < 0 && !getenv("TEE_REQUIRE_TAS"))
-		SKIP(return, "%s: %s", tee_dev(), strerror(errno));
 	ASSERT_LE(0, self->fd) TH_LOG("%s: %s", tee_dev(), strerror(errno));
 	s = tee_open(self->fd, uuid_arith);
-	if (s < 0 && !getenv("TEE_REQUIRE_TAS"))
-		SKIP(return, "no test TAs (not the bench's secure-world firmware)");
 	ASSERT_LE(0, s) TH_LOG("cannot open a session to the arith TA");
 	tee_close_session(self->fd, s);
 }
@@ -1212,4 +1208,33 @@ TEST_F(tee, wrong_device)
 	close(fd);
 }
 
-TEST_HARNESS_MAIN
+/* Can a session to the arith TA be opened? */
+static bool tas_present(void)
+{
+	int fd = open(tee_dev(), O_RDWR | O_CLOEXEC), s = -1;
+
+	if (fd >= 0) {
+		s = tee_open(fd, uuid_arith);
+		if (s >= 0)
+			tee_close_session(fd, s);
+		close(fd);
+	}
+	return s >= 0;
+}
+
+/*
+ * Without the test TAs the whole program is one skip (the harness of 6.1
+ * would run a test body after its fixture set-up skipped), unless
+ * TEE_REQUIRE_TAS asks for them: then every test fails in its set-up.
+ */
+int main(int argc, char **argv)
+{
+	if (!getenv("TEE_REQUIRE_TAS") && !tas_present()) {
+		ksft_print_header();
+		ksft_set_plan(1);
+		ksft_test_result_skip("tee_test: no test TAs on %s (no bench secure world)\n",
+				      tee_dev());
+		ksft_finished();
+	}
+	return test_harness_run(argc, argv);
+}
