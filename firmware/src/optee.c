@@ -842,8 +842,11 @@ static u32 handle_call(struct sthread *t)
 		msg_cancel(&m.a);
 		break;
 	case OPTEE_MSG_CMD_REGISTER_SHM:
-		if (n != 1 ||
-		    m.p[0].attr != (OPTEE_MSG_ATTR_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG))
+		/* as OP-TEE built without dynamic shm: not offered, not done */
+		if (!(sec_caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM))
+			m.a.ret = TEEC_ERROR_NOT_SUPPORTED;
+		else if (n != 1 ||
+			 m.p[0].attr != (OPTEE_MSG_ATTR_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG))
 			m.a.ret = TEEC_ERROR_BAD_PARAMETERS;
 		else
 			m.a.ret = shm_register(m.p[0].u.tmem.shm_ref, m.p[0].u.tmem.buf_ptr,
