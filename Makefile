@@ -63,9 +63,11 @@ shell:
 demo:
 	scripts/demo --arch $(BENCH_ARCH)
 
-# kvmlite against the in-kernel KVM, arm64 bench machine under QEMU -icount.
+# Benchmarks on the arm64 bench machine under QEMU -icount: kvmlite against the
+# in-kernel KVM, then optee_lite against the upstream optee driver.
 bench:
 	scripts/benchmark
+	scripts/bench/tee-bench
 
 .PHONY: all module module-debug module-install clean sparse style dkms-install \
 	check shell demo bench

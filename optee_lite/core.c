@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * optee_lite core: registration with the TEE subsystem.
+ * optee_lite core: the platform driver bound to the device tree node
+ * compatible "linaro,optee-tz", and its registration with the TEE subsystem.
  *
  * The TEE core creates /dev/teeN (clients) and /dev/teeprivN (tee-supplicant)
- * and implements the <linux/tee.h> uapi; the driver supplies the version reply,
- * context open/release and a shared memory pool.
+ * and implements the <linux/tee.h> uapi; this driver supplies the operations.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/gfp.h>
-#include <linux/mm.h>
+#include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
 #include <linux/tee.h>
 
 #include "optee_lite.h"
+#include "optee_smc.h"
 #include "../uapi/linux/optee_lite.h"
-
-static struct platform_device *optee_lite_pdev;
 
 static void optee_lite_get_version(struct tee_device *teedev,
 				   struct tee_ioctl_version_data *vers)
@@ -27,9 +25,13 @@ static void optee_lite_get_version(struct tee_device *teedev,
 	struct tee_ioctl_version_data v = {
 		.impl_id = TEE_IMPL_ID_OPTEE,
 		.impl_caps = TEE_OPTEE_CAP_TZ,
-		.gen_caps = TEE_GEN_CAP_GP | TEE_GEN_CAP_REG_MEM,
+		.gen_caps = TEE_GEN_CAP_GP,
 	};
 
+	if (ol->sec_caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM)
+		v.gen_caps |= TEE_GEN_CAP_REG_MEM;
+	if (ol->sec_caps & OPTEE_SMC_SEC_CAP_MEMREF_NULL)
+		v.gen_caps |= TEE_GEN_CAP_MEMREF_NULL;
 	if (teedev == ol->supp_teedev)
 		v.gen_caps |= TEE_GEN_CAP_PRIVILEGED;
 	*vers = v;
@@ -37,142 +39,198 @@ static void optee_lite_get_version(struct tee_device *teedev,
 
 static int optee_lite_open(struct tee_context *ctx)
 {
+	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
+	struct optee_lite_ctx *octx;
+
+	octx = kzalloc(sizeof(*octx), GFP_KERNEL);
+	if (!octx)
+		return -ENOMEM;
+	mutex_init(&octx->mutex);
+	INIT_LIST_HEAD(&octx->sessions);
+
+	if (ctx->teedev == ol->supp_teedev) {
+		/* One supplicant at a time, as with the upstream driver. */
+		mutex_lock(&ol->supp.mutex);
+		if (ol->supp.ctx) {
+			mutex_unlock(&ol->supp.mutex);
+			kfree(octx);
+			return -EBUSY;
+		}
+		ol->supp.ctx = ctx;
+		mutex_unlock(&ol->supp.mutex);
+	}
+	ctx->cap_memref_null = !!(ol->sec_caps & OPTEE_SMC_SEC_CAP_MEMREF_NULL);
+	ctx->data = octx;
 	return 0;
 }
 
 static void optee_lite_release(struct tee_context *ctx)
 {
+	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
+	struct optee_lite_ctx *octx = ctx->data;
+
+	if (ctx->teedev == ol->supp_teedev)
+		optee_lite_supp_release(&ol->supp);
+	else
+		optee_lite_close_all_sessions(ctx);
+	mutex_destroy(&octx->mutex);
+	kfree(octx);
+	ctx->data = NULL;
 }
 
-static const struct tee_driver_ops optee_lite_ops = {
+static const struct tee_driver_ops optee_lite_clnt_ops = {
 	.get_version = optee_lite_get_version,
 	.open = optee_lite_open,
 	.release = optee_lite_release,
+	.open_session = optee_lite_open_session,
+	.close_session = optee_lite_close_session,
+	.invoke_func = optee_lite_invoke_func,
+	.cancel_req = optee_lite_cancel_req,
+	.shm_register = optee_lite_shm_register,
+	.shm_unregister = optee_lite_shm_unregister,
 };
 
 static const struct tee_desc optee_lite_clnt_desc = {
 	.name = OPTEE_LITE_DRV_NAME "-clnt",
-	.ops = &optee_lite_ops,
+	.ops = &optee_lite_clnt_ops,
 	.owner = THIS_MODULE,
+};
+
+static const struct tee_driver_ops optee_lite_supp_ops = {
+	.get_version = optee_lite_get_version,
+	.open = optee_lite_open,
+	.release = optee_lite_release,
+	.supp_recv = optee_lite_supp_recv,
+	.supp_send = optee_lite_supp_send,
+	.shm_register = optee_lite_shm_register_supp,
+	.shm_unregister = optee_lite_shm_unregister_supp,
 };
 
 static const struct tee_desc optee_lite_supp_desc = {
 	.name = OPTEE_LITE_DRV_NAME "-supp",
-	.ops = &optee_lite_ops,
+	.ops = &optee_lite_supp_ops,
 	.owner = THIS_MODULE,
 	.flags = TEE_DESC_PRIVILEGED,
 };
 
-/* Shared memory from the page allocator: physically contiguous, zeroed. */
-static int optee_lite_pool_alloc(struct tee_shm_pool *pool, struct tee_shm *shm,
-				 size_t size, size_t align)
+static int optee_lite_probe(struct platform_device *pdev)
 {
-	unsigned int order = get_order(size);
-	struct page *page;
-
-	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
-	if (!page)
-		return -ENOMEM;
-
-	shm->kaddr = page_address(page);
-	shm->paddr = page_to_phys(page);
-	shm->size = PAGE_SIZE << order;
-	return 0;
-}
-
-static void optee_lite_pool_free(struct tee_shm_pool *pool, struct tee_shm *shm)
-{
-	free_pages((unsigned long)shm->kaddr, get_order(shm->size));
-	shm->kaddr = NULL;
-}
-
-static void optee_lite_pool_destroy(struct tee_shm_pool *pool)
-{
-}
-
-static const struct tee_shm_pool_ops optee_lite_pool_ops = {
-	.alloc = optee_lite_pool_alloc,
-	.free = optee_lite_pool_free,
-	.destroy_pool = optee_lite_pool_destroy,
-};
-
-static void optee_lite_unregister(struct optee_lite *ol)
-{
-	/* tee_device_unregister() waits for the last user of the device. */
-	tee_device_unregister(ol->supp_teedev);
-	tee_device_unregister(ol->teedev);
-	kfree(ol);
-}
-
-static struct optee_lite *optee_lite_register(struct device *dev)
-{
+	struct device *dev = &pdev->dev;
 	struct tee_device *teedev;
+	struct tee_context *ctx;
 	struct optee_lite *ol;
+	phys_addr_t rsv_start = 0;
+	size_t rsv_size;
+	u32 max_notif;
 	int ret;
 
-	ol = kzalloc(sizeof(*ol), GFP_KERNEL);
+	ol = devm_kzalloc(dev, sizeof(*ol), GFP_KERNEL);
 	if (!ol)
-		return ERR_PTR(-ENOMEM);
-	ol->pool.ops = &optee_lite_pool_ops;
+		return -ENOMEM;
+	ol->dev = dev;
 
-	teedev = tee_device_alloc(&optee_lite_clnt_desc, dev, &ol->pool, ol);
+	ret = optee_lite_smc_probe(ol, dev, &rsv_start, &rsv_size, &max_notif);
+	if (ret)
+		return ret;
+	ol->pool = rsv_size ? optee_lite_pool_reserved(dev, rsv_start, rsv_size) :
+			      optee_lite_pool_dynamic();
+	if (IS_ERR(ol->pool))
+		return PTR_ERR(ol->pool);
+
+	spin_lock_init(&ol->arg_cache.lock);
+	init_waitqueue_head(&ol->callq.wait);
+	atomic_set(&ol->callq.ended, 0);
+	optee_lite_supp_init(&ol->supp);
+	ret = optee_lite_rpc_init(ol, max_notif);
+	if (ret)
+		goto err_pool;
+
+	teedev = tee_device_alloc(&optee_lite_clnt_desc, NULL, ol->pool, ol);
 	if (IS_ERR(teedev)) {
 		ret = PTR_ERR(teedev);
-		goto err_free;
+		goto err_rpc;
 	}
 	ol->teedev = teedev;
-
-	teedev = tee_device_alloc(&optee_lite_supp_desc, dev, &ol->pool, ol);
+	teedev = tee_device_alloc(&optee_lite_supp_desc, NULL, ol->pool, ol);
 	if (IS_ERR(teedev)) {
 		ret = PTR_ERR(teedev);
-		goto err_unreg;
+		goto err_dev;
 	}
 	ol->supp_teedev = teedev;
 
+	/* Our own context, for the kernel memory RPCs allocate. */
+	ctx = teedev_open(ol->teedev);
+	if (IS_ERR(ctx)) {
+		ret = PTR_ERR(ctx);
+		goto err_dev;
+	}
+	ol->ctx = ctx;
+
 	ret = tee_device_register(ol->teedev);
 	if (ret)
-		goto err_unreg;
+		goto err_ctx;
 	ret = tee_device_register(ol->supp_teedev);
 	if (ret)
-		goto err_unreg;
-	return ol;
+		goto err_ctx;
 
-err_unreg:
+	platform_set_drvdata(pdev, ol);
+	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x)\n",
+		 rsv_size ? "reserved" : "dynamic", ol->thread_count,
+		 ol->sec_caps);
+	return 0;
+
+err_ctx:
+	optee_lite_rpc_free_all(ol);
+	optee_lite_arg_cache_free(ol);
+	teedev_close_context(ol->ctx);
+err_dev:
 	/* Safe on NULL and on allocated-but-unregistered devices. */
 	tee_device_unregister(ol->supp_teedev);
 	tee_device_unregister(ol->teedev);
-err_free:
-	kfree(ol);
-	return ERR_PTR(ret);
+err_rpc:
+	optee_lite_rpc_uninit(ol);
+err_pool:
+	optee_lite_supp_uninit(&ol->supp);
+	tee_shm_pool_free(ol->pool);
+	return ret;
 }
 
-static int __init optee_lite_init(void)
+/*
+ * Unbind or unload. The module cannot go while a device is open (the TEE core
+ * holds a module reference per open file); an unbind waits in
+ * tee_device_unregister() for the last file to close, each closing context
+ * closing its sessions in the secure world first.
+ */
+static void optee_lite_remove(struct platform_device *pdev)
 {
-	struct optee_lite *ol;
+	struct optee_lite *ol = platform_get_drvdata(pdev);
 
-	optee_lite_pdev = platform_device_register_simple(OPTEE_LITE_DRV_NAME,
-							  PLATFORM_DEVID_NONE,
-							  NULL, 0);
-	if (IS_ERR(optee_lite_pdev))
-		return PTR_ERR(optee_lite_pdev);
-
-	ol = optee_lite_register(&optee_lite_pdev->dev);
-	if (IS_ERR(ol)) {
-		platform_device_unregister(optee_lite_pdev);
-		return PTR_ERR(ol);
-	}
-	platform_set_drvdata(optee_lite_pdev, ol);
-	pr_info("registered TEE devices\n");
-	return 0;
+	/* Memory the secure world still holds keeps our context: give it back. */
+	optee_lite_rpc_free_all(ol);
+	optee_lite_arg_cache_free(ol);
+	teedev_close_context(ol->ctx);
+	tee_device_unregister(ol->supp_teedev);
+	tee_device_unregister(ol->teedev);
+	optee_lite_rpc_uninit(ol);
+	optee_lite_supp_uninit(&ol->supp);
+	tee_shm_pool_free(ol->pool);
 }
-module_init(optee_lite_init);
 
-static void __exit optee_lite_exit(void)
-{
-	optee_lite_unregister(platform_get_drvdata(optee_lite_pdev));
-	platform_device_unregister(optee_lite_pdev);
-}
-module_exit(optee_lite_exit);
+static const struct of_device_id optee_lite_of_match[] = {
+	{ .compatible = "linaro,optee-tz" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, optee_lite_of_match);
 
-MODULE_DESCRIPTION("optee_lite: an OP-TEE driver");
+static struct platform_driver optee_lite_driver = {
+	.probe = optee_lite_probe,
+	.remove_new = optee_lite_remove,
+	.driver = {
+		.name = OPTEE_LITE_DRV_NAME,
+		.of_match_table = optee_lite_of_match,
+	},
+};
+module_platform_driver(optee_lite_driver);
+
+MODULE_DESCRIPTION("optee_lite: an OP-TEE driver on the SMC ABI");
 MODULE_LICENSE("GPL");

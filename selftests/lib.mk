@@ -27,7 +27,7 @@ TEST_PROGS_OUT := $(addprefix $(OUTPUT)/,$(TEST_GEN_PROGS))
 
 all: $(TEST_PROGS_OUT)
 
-$(OUTPUT)/%: %.c $(wildcard $(TOP_DIR)/selftests/include/*.h) | $(OUTPUT)
+$(OUTPUT)/%: %.c $(wildcard *.h) $(wildcard $(TOP_DIR)/selftests/include/*.h) | $(OUTPUT)
 	$(CC) $(CFLAGS) $(filter %.c,$^) $(LDFLAGS) $(LDLIBS) -o $@
 
 $(OUTPUT):

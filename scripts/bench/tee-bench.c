@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tee-bench: cost of the TEE driver's basic operations, seen from user space
+ * through <linux/tee.h> on /dev/tee0, whichever OP-TEE driver serves it:
+ *
+ *   null-invoke     TEE_IOC_INVOKE of the arithmetic TA's smallest command
+ *                   (TA_ARITH_CMD_INC: one value parameter in and out)
+ *   open+close      TEE_IOC_OPEN_SESSION then TEE_IOC_CLOSE_SESSION (same TA)
+ *   shm-1MiB        TEE_IOC_SHM_REGISTER of 1 MiB of user memory, then
+ *                   closing the shm fd (which unregisters it)
+ *
+ * Usage: tee-bench [ITERATIONS]. Prints one line per operation:
+ *   ==TEEBENCH== name ns_per_op
+ * Under QEMU -icount the clock is the instruction count: deterministic.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/tee.h>
+#include <linux/types.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ta_ids.h"
+
+#define SHM_SIZE	0x100000	/* 1 MiB */
+
+static int fd;
+static const __u8 uuid[TEE_IOCTL_UUID_LEN] = TA_ARITH_UUID;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "tee-bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static __u32 open_session(void)
+{
+	struct {
+		struct tee_ioctl_open_session_arg arg;
+	} a;
+	struct tee_ioctl_buf_data buf = {
+		.buf_ptr = (unsigned long)&a,
+		.buf_len = sizeof(a),
+	};
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.arg.uuid, uuid, sizeof(uuid));
+	a.arg.clnt_login = TEE_IOCTL_LOGIN_PUBLIC;
+	if (ioctl(fd, TEE_IOC_OPEN_SESSION, &buf))
+		die("TEE_IOC_OPEN_SESSION");
+	if (a.arg.ret) {
+		fprintf(stderr, "tee-bench: %s: TEE result %#x origin %u\n",
+			__func__, a.arg.ret, a.arg.ret_origin);
+		exit(1);
+	}
+	return a.arg.session;
+}
+
+static void close_session(__u32 session)
+{
+	struct tee_ioctl_close_session_arg arg = { .session = session };
+
+	if (ioctl(fd, TEE_IOC_CLOSE_SESSION, &arg))
+		die("TEE_IOC_CLOSE_SESSION");
+}
+
+static void invoke(__u32 session)
+{
+	struct {
+		struct tee_ioctl_invoke_arg arg;
+		struct tee_ioctl_param p;
+	} a = {
+		.arg = {
+			.func = TA_ARITH_CMD_INC,
+			.session = session,
+			.num_params = 1,
+		},
+		.p = { .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INOUT, .a = 41 },
+	};
+	struct tee_ioctl_buf_data buf = {
+		.buf_ptr = (unsigned long)&a,
+		.buf_len = sizeof(a),
+	};
+
+	if (ioctl(fd, TEE_IOC_INVOKE, &buf))
+		die("TEE_IOC_INVOKE");
+	if (a.arg.ret || a.p.a != 42) {
+		fprintf(stderr, "tee-bench: %s: TEE result %#x, %llu\n", __func__,
+			a.arg.ret, (unsigned long long)a.p.a);
+		exit(1);
+	}
+}
+
+static void shm_register(void *mem)
+{
+	struct tee_ioctl_shm_register_data data = {
+		.addr = (unsigned long)mem,
+		.length = SHM_SIZE,
+	};
+	int shm_fd = ioctl(fd, TEE_IOC_SHM_REGISTER, &data);
+
+	if (shm_fd < 0)
+		die("TEE_IOC_SHM_REGISTER");
+	close(shm_fd);
+}
+
+static void report(const char *name, __u64 t0, unsigned int n)
+{
+	printf("==TEEBENCH== %s %llu\n", name,
+	       (unsigned long long)((now_ns() - t0) / n));
+}
+
+int main(int argc, char **argv)
+{
+	unsigned int i, n;
+	__u32 session;
+	__u64 t0;
+	void *mem;
+
+	n = argc > 1 ? strtoul(argv[1], NULL, 0) : 200;
+	if (!n)
+		n = 1;
+	fd = open(getenv("TEE_DEV") ? getenv("TEE_DEV") : "/dev/tee0", O_RDWR);
+	if (fd < 0)
+		die("open /dev/tee0");
+	mem = mmap(NULL, SHM_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (mem == MAP_FAILED)
+		die("mmap");
+
+	/* Warm up every path once. */
+	session = open_session();
+	invoke(session);
+	shm_register(mem);
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		invoke(session);
+	report("null-invoke", t0, n);
+	close_session(session);
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		close_session(open_session());
+	report("open+close", t0, n);
+
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		shm_register(mem);
+	report("shm-1MiB", t0, n);
+	return 0;
+}
