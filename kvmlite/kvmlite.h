@@ -175,6 +175,10 @@ int kvmlite_set_memory_region(struct kvmlite_vm *vm,
 			      const struct kvm_userspace_memory_region2 *mem);
 struct kvmlite_memslot *kvmlite_find_memslot(struct kvmlite_vm *vm, u64 gpa);
 void kvmlite_free_memslots(struct kvmlite_vm *vm);
+int kvmlite_pin_guest_page(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
+			   u64 gpa, bool write, bool *writable,
+			   struct page **page, unsigned long *seq);
+bool kvmlite_guest_page_stale(struct kvmlite_vm *vm, unsigned long seq);
 int kvmlite_mmu_notifier_register(struct kvmlite_vm *vm);
 void kvmlite_mmu_notifier_unregister(struct kvmlite_vm *vm);
 

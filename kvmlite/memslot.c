@@ -217,6 +217,58 @@ static const struct mmu_notifier_ops kvmlite_mmu_notifier_ops = {
 	.release		= kvmlite_mn_release,
 };
 
+/**
+ * kvmlite_pin_guest_page() - pin the host page behind a guest access
+ * @vm: the VM
+ * @slot: the memory slot holding @gpa
+ * @gpa: the guest-physical address accessed
+ * @write: the access writes
+ * @writable: set to whether the page may be mapped writable
+ * @page: set to the pinned page (the caller unpins it when not mapped)
+ * @seq: set to the MMU-notifier sequence read before the pin: map the page
+ *       only if kvmlite_guest_page_stale() says no under vm->mmu_lock
+ *
+ * A read of a page the VMM mapped read-only still succeeds, with @writable
+ * false. Return: 0, or -EFAULT when the host address cannot be pinned.
+ */
+int kvmlite_pin_guest_page(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
+			   u64 gpa, bool write, bool *writable,
+			   struct page **page, unsigned long *seq)
+{
+	unsigned long hva = slot->hva + (gpa & PAGE_MASK) - slot->gpa;
+	long n;
+
+	*writable = !(slot->flags & KVM_MEM_READONLY);
+	*seq = READ_ONCE(vm->mmu_seq);
+	/*
+	 * Read the sequence before looking the page up; pairs with the
+	 * increments under vm->mmu_lock in the MMU notifier (as KVM's
+	 * mmu_invalidate_seq).
+	 */
+	smp_rmb();
+	n = pin_user_pages_unlocked(hva, 1, page, *writable ? FOLL_WRITE : 0);
+	if (n != 1 && *writable && !write) {
+		/* A read-only host mapping is fine for reads. */
+		*writable = false;
+		n = pin_user_pages_unlocked(hva, 1, page, 0);
+	}
+	if (n != 1)
+		return -EFAULT;
+	if (*writable)
+		set_page_dirty_lock(*page);
+	return 0;
+}
+
+/*
+ * Did an MMU-notifier invalidation start or run since @seq was read by
+ * kvmlite_pin_guest_page()? Then the pinned page may be stale.
+ */
+bool kvmlite_guest_page_stale(struct kvmlite_vm *vm, unsigned long seq)
+{
+	lockdep_assert_held(&vm->mmu_lock);
+	return vm->mmu_inval || vm->mmu_seq != seq;
+}
+
 int kvmlite_mmu_notifier_register(struct kvmlite_vm *vm)
 {
 	vm->mn.ops = &kvmlite_mmu_notifier_ops;

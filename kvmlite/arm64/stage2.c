@@ -281,37 +281,18 @@ static void kl_dcache_clean_inval_poc(unsigned long va, size_t size)
 static int kl_s2_fault_in(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
 			  u64 ipa, bool write)
 {
-	bool writable = !(slot->flags & KVM_MEM_READONLY);
-	unsigned long hva = slot->hva + (ipa & PAGE_MASK) - slot->gpa;
 	struct kl_pgcache c = { .n = 0 };
 	unsigned long seq, va;
 	struct page *page;
-	long n;
+	bool writable;
 	int r;
 
 	r = kl_pgcache_fill(&c);
 	if (r)
 		goto out;
-
-	seq = READ_ONCE(vm->mmu_seq);
-	/*
-	 * Read the sequence before looking the page up; pairs with the
-	 * increments under vm->mmu_lock in the MMU notifier (as KVM's
-	 * mmu_invalidate_seq).
-	 */
-	smp_rmb();
-	n = pin_user_pages_unlocked(hva, 1, &page, writable ? FOLL_WRITE : 0);
-	if (n != 1 && writable && !write) {
-		/* A read-only host mapping is fine for reads. */
-		writable = false;
-		n = pin_user_pages_unlocked(hva, 1, &page, 0);
-	}
-	if (n != 1) {
-		r = -EFAULT;
+	r = kvmlite_pin_guest_page(vm, slot, ipa, write, &writable, &page, &seq);
+	if (r)
 		goto out;
-	}
-	if (writable)
-		set_page_dirty_lock(page);
 
 	/* The guest may run with its caches off: data must be in memory. */
 	va = (unsigned long)page_address(page);
@@ -319,7 +300,7 @@ static int kl_s2_fault_in(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
 	caches_clean_inval_pou(va, va + PAGE_SIZE);
 
 	spin_lock(&vm->mmu_lock);
-	if (vm->mmu_inval || vm->mmu_seq != seq)
+	if (kvmlite_guest_page_stale(vm, seq))
 		r = -EAGAIN;
 	else
 		r = kl_s2_map(kl_vm(vm), ipa, page_to_phys(page), writable, &c);

@@ -149,9 +149,8 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 	struct kl_pgcache c = { .n = 0 };
 	bool write = qual & EPT_VIOLATION_ACC_WRITE, writable;
 	struct kvmlite_memslot *slot;
-	unsigned long seq, hva;
 	struct page *page;
-	long n;
+	unsigned long seq;
 	int r;
 
 	down_read(&vm->lock);
@@ -160,9 +159,6 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 		up_read(&vm->lock);
 		return 0;
 	}
-	writable = !(slot->flags & KVM_MEM_READONLY);
-	hva = slot->hva + (gpa & PAGE_MASK) - slot->gpa;
-
 	if (qual & EPT_VIOLATION_RWX_MASK) {
 		/* Present but read-only because the host page was: redo it. */
 		spin_lock(&vm->mmu_lock);
@@ -173,24 +169,12 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 	r = kl_pgcache_fill(&c);
 	if (r)
 		goto out;
-	seq = READ_ONCE(vm->mmu_seq);
-	/* Pairs with the notifier's update under mmu_lock: seq before pin. */
-	smp_rmb();
-	n = pin_user_pages_unlocked(hva, 1, &page, writable ? FOLL_WRITE : 0);
-	if (n != 1 && writable && !write) {
-		/* A read-only host mapping is fine for reads. */
-		writable = false;
-		n = pin_user_pages_unlocked(hva, 1, &page, 0);
-	}
-	if (n != 1) {
-		r = -EFAULT;
+	r = kvmlite_pin_guest_page(vm, slot, gpa, write, &writable, &page, &seq);
+	if (r)
 		goto out;
-	}
-	if (writable)
-		set_page_dirty_lock(page);
 
 	spin_lock(&vm->mmu_lock);
-	if (vm->mmu_inval || vm->mmu_seq != seq)
+	if (kvmlite_guest_page_stale(vm, seq))
 		r = -EAGAIN;
 	else
 		r = kl_ept_map(kl_vm(vm), gpa & PAGE_MASK, page_to_phys(page),
