@@ -33,6 +33,26 @@
 #define KVMLITE_MAX_MEMSLOTS	512
 #define KVMLITE_MAX_VCPUS	8
 
+/*
+ * Page-table pages a guest fault may need below the root: three (arm64
+ * stage-2 from level 0, x86 4-level EPT).
+ */
+#define KVMLITE_PGCACHE_PAGES	3
+
+/**
+ * struct kvmlite_pgcache - zeroed pages for guest page tables
+ * @n:		number of pages held
+ * @pages:	the pages (kernel addresses)
+ *
+ * Filled before vm->mmu_lock is taken, used under it (as KVM's
+ * kvm_mmu_memory_cache). Each vCPU keeps one, so a fault that links no new
+ * table allocates nothing.
+ */
+struct kvmlite_pgcache {
+	unsigned int n;
+	void *pages[KVMLITE_PGCACHE_PAGES];
+};
+
 /**
  * struct kvmlite_memslot - one guest-physical to host-virtual mapping
  * @id:		slot number given by userspace
@@ -98,6 +118,7 @@ enum kvmlite_vcpu_mode {
  * @cpu:	host CPU the vCPU last ran on
  * @sigset_active: whether @sigset applies during KVM_RUN
  * @sigset:	signal mask during KVM_RUN (KVM_SET_SIGNAL_MASK)
+ * @pgcache:	page-table pages for this vCPU's guest faults (under @mutex)
  * @arch:	backend data
  */
 struct kvmlite_vcpu {
@@ -111,6 +132,7 @@ struct kvmlite_vcpu {
 	int cpu;
 	bool sigset_active;
 	sigset_t sigset;
+	struct kvmlite_pgcache pgcache;
 	void *arch;
 };
 
@@ -179,6 +201,9 @@ int kvmlite_pin_guest_page(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
 			   u64 gpa, bool write, bool *writable,
 			   struct page **page, unsigned long *seq);
 bool kvmlite_guest_page_stale(struct kvmlite_vm *vm, unsigned long seq);
+int kvmlite_pgcache_topup(struct kvmlite_pgcache *c);
+void *kvmlite_pgcache_take(struct kvmlite_pgcache *c);
+void kvmlite_pgcache_free(struct kvmlite_pgcache *c);
 int kvmlite_mmu_notifier_register(struct kvmlite_vm *vm);
 void kvmlite_mmu_notifier_unregister(struct kvmlite_vm *vm);
 

@@ -269,6 +269,32 @@ bool kvmlite_guest_page_stale(struct kvmlite_vm *vm, unsigned long seq)
 	return vm->mmu_inval || vm->mmu_seq != seq;
 }
 
+/* Fill @c to KVMLITE_PGCACHE_PAGES zeroed pages; may sleep. */
+int kvmlite_pgcache_topup(struct kvmlite_pgcache *c)
+{
+	while (c->n < ARRAY_SIZE(c->pages)) {
+		c->pages[c->n] = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+		if (!c->pages[c->n])
+			return -ENOMEM;
+		c->n++;
+	}
+	return 0;
+}
+
+/* A zeroed page from @c (topped up beforehand), or NULL if it ran dry. */
+void *kvmlite_pgcache_take(struct kvmlite_pgcache *c)
+{
+	if (WARN_ON_ONCE(!c->n))
+		return NULL;
+	return c->pages[--c->n];
+}
+
+void kvmlite_pgcache_free(struct kvmlite_pgcache *c)
+{
+	while (c->n)
+		free_page((unsigned long)c->pages[--c->n]);
+}
+
 int kvmlite_mmu_notifier_register(struct kvmlite_vm *vm)
 {
 	vm->mn.ops = &kvmlite_mmu_notifier_ops;

@@ -169,6 +169,7 @@ static const struct file_operations kvmlite_vcpu_fops = {
 void kvmlite_vcpu_free(struct kvmlite_vcpu *vcpu)
 {
 	kvmlite_arch_ops.vcpu_destroy(vcpu);
+	kvmlite_pgcache_free(&vcpu->pgcache);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 }

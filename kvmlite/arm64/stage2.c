@@ -209,34 +209,12 @@ void kl_stage2_destroy(struct kvmlite_vm *vm)
 	ida_free(&kl_vmid_ida, 255 - s2->vmid);
 }
 
-/* Page-table pages allocated before vm->mmu_lock is taken. */
-struct kl_pgcache {
-	void *pages[3];
-	unsigned int n;
-};
-
-static int kl_pgcache_fill(struct kl_pgcache *c)
-{
-	while (c->n < ARRAY_SIZE(c->pages)) {
-		c->pages[c->n] = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-		if (!c->pages[c->n])
-			return -ENOMEM;
-		c->n++;
-	}
-	return 0;
-}
-
-static void kl_pgcache_free(struct kl_pgcache *c)
-{
-	while (c->n)
-		free_page((unsigned long)c->pages[--c->n]);
-}
-
 /* Map one page; -EAGAIN if it is mapped already. vm->mmu_lock held. */
 static int kl_s2_map(struct kl_vm *s2, u64 ipa, phys_addr_t pa, bool writable,
-		     struct kl_pgcache *c)
+		     struct kvmlite_pgcache *c)
 {
 	u64 *table = s2->pgd, *ptep, pte;
+	void *new;
 	u32 level;
 
 	if (pa & ~S2_ADDR)
@@ -245,10 +223,10 @@ static int kl_s2_map(struct kl_vm *s2, u64 ipa, phys_addr_t pa, bool writable,
 		ptep = &table[(ipa >> kl_level_shift(level)) & 511];
 		pte = READ_ONCE(*ptep);
 		if (!(pte & S2_VALID)) {
-			if (WARN_ON_ONCE(!c->n))
+			new = kvmlite_pgcache_take(c);
+			if (!new)
 				return -ENOMEM;
-			pte = virt_to_phys(c->pages[--c->n]) | S2_TABLE |
-			      S2_VALID;
+			pte = virt_to_phys(new) | S2_TABLE | S2_VALID;
 			/* The zeroed table is visible before it is linked. */
 			dsb(ishst);
 			WRITE_ONCE(*ptep, pte);
@@ -278,21 +256,22 @@ static void kl_dcache_clean_inval_poc(unsigned long va, size_t size)
 }
 
 /* Resolve a stage-2 fault inside @slot. 1: re-enter the guest, < 0: error. */
-static int kl_s2_fault_in(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
-			  u64 ipa, bool write)
+static int kl_s2_fault_in(struct kvmlite_vcpu *vcpu,
+			  struct kvmlite_memslot *slot, u64 ipa, bool write)
 {
-	struct kl_pgcache c = { .n = 0 };
+	struct kvmlite_pgcache *c = &vcpu->pgcache;
+	struct kvmlite_vm *vm = vcpu->vm;
 	unsigned long seq, va;
 	struct page *page;
 	bool writable;
 	int r;
 
-	r = kl_pgcache_fill(&c);
+	r = kvmlite_pgcache_topup(c);
 	if (r)
-		goto out;
+		return r;
 	r = kvmlite_pin_guest_page(vm, slot, ipa, write, &writable, &page, &seq);
 	if (r)
-		goto out;
+		return r;
 
 	/* The guest may run with its caches off: data must be in memory. */
 	va = (unsigned long)page_address(page);
@@ -303,17 +282,13 @@ static int kl_s2_fault_in(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
 	if (kvmlite_guest_page_stale(vm, seq))
 		r = -EAGAIN;
 	else
-		r = kl_s2_map(kl_vm(vm), ipa, page_to_phys(page), writable, &c);
+		r = kl_s2_map(kl_vm(vm), ipa, page_to_phys(page), writable, c);
 	spin_unlock(&vm->mmu_lock);
 	if (r)
 		unpin_user_page(page);
 	if (r == -EAGAIN)
 		r = 0;
-	if (!r)
-		r = 1;
-out:
-	kl_pgcache_free(&c);
-	return r;
+	return r ?: 1;
 }
 
 /*
@@ -354,7 +329,7 @@ int kl_handle_abort(struct kvmlite_vcpu *vcpu)
 		kl_stage2_unmap_range(vm, ipa & PAGE_MASK, PAGE_SIZE);
 		spin_unlock(&vm->mmu_lock);
 	}
-	r = kl_s2_fault_in(vm, slot, ipa, write);
+	r = kl_s2_fault_in(vcpu, slot, ipa, write);
 	up_read(&vm->lock);
 	return r;
 }

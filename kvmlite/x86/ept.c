@@ -24,28 +24,6 @@
 			 VMX_EPT_EXECUTABLE_MASK)
 #define EPT_PRESENT	EPT_RWX
 
-struct kl_pgcache {
-	int n;
-	void *pages[3];
-};
-
-static int kl_pgcache_fill(struct kl_pgcache *c)
-{
-	while (c->n < ARRAY_SIZE(c->pages)) {
-		c->pages[c->n] = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-		if (!c->pages[c->n])
-			return -ENOMEM;
-		c->n++;
-	}
-	return 0;
-}
-
-static void kl_pgcache_free(struct kl_pgcache *c)
-{
-	while (c->n)
-		free_page((unsigned long)c->pages[--c->n]);
-}
-
 int kl_ept_init(struct kvmlite_vm *vm)
 {
 	struct kl_vm *kvm = kl_vm(vm);
@@ -113,18 +91,20 @@ void kl_ept_destroy(struct kvmlite_vm *vm)
 
 /* Map one page. -EAGAIN if already mapped. vm->mmu_lock held. */
 static int kl_ept_map(struct kl_vm *kvm, u64 gpa, phys_addr_t pa,
-		      bool writable, struct kl_pgcache *c)
+		      bool writable, struct kvmlite_pgcache *c)
 {
 	u64 *table = kvm->ept_root, *ptep, pte;
+	void *new;
 	int level;
 
 	for (level = 3; level > 0; level--) {
 		ptep = &table[(gpa >> (12 + 9 * level)) & 511];
 		pte = READ_ONCE(*ptep);
 		if (!(pte & EPT_PRESENT)) {
-			if (WARN_ON_ONCE(!c->n))
+			new = kvmlite_pgcache_take(c);
+			if (!new)
 				return -ENOMEM;
-			pte = __pa(c->pages[--c->n]) | EPT_RWX;
+			pte = __pa(new) | EPT_RWX;
 			WRITE_ONCE(*ptep, pte);
 		}
 		table = phys_to_virt(pte & EPT_ADDR);
@@ -145,8 +125,8 @@ static int kl_ept_map(struct kl_vm *kvm, u64 gpa, phys_addr_t pa,
  */
 int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 {
+	struct kvmlite_pgcache *c = &v->vcpu->pgcache;
 	struct kvmlite_vm *vm = v->vcpu->vm;
-	struct kl_pgcache c = { .n = 0 };
 	bool write = qual & EPT_VIOLATION_ACC_WRITE, writable;
 	struct kvmlite_memslot *slot;
 	struct page *page;
@@ -166,7 +146,7 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 		spin_unlock(&vm->mmu_lock);
 	}
 
-	r = kl_pgcache_fill(&c);
+	r = kvmlite_pgcache_topup(c);
 	if (r)
 		goto out;
 	r = kvmlite_pin_guest_page(vm, slot, gpa, write, &writable, &page, &seq);
@@ -178,7 +158,7 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 		r = -EAGAIN;
 	else
 		r = kl_ept_map(kl_vm(vm), gpa & PAGE_MASK, page_to_phys(page),
-			       writable, &c);
+			       writable, c);
 	spin_unlock(&vm->mmu_lock);
 	if (r)
 		unpin_user_page(page);
@@ -186,7 +166,6 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 		r = 1;
 out:
 	up_read(&vm->lock);
-	kl_pgcache_free(&c);
 	return r;
 }
 
