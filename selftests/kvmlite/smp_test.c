@@ -122,6 +122,7 @@ struct secondary {
 	__u64 ctx, mpidr;
 	int first, second;
 	int intr;		/* KVM_EXIT_INTR returns retried */
+	int may_go_off;		/* vCPU 0 did its second CPU_ON */
 	pthread_t waiter;	/* the thread running vCPU 0 */
 };
 
@@ -155,6 +156,7 @@ static int secondary_fn(struct runner *r)
 {
 	struct kvm_run *run = r->vm->run[r->idx];
 	struct secondary *s = r->data;
+	int i, ret;
 
 	s->first = secondary_run(r, s);
 	if (s->first)
@@ -164,8 +166,17 @@ static int secondary_fn(struct runner *r)
 	if (s->second)
 		goto fail;
 	s->mpidr = mmio_data(run);
+	/*
+	 * Not off before vCPU 0's second CPU_ON, which must find vCPU 1 on
+	 * (had it already done CPU_OFF, that CPU_ON would rightly succeed
+	 * and start it again).
+	 */
+	for (i = 0; i < 10000 && !__atomic_load_n(&s->may_go_off, __ATOMIC_SEQ_CST); i++)
+		usleep(1000);
 	/* CPU_OFF: KVM_RUN sleeps until the test's signal. */
-	return vcpu_run(r->vm, r->idx);
+	ret = vcpu_run(r->vm, r->idx);
+	if (ret == -EINTR)
+		return ret;
 fail:
 	pthread_kill(s->waiter, SIGUSR1);
 	return -1;
@@ -216,6 +227,7 @@ TEST(psci_cpu_on_off)
 	on_again = mmio_data(run);
 	EXPECT_TRUE(on_again == PSCI_RET_ALREADY_ON || on_again == PSCI_RET_ON_PENDING)
 		TH_LOG("CPU_ON again: %lld", (long long)on_again);
+	__atomic_store_n(&s.may_go_off, 1, __ATOMIC_SEQ_CST);
 	ASSERT_EQ(0, vcpu_run(&vm, 0));
 	ASSERT_EQ(GUEST_MMIO_GPA + 24, run->mmio.phys_addr);
 	EXPECT_EQ(PSCI_RET_INVALID_PARAMS, (__s64)mmio_data(run));
