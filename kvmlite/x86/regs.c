@@ -463,8 +463,8 @@ long kl_vcpu_async_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return -EFAULT;
 	if (irq.irq >= 256)
 		return -EINVAL;
-	if (cmpxchg(&v->pending_irq, -1, (int)irq.irq) != -1)
-		return -EEXIST;
+	/* As KVM (userspace irqchip): a new vector replaces one not taken yet. */
+	WRITE_ONCE(v->pending_irq, (int)irq.irq);
 	kvmlite_vcpu_kick(vcpu);
 	return 0;
 }

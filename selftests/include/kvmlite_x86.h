@@ -91,12 +91,37 @@ static inline int xset_mem(int vm, __u32 slot, __u32 flags, __u64 gpa,
 	return kioctlp(vm, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
-/* Create vCPU @id of @vm->fd and map its kvm_run; 0 or -errno. */
+/*
+ * Give @vcpu the CPUID table the hypervisor supports, as a VMM does before
+ * it sets long mode: KVM checks EFER.LME and CR4 bits against guest CPUID.
+ */
+static inline int xvcpu_supported_cpuid(int sys, int vcpu)
+{
+	struct {
+		struct kvm_cpuid2 c;
+		struct kvm_cpuid_entry2 e[100];
+	} t;
+	long r;
+
+	memset(&t, 0, sizeof(t));
+	t.c.nent = 100;
+	r = kioctlp(sys, KVM_GET_SUPPORTED_CPUID, &t);
+	if (r)
+		return r;
+	return kioctlp(vcpu, KVM_SET_CPUID2, &t);
+}
+
+/* Create vCPU @id of @vm->fd with the supported CPUID and map its kvm_run. */
 static inline int xvm_add_vcpu(struct xvm *vm, int id)
 {
+	int r;
+
 	vm->vcpu = ioctl(vm->fd, KVM_CREATE_VCPU, id);
 	if (vm->vcpu < 0)
 		return -errno;
+	r = xvcpu_supported_cpuid(vm->sys, vm->vcpu);
+	if (r)
+		return r;
 	vm->run_size = ioctl(vm->sys, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (vm->run_size <= 0)
 		return -errno;
@@ -248,6 +273,22 @@ static inline int xvm_long_mode(struct xvm *vm, const unsigned char *start,
 static inline int xvm_run(struct xvm *vm)
 {
 	return kioctl(vm->vcpu, KVM_RUN, 0);
+}
+
+/*
+ * Finish the last exit without running the guest: KVM completes port I/O
+ * and MMIO (the register write of an IN, RIP past the instruction) on the
+ * next KVM_RUN, which with immediate_exit returns -EINTR right after.
+ * Call it before reading registers that the exiting instruction changes.
+ */
+static inline int xvm_complete(struct xvm *vm)
+{
+	long r;
+
+	vm->run->immediate_exit = 1;
+	r = kioctl(vm->vcpu, KVM_RUN, 0);
+	vm->run->immediate_exit = 0;
+	return r == -EINTR ? 0 : (r ? r : -EIO);
 }
 
 static inline void *xio_data(struct kvm_run *run)
