@@ -549,13 +549,12 @@ X86_CODE16(g_spin, "1: jmp 1b\n");
  * X86_SPIN_FREEZES (the reason) when the in-kernel KVM runs under an
  * emulator whose CPU never leaves such a guest (kvm_intel on Bochs 2.7).
  */
-#define SKIP_IF_SPIN_FREEZES()						\
-	do {								\
-		const char *why = getenv("X86_SPIN_FREEZES");		\
-									\
-		if (why && *why && !is_kvmlite())			\
-			SKIP(return, "%s: %s", kvm_dev(), why);		\
-	} while (0)
+static const char *spin_freezes(void)
+{
+	const char *why = getenv("X86_SPIN_FREEZES");
+
+	return why && *why && !is_kvmlite() ? why : NULL;
+}
 
 static void on_alarm(int sig)
 {
@@ -568,7 +567,8 @@ TEST_F(x86, signals)
 	struct itimerval it = { .it_value = { .tv_usec = 100000 } };
 	struct sigaction sa = { .sa_handler = on_alarm };
 
-	SKIP_IF_SPIN_FREEZES();
+	if (spin_freezes())
+		SKIP(return, "%s: %s", kvm_dev(), spin_freezes());
 	ASSERT_EQ(0, xvm_real_mode(vm, g_spin, g_spin_end));
 	vm->run->immediate_exit = 1;
 	EXPECT_EQ(-EINTR, xvm_run(vm));
@@ -826,7 +826,8 @@ TEST_F(x86, close_vm_during_run)
 	pthread_t t;
 	void *ret;
 
-	SKIP_IF_SPIN_FREEZES();
+	if (spin_freezes())
+		SKIP(return, "%s: %s", kvm_dev(), spin_freezes());
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_EQ(0, xvm_real_mode(vm, g_spin, g_spin_end));
 	ASSERT_EQ(0, pthread_create(&t, NULL, spin_thread, vm));
