@@ -71,6 +71,20 @@ static long kvmlite_vm_set_memory(struct kvmlite_vm *vm, unsigned int ioctl,
 	return kvmlite_set_memory_region(vm, &mem);
 }
 
+/*
+ * KVM_CREATE_DEVICE: kvmlite has no in-kernel devices, so every type is
+ * unknown: -ENODEV, as kvm_ioctl_create_device() answers (also for
+ * KVM_CREATE_DEVICE_TEST).
+ */
+static int kvmlite_vm_create_device(void __user *argp)
+{
+	struct kvm_create_device cd;
+
+	if (copy_from_user(&cd, argp, sizeof(cd)))
+		return -EFAULT;
+	return -ENODEV;
+}
+
 static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
 {
@@ -90,6 +104,8 @@ static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return kvmlite_vm_set_memory(vm, ioctl, argp);
 	case KVM_CHECK_EXTENSION:
 		return kvmlite_check_extension(vm, arg);
+	case KVM_CREATE_DEVICE:
+		return kvmlite_vm_create_device(argp);
 	default:
 		r = kvmlite_arch_ops.vm_ioctl(vm, ioctl, arg);
 		/* As KVM: unknown VM ioctls are -EINVAL. */

@@ -31,6 +31,7 @@
 static int kvmlite_arm64_init(void)
 {
 	u64 hcr;
+	int r;
 
 	if (!is_kernel_in_hyp_mode()) {
 		pr_err("the host kernel does not run at EL2: VHE is required\n");
@@ -42,6 +43,9 @@ static int kvmlite_arm64_init(void)
 		return -ENODEV;
 	}
 
+	r = kl_sysregs_init();
+	if (r)
+		return r;
 	pr_info("host kernel at EL2 with VHE (HCR_EL2.E2H=1 TGE=1), IPA up to %u bits\n",
 		kl_ipa_limit());
 	kl_timer_init();
@@ -71,6 +75,8 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 		return 1;
 	case KVM_CAP_ARM_VM_IPA_SIZE:
 		return kl_ipa_limit();
+	case KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES:
+		return BIT(KVM_ARM_FEATURE_ID_RANGE);
 	default:
 		return 0;
 	}
@@ -104,6 +110,9 @@ static int kvmlite_arm64_vm_init(struct kvmlite_vm *vm, unsigned long type)
 		return r;
 	}
 	kl_vm(vm)->cntvoff = read_sysreg(cntpct_el0);
+	mutex_init(&s2->config_lock);
+	kl_idregs_init(s2);
+	kl_fw_regs_init(s2);
 	return 0;
 }
 
@@ -195,6 +204,8 @@ static long kvmlite_arm64_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 	}
 	case KVM_IRQ_LINE:
 		return kl_irq_line(vm, argp);
+	case KVM_ARM_GET_REG_WRITABLE_MASKS:
+		return kl_get_reg_writable_masks(argp);
 	default:
 		return -ENOTTY;
 	}
@@ -236,6 +247,8 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	v->sys[KL_MPIDR] = BIT(31) | (id & 0xf) | (((id >> 4) & 0xff) << 8) |
 			   (((id >> 12) & 0xff) << 16);
 	v->cntvoff = kl_vm(v->vcpu->vm)->cntvoff;
+	v->cntpoff = 0;
+	kl_sysregs_reset(v);
 	v->mmio_needed = false;
 }
 
@@ -308,6 +321,8 @@ static int kvmlite_arm64_vcpu_run(struct kvmlite_vcpu *vcpu)
 {
 	if (!kl_vcpu(vcpu)->initialized)
 		return -ENOEXEC;
+	/* As KVM: the CPU model is final once a vCPU runs. */
+	kl_idregs_freeze(kl_vm(vcpu->vm));
 	return kl_vcpu_run(vcpu);
 }
 

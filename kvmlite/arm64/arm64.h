@@ -7,6 +7,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/fpsimd.h>
@@ -44,8 +45,22 @@ enum kl_sysreg {
 	KL_CONTEXTIDR, KL_CNTKCTL, KL_CNTV_CTL, KL_CNTV_CVAL,
 	KL_SP_EL1, KL_TPIDR_EL1, KL_TPIDR_EL0, KL_TPIDRRO_EL0, KL_PAR,
 	KL_MDSCR, KL_CSSELR, KL_MPIDR,
-	KL_NR_SYSREGS
+	/* Kept for userspace and trapped guest accesses only. */
+	KL_ACTLR, KL_DISR, KL_MDCCINT, KL_OSLSR, KL_DBGVCR32, KL_DACR32,
+	KL_IFSR32, KL_FPEXC32, KL_CLIDR, KL_CNTP_CTL, KL_CNTP_CVAL,
+	KL_DBGBVR0, KL_DBGBCR0 = KL_DBGBVR0 + 16, KL_DBGWVR0 = KL_DBGBCR0 + 16,
+	KL_DBGWCR0 = KL_DBGWVR0 + 16,
+	KL_NR_SYSREGS = KL_DBGWCR0 + 16
 };
+
+/* Firmware pseudo-registers of the VM (KVM_REG_ARM_FW_FEAT_BMAP_REG). */
+#define KL_STD_BMAP		BIT(KVM_REG_ARM_STD_BIT_TRNG_V1_0)
+#define KL_STD_HYP_BMAP		0UL
+#define KL_VENDOR_HYP_BMAP	(BIT(KVM_REG_ARM_VENDOR_HYP_BIT_FUNC_FEAT) | \
+				 BIT(KVM_REG_ARM_VENDOR_HYP_BIT_PTP))
+
+/* Feature ID registers (op0=3, op1=0, CRn=0, CRm=1..7) of a VM. */
+#define KL_NR_IDREGS		(7 * 8)
 
 /*
  * Registers the entry code saves and loads: its offsets are fixed (see
@@ -76,6 +91,12 @@ struct kl_vm {
 	u32 start_level;
 	u16 vmid;
 	u64 cntvoff;		/* CNTVOFF_EL2: the virtual counter starts near 0 */
+	/* The guest CPU model and firmware features (idregs.c, psci.c). */
+	struct mutex config_lock;	/* serialises changes of what follows */
+	bool has_run;			/* final once a vCPU ran */
+	u64 idregs[KL_NR_IDREGS];
+	u64 ctr;
+	unsigned long std_bmap, std_hyp_bmap, vendor_hyp_bmap;
 };
 
 struct kl_vcpu {
@@ -88,6 +109,7 @@ struct kl_vcpu {
 	u32 psci_version;
 	u64 features;
 	u64 cntvoff;
+	u64 cntpoff;		/* the EL1 physical timer's counter offset */
 	u64 spsr32[4];		/* AArch32 banked SPSRs: kept, never used */
 	/* Power state, pending CPU_ON and interrupt lines: under ->lock. */
 	spinlock_t lock;
@@ -127,11 +149,32 @@ extern char kvmlite_vectors[];
 /* arch.c */
 void kl_vcpu_reset(struct kl_vcpu *v);
 
+/* coreregs.c */
+int kl_get_core_reg(struct kl_vcpu *v, const struct kvm_one_reg *reg);
+int kl_set_core_reg(struct kl_vcpu *v, const struct kvm_one_reg *reg);
+unsigned int kl_core_reg_ids(u64 *out);
+
 /* sysregs.c */
+int kl_sysregs_init(void);
+void kl_sysregs_reset(struct kl_vcpu *v);
 int kl_get_one_reg(struct kl_vcpu *v, const struct kvm_one_reg *reg);
 int kl_set_one_reg(struct kl_vcpu *v, const struct kvm_one_reg *reg);
 int kl_get_reg_list(struct kl_vcpu *v, struct kvm_reg_list __user *ulist);
+int kl_handle_sysreg(struct kl_vcpu *v);
 u64 kl_read_cntvct(struct kl_vcpu *v);
+u64 kl_read_cntpct(struct kl_vcpu *v);
+
+/* idregs.c */
+void kl_idregs_init(struct kl_vm *s2);
+bool kl_idreg_read(struct kl_vm *s2, u32 enc, u64 *val);
+int kl_idreg_set(struct kl_vm *s2, u32 enc, u64 val);
+void kl_idregs_freeze(struct kl_vm *s2);
+int kl_get_reg_writable_masks(void __user *argp);
+u64 kl_fabricate_clidr(u64 ctr);
+
+/* inject.c */
+void kl_inject_undef(struct kl_vcpu *v);
+void kl_inject_abort(struct kl_vcpu *v, bool iabt, u64 addr);
 
 /* stage2.c */
 int kl_stage2_init(struct kvmlite_vm *vm, u32 ipa_bits);
@@ -144,8 +187,8 @@ void kl_vmid_exit(void);
 
 /* timer.c */
 void kl_timer_init(void);
-u64 kl_timer_ns_left(struct kl_vcpu *v);
-bool kl_timer_armed(struct kl_vcpu *v);
+u64 kl_timer_wait_ns(struct kl_vcpu *v);
+u64 kl_ptimer_ctl(struct kl_vcpu *v);
 bool kl_timer_notify(struct kvmlite_vcpu *vcpu);
 void kl_timer_update_run(struct kvmlite_vcpu *vcpu);
 void kl_timer_vcpu_init(struct kl_vcpu *v);
@@ -158,7 +201,14 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa);
 void kl_mmio_complete(struct kvmlite_vcpu *vcpu);
 
 /* psci.c */
+int kl_psci_call(struct kvmlite_vcpu *vcpu);
+
+/* hypercalls.c */
 int kl_handle_smccc(struct kvmlite_vcpu *vcpu);
+void kl_fw_regs_init(struct kl_vm *s2);
+int kl_fw_reg_get(struct kl_vcpu *v, u64 id, u64 *val);
+int kl_fw_reg_set(struct kl_vcpu *v, u64 id, u64 val);
+unsigned int kl_fw_reg_ids(u64 *out);
 
 /* switch.c */
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu);

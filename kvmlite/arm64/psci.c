@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmlite arm64 backend: HVC and SMC calls of the guest (SMCCC), with PSCI
- * handled in the kernel as arch/arm64/kvm/psci.c does for a vCPU with the
- * PSCI_0_2 feature (PSCI 1.1 unless userspace set another version through
- * KVM_REG_ARM_PSCI_VERSION). Unknown functions return NOT_SUPPORTED (-1).
+ * kvmlite arm64 backend: PSCI, handled in the kernel as arch/arm64/kvm/psci.c
+ * does for a vCPU with the PSCI_0_2 feature (PSCI 1.1 unless userspace set
+ * another version through KVM_REG_ARM_PSCI_VERSION). hypercalls.c passes it
+ * every SMCCC call that is not its own; unknown ones return NOT_SUPPORTED.
  */
 #include <linux/arm-smccc.h>
 #include <linux/kvm.h>
@@ -157,10 +157,10 @@ static long kl_psci_features(struct kl_vcpu *v, u32 fn)
 }
 
 /*
- * Returns 1 to re-enter the guest, 0 to exit to userspace. The caller has
- * already moved the PC past the HVC or SMC.
+ * A PSCI call, or any SMCCC function hypercalls.c does not know (those return
+ * NOT_SUPPORTED). Returns 1 to re-enter the guest, 0 to exit to userspace.
  */
-int kl_handle_smccc(struct kvmlite_vcpu *vcpu)
+int kl_psci_call(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	u32 fn = lower_32_bits(v->gp.regs[0]);
@@ -168,9 +168,6 @@ int kl_handle_smccc(struct kvmlite_vcpu *vcpu)
 	long ret;
 
 	switch (fn) {
-	case ARM_SMCCC_VERSION_FUNC_ID:
-		ret = ARM_SMCCC_VERSION_1_1;
-		break;
 	case PSCI_0_2_FN_PSCI_VERSION:
 		ret = v->psci_version;
 		break;

@@ -319,8 +319,20 @@ int kl_handle_abort(struct kvmlite_vcpu *vcpu)
 	slot = kvmlite_find_memslot(vm, ipa);
 	if (!slot || (write && (slot->flags & KVM_MEM_READONLY))) {
 		up_read(&vm->lock);
-		if (iabt || (esr & ESR_ELx_S1PTW))
-			return -EFAULT;
+		/*
+		 * As kvm_handle_guest_abort(): instructions or page tables
+		 * where there is no memory are the guest's problem (no
+		 * syndrome for userspace): it gets an external abort.
+		 */
+		if (iabt || (esr & ESR_ELx_S1PTW)) {
+			kl_inject_abort(v, iabt, v->gp.far);
+			return 1;
+		}
+		/* Cache maintenance outside memory: nothing to do. */
+		if (!slot && (esr & ESR_ELx_CM)) {
+			v->gp.pc += 4;
+			return 1;
+		}
 		return kl_mmio_exit(vcpu, ipa);
 	}
 	if (fsc == ESR_ELx_FSC_PERM) {

@@ -42,9 +42,17 @@ static_assert(offsetof(struct kl_gp_regs, esr) == 272);
 static_assert(offsetof(struct kl_gp_regs, far) == 280);
 static_assert(offsetof(struct kl_gp_regs, hpfar) == 288);
 
+/*
+ * The guest's ID registers (TID3), REVIDR/AIDR (TID1), ACTLR_EL1 (TACR) and
+ * LORegions (TLOR) trap, so that it sees its CPU model (idregs.c); so do the
+ * cache description registers: TID4 where FEAT_EVT has it (CTR_EL0 stays
+ * untrapped), else TID2.
+ */
+#define KL_HCR_TID4	BIT_ULL(49)
 #define KL_HCR_GUEST	(HCR_VM | HCR_RW | HCR_E2H | HCR_IMO | HCR_FMO | \
 			 HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_BSU_IS | \
-			 HCR_FB | HCR_PTW | HCR_SWIO)
+			 HCR_FB | HCR_PTW | HCR_SWIO | HCR_TID3 | HCR_TID1 | \
+			 HCR_TACR | HCR_TLOR)
 
 /* CPTR_EL2 in its E2H (CPACR_EL1) layout: FP/SIMD on, SVE and SME trapped. */
 #define KL_CPTR_FPEN		(3UL << 20)
@@ -176,13 +184,24 @@ static void kl_save_guest_el1(struct kl_vcpu *v)
 	write_sysreg_s(0, KL_CNTV_CTL_EL02);
 }
 
+/* TID4 (FEAT_EVT) if the guest's CTR_EL0 is the hardware's, else TID2. */
+static u64 kl_hcr_tid_cache(struct kl_vm *s2)
+{
+	u64 mmfr2 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR2_EL1);
+
+	if (((mmfr2 >> 56) & 0xf) && READ_ONCE(s2->ctr) == read_sysreg(ctr_el0))
+		return KL_HCR_TID4;
+	return HCR_TID2;
+}
+
 /* One trip into the guest; returns the KL_EXIT_* kind, -1 if not entered. */
 static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	struct kl_vm *s2 = kl_vm(vcpu->vm);
 	struct kl_host_state host;
-	u64 hcr = KL_HCR_GUEST;
+	u64 hcr = KL_HCR_GUEST | kl_hcr_tid_cache(s2);
+	u64 cnthctl;
 	int ret;
 
 	kernel_neon_begin();
@@ -208,8 +227,11 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	kl_load_guest_el1(v);
 	write_sysreg(KL_CPTR_FPEN, cpacr_el1);
 	write_sysreg((host.mdcr & KL_MDCR_HPMN) | KL_MDCR_TRAPS, mdcr_el2);
-	write_sysreg((host.cnthctl | KL_CNTHCTL_EL1PCTEN) & ~KL_CNTHCTL_EL1PCEN,
-		     cnthctl_el2);
+	/* The physical timer is emulated; so is its counter if offset. */
+	cnthctl = host.cnthctl & ~(KL_CNTHCTL_EL1PCEN | KL_CNTHCTL_EL1PCTEN);
+	if (!v->cntpoff)
+		cnthctl |= KL_CNTHCTL_EL1PCTEN;
+	write_sysreg(cnthctl, cnthctl_el2);
 	write_sysreg(s2->vtcr, vtcr_el2);
 	write_sysreg(s2->vttbr, vttbr_el2);
 	write_sysreg(hcr, hcr_el2);
@@ -259,7 +281,7 @@ static void kl_wfi(struct kvmlite_vcpu *vcpu)
 	u64 ns;
 
 	while (!kl_vcpu_wakeup(vcpu) && !signal_pending(current)) {
-		ns = kl_timer_armed(v) ? kl_timer_ns_left(v) : 0;
+		ns = kl_timer_wait_ns(v);
 		if (ns)
 			wait_event_interruptible_hrtimeout(vcpu->wq,
 							   kl_vcpu_wakeup(vcpu),
@@ -281,17 +303,6 @@ static int kl_internal_error(struct kvmlite_vcpu *vcpu)
 	run->internal.data[0] = v->gp.esr;
 	run->internal.data[1] = v->gp.pc;
 	return 0;
-}
-
-/* A trapped system register access (debug, PMU, physical timer): RAZ/WI. */
-static int kl_sysreg_trap(struct kl_vcpu *v)
-{
-	u64 esr = v->gp.esr;
-
-	if (esr & 1)	/* ISS.Direction: a read */
-		kl_set_reg(v, (esr >> 5) & 0x1f, 0);
-	v->gp.pc += 4;
-	return 1;
 }
 
 /* 1: re-enter the guest, 0: to userspace, < 0: error for KVM_RUN. */
@@ -324,10 +335,20 @@ static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 		v->gp.pc += 4;
 		return kl_handle_smccc(vcpu);
 	case ESR_ELx_EC_SYS64:
-		return kl_sysreg_trap(v);
+		return kl_handle_sysreg(v);
 	case ESR_ELx_EC_DABT_LOW:
 	case ESR_ELx_EC_IABT_LOW:
 		return kl_handle_abort(vcpu);
+	case ESR_ELx_EC_SVE:
+	case ESR_ELx_EC_SME:
+	case ESR_ELx_EC_PAC:
+	case ESR_ELx_EC_UNKNOWN:
+		/*
+		 * Features the guest's CPU model does not have (SVE, SME,
+		 * PAuth), used anyway: an UNDEF, as KVM gives.
+		 */
+		kl_inject_undef(v);
+		return 1;
 	default:
 		return kl_internal_error(vcpu);
 	}

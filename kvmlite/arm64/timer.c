@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmlite arm64 backend: the guest's EL1 virtual timer.
+ * kvmlite arm64 backend: the guest's EL1 virtual and physical timers.
+ *
+ * The physical timer is emulated: its registers trap (CNTHCTL_EL2.EL1PCEN is
+ * clear) and live in ->sys[]; its counter is the host's physical counter
+ * less an offset userspace may set (KVM_REG_ARM_PTIMER_CNT).
  *
  * The guest owns the real CNTV_* registers while it runs (CNTVOFF_EL2 gives
  * it a counter starting near 0). There is no in-kernel interrupt controller:
  * as KVM with a userspace irqchip (KVM_CAP_ARM_USER_IRQ), the timer's output
- * level is reported in kvm_run->s.regs.device_irq_level, and KVM_RUN returns
- * -EINTR with KVM_EXIT_INTR whenever that level differs from what userspace
+ * level is reported in kvm_run->s.regs.device_irq_level (both timers), and
+ * KVM_RUN returns -EINTR with KVM_EXIT_INTR whenever a level differs from what userspace
  * was last told; userspace then drives the vCPU's IRQ line (KVM_IRQ_LINE).
  *
  * Two things keep that prompt and live while the guest runs:
@@ -52,50 +56,96 @@ void kl_timer_init(void)
 		pr_warn("no virtual timer interrupt in the device tree: a guest with an unacknowledged timer interrupt may run slowly\n");
 }
 
-/* Nanoseconds until the timer's compare value; 0 if it is reached. */
-u64 kl_timer_ns_left(struct kl_vcpu *v)
+/* Nanoseconds from counter value @now to @cval; 0 if it is reached. */
+static u64 kl_ns_until(u64 now, u64 cval)
 {
-	u64 now = kl_read_cntvct(v), cval = v->sys[KL_CNTV_CVAL];
-	u64 freq = arch_timer_get_cntfrq();
-
 	if (cval <= now)
 		return 0;
 	/* Rounded up: waking early would find the timer not yet due. */
-	return mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC, freq) + 1;
+	return mul_u64_u64_div_u64(cval - now, NSEC_PER_SEC,
+				   arch_timer_get_cntfrq()) + 1;
 }
 
-bool kl_timer_armed(struct kl_vcpu *v)
+static bool kl_ctl_armed(u64 ctl)
 {
-	u64 ctl = v->sys[KL_CNTV_CTL];
-
 	return (ctl & ARCH_TIMER_CTRL_ENABLE) && !(ctl & ARCH_TIMER_CTRL_IT_MASK);
 }
 
-/* The output level of the timer (kvm_timer_should_fire()). */
-static bool kl_timer_level(struct kl_vcpu *v)
+/* Nanoseconds until the virtual timer fires; 0 if due or not armed. */
+static u64 kl_vtimer_ns_left(struct kl_vcpu *v)
 {
-	return kl_timer_armed(v) && !kl_timer_ns_left(v);
+	if (!kl_ctl_armed(v->sys[KL_CNTV_CTL]))
+		return 0;
+	return kl_ns_until(kl_read_cntvct(v), v->sys[KL_CNTV_CVAL]);
 }
 
-/* As kvm_timer_should_notify_user(). */
+static u64 kl_ptimer_ns_left(struct kl_vcpu *v)
+{
+	if (!kl_ctl_armed(v->sys[KL_CNTP_CTL]))
+		return 0;
+	return kl_ns_until(kl_read_cntpct(v), v->sys[KL_CNTP_CVAL]);
+}
+
+/* The output levels of the timers (kvm_timer_should_fire()). */
+static bool kl_vtimer_level(struct kl_vcpu *v)
+{
+	return kl_ctl_armed(v->sys[KL_CNTV_CTL]) &&
+	       kl_read_cntvct(v) >= v->sys[KL_CNTV_CVAL];
+}
+
+static bool kl_ptimer_level(struct kl_vcpu *v)
+{
+	return kl_ctl_armed(v->sys[KL_CNTP_CTL]) &&
+	       kl_read_cntpct(v) >= v->sys[KL_CNTP_CVAL];
+}
+
+/* CNTP_CTL_EL0 as the guest reads it: ISTATUS once the compare value is met. */
+u64 kl_ptimer_ctl(struct kl_vcpu *v)
+{
+	u64 ctl = v->sys[KL_CNTP_CTL] & ~ARCH_TIMER_CTRL_IT_STAT;
+
+	if ((ctl & ARCH_TIMER_CTRL_ENABLE) &&
+	    kl_read_cntpct(v) >= v->sys[KL_CNTP_CVAL])
+		ctl |= ARCH_TIMER_CTRL_IT_STAT;
+	return ctl;
+}
+
+/*
+ * How long a vCPU in WFI may sleep before one of its timers fires: the
+ * nearest compare value, 0 if no timer is armed and not yet due.
+ */
+u64 kl_timer_wait_ns(struct kl_vcpu *v)
+{
+	u64 vns = kl_vtimer_ns_left(v), pns = kl_ptimer_ns_left(v);
+
+	if (!vns || !pns)
+		return vns | pns;
+	return min(vns, pns);
+}
+
+static u64 kl_timer_levels(struct kl_vcpu *v)
+{
+	return (kl_vtimer_level(v) ? KVM_ARM_DEV_EL1_VTIMER : 0) |
+	       (kl_ptimer_level(v) ? KVM_ARM_DEV_EL1_PTIMER : 0);
+}
+
+#define KL_DEV_TIMERS	(KVM_ARM_DEV_EL1_VTIMER | KVM_ARM_DEV_EL1_PTIMER)
+
+/* As kvm_timer_should_notify_user(), for both timers. */
 bool kl_timer_notify(struct kvmlite_vcpu *vcpu)
 {
-	bool told = READ_ONCE(vcpu->run->s.regs.device_irq_level) &
-		    KVM_ARM_DEV_EL1_VTIMER;
+	u64 told = READ_ONCE(vcpu->run->s.regs.device_irq_level) & KL_DEV_TIMERS;
 
-	return kl_timer_level(kl_vcpu(vcpu)) != told;
+	return kl_timer_levels(kl_vcpu(vcpu)) != told;
 }
 
-/* As kvm_timer_update_run(): tell userspace the timer's level. */
+/* As kvm_timer_update_run(): tell userspace the timers' levels. */
 void kl_timer_update_run(struct kvmlite_vcpu *vcpu)
 {
 	struct kvm_sync_regs *regs = &vcpu->run->s.regs;
-	u64 level = regs->device_irq_level;
 
-	level &= ~(KVM_ARM_DEV_EL1_VTIMER | KVM_ARM_DEV_EL1_PTIMER);
-	if (kl_timer_level(kl_vcpu(vcpu)))
-		level |= KVM_ARM_DEV_EL1_VTIMER;
-	regs->device_irq_level = level;
+	regs->device_irq_level = (regs->device_irq_level & ~KL_DEV_TIMERS) |
+				 kl_timer_levels(kl_vcpu(vcpu));
 }
 
 static enum hrtimer_restart kl_timer_expire(struct hrtimer *t)
@@ -121,13 +171,12 @@ void kl_timer_guest_enter(struct kl_vcpu *v)
 	u64 ns;
 
 	v->timer_active = false;
-	if (!kl_timer_armed(v))
-		return;
-	ns = kl_timer_ns_left(v);
-	if (ns) {
+	/* Either timer's compare value makes the guest exit. */
+	ns = kl_timer_wait_ns(v);
+	if (ns)
 		hrtimer_start(&v->timer, ns_to_ktime(ns),
 			      HRTIMER_MODE_REL_PINNED_HARD);
-	} else if (kl_vtimer_irq) {
+	if (kl_vtimer_level(v) && kl_vtimer_irq) {
 		v->timer_active = !irq_set_irqchip_state(kl_vtimer_irq,
 							 IRQCHIP_STATE_ACTIVE,
 							 true);

@@ -43,4 +43,27 @@ struct kvm_userspace_memory_region2 {
 #define KVM_MEM_GUEST_MEMFD	_BITUL(2)
 #endif
 
+/* arm64: the writable masks of the feature ID registers (Linux 6.7 and later). */
+#ifndef KVM_ARM_FEATURE_ID_RANGE
+#define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES	230
+
+#define KVM_ARM_FEATURE_ID_RANGE_IDX(op0, op1, crn, crm, op2)		\
+	({								\
+		__u64 __op1 = (op1) & 3;				\
+		__op1 -= (__op1 == 3);					\
+		(__op1 << 6 | ((crm) & 7) << 3 | (op2));		\
+	})
+
+#define KVM_ARM_FEATURE_ID_RANGE	0
+#define KVM_ARM_FEATURE_ID_RANGE_SIZE	(3 * 8 * 8)
+
+struct reg_mask_range {
+	__u64 addr;		/* Pointer to mask array */
+	__u32 range;		/* Requested range */
+	__u32 reserved[13];
+};
+
+#define KVM_ARM_GET_REG_WRITABLE_MASKS	_IOR(KVMIO, 0xb6, struct reg_mask_range)
+#endif
+
 #endif /* _UAPI_LINUX_KVMLITE_H */

@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest CPU model, as KVM's: the ID registers userspace reads are what
+ * the guest reads, features the vCPU does not have are hidden and UNDEF when
+ * used anyway, writable ID fields may be lowered before the first run, the
+ * register list can be saved and restored as a VMM does, the EL1 physical
+ * timer, debug registers and firmware registers hold their values, and a
+ * guest that fetches instructions where there is no memory takes the
+ * prefetch abort KVM injects. Run against the in-kernel KVM too.
+ */
+#include <linux/kvm.h>
+#include <linux/kvmlite.h>
+#include <sys/ioctl.h>
+
+#include "bench_util.h"
+#include "kselftest_harness.h"
+
+#ifdef __aarch64__
+#include "kvmlite_util.h"
+
+#define ID_REG(crm, op2)	SYSREG(3, 0, 0, crm, op2)
+#define REG_ID_AA64PFR1		ID_REG(4, 1)
+#define REG_ID_AA64DFR0		ID_REG(5, 0)
+#define REG_ID_AA64ISAR0	ID_REG(6, 0)
+#define REG_ID_AA64ISAR1	ID_REG(6, 1)
+#define REG_ID_AA64MMFR2	ID_REG(7, 2)
+#define REG_CNTP_CTL		SYSREG(3, 3, 14, 2, 1)
+#define REG_CNTP_CVAL		SYSREG(3, 3, 14, 2, 2)
+#define REG_DBGBVR0		SYSREG(2, 0, 0, 0, 4)
+#define REG_DBGWVR1		SYSREG(2, 0, 0, 1, 6)
+#define REG_MDSCR		SYSREG(2, 0, 0, 2, 2)
+
+#define FIELD(val, shift)	(((val) >> (shift)) & 0xf)
+
+/* The guest's own view: MRS of ID registers into x20-x26, then MMIO. */
+GUEST_CODE(guest_idregs,
+	   "mrs x20, s3_0_c0_c4_0\n"	/* ID_AA64PFR0_EL1 */
+	   "mrs x21, s3_0_c0_c4_1\n"	/* ID_AA64PFR1_EL1 */
+	   "mrs x22, s3_0_c0_c5_0\n"	/* ID_AA64DFR0_EL1 */
+	   "mrs x23, s3_0_c0_c6_0\n"	/* ID_AA64ISAR0_EL1 */
+	   "mrs x24, s3_0_c0_c6_1\n"	/* ID_AA64ISAR1_EL1 */
+	   "mrs x25, s3_0_c0_c7_0\n"	/* ID_AA64MMFR0_EL1 */
+	   "mrs x26, s3_0_c0_c7_2\n"	/* ID_AA64MMFR2_EL1 */
+	   "str xzr, [x19]\n"
+	   "b .\n");
+
+/*
+ * ZCR_EL1 (SVE) with CPACR_EL1.ZEN open, as a guest that believed in SVE
+ * would do; PMCR_EL0 (PMU): each an UNDEF from the hypervisor.
+ */
+GUEST_CODE(guest_sve,
+	   "mov x0, #(3 << 16)\n"
+	   "orr x0, x0, #(3 << 20)\n"
+	   "msr cpacr_el1, x0\n"
+	   "isb\n"
+	   "1: mrs x20, s3_0_c1_c2_0\n"
+	   "b .\n");
+GUEST_CODE(guest_pmu, "mrs x20, s3_3_c9_c12_0\n b .\n");
+
+/* Branch to x20, where there is no memory. */
+GUEST_CODE(guest_jump, "br x20\n");
+
+/* The synchronous exception vector: report ESR, FAR, ELR by MMIO. */
+GUEST_CODE(guest_vector,
+	   "mrs x20, esr_el1\n"
+	   "mrs x21, far_el1\n"
+	   "mrs x22, elr_el1\n"
+	   "str x20, [x19]\n"
+	   "b .\n");
+
+/* The physical timer: due now, enabled and unmasked; read CNTP_CTL. */
+GUEST_CODE(guest_ptimer,
+	   "msr s3_3_c14_c2_2, xzr\n"	/* CNTP_CVAL_EL0 = 0 */
+	   "mov x0, #1\n"
+	   "msr s3_3_c14_c2_1, x0\n"	/* CNTP_CTL_EL0 = ENABLE */
+	   "isb\n"
+	   "mrs x20, s3_3_c14_c2_1\n"
+	   "str x20, [x19]\n"
+	   "b .\n");
+
+/* Debug registers and MDSCR_EL1 keep what the guest writes. */
+GUEST_CODE(guest_dbg,
+	   "msr s2_0_c0_c0_4, x23\n"	/* DBGBVR0_EL1 */
+	   "msr s2_0_c0_c1_6, x24\n"	/* DBGWVR1_EL1 */
+	   "mov x0, #(1 << 13)\n"	/* MDSCR_EL1.KDE */
+	   "msr mdscr_el1, x0\n"
+	   "isb\n"
+	   "mrs x20, s2_0_c0_c0_4\n"
+	   "mrs x21, s2_0_c0_c1_6\n"
+	   "mrs x22, mdscr_el1\n"
+	   "str xzr, [x19]\n"
+	   "b .\n");
+
+/* TRNG_VERSION: into x20. */
+GUEST_CODE(guest_trng,
+	   "movz w0, #0x0050\n movk w0, #0x8400, lsl #16\n hvc #0\n mov x20, x0\n"
+	   "str xzr, [x19]\n"
+	   "b .\n");
+
+FIXTURE(cpu) {
+	struct kvm_vm vm;
+	int c;
+};
+
+FIXTURE_SETUP(cpu)
+{
+	int r = vm_create(&self->vm, 1, 0);
+
+	ASSERT_EQ(0, r) TH_LOG("vm_create: %s", strerror(-r));
+	self->c = self->vm.vcpu[0];
+	ASSERT_EQ(0, kset_reg64(self->c, REG_X(19), GUEST_MMIO_GPA));
+}
+
+FIXTURE_TEARDOWN(cpu)
+{
+	vm_destroy(&self->vm);
+}
+
+#define LOAD(name)	ASSERT_EQ(0, vm_load_code(&self->vm, 0, GUEST_RAM_GPA, \
+						   name, name##_end))
+#define X(n)		kget_reg64(self->c, REG_X(n))
+
+/* Run until the guest's MMIO store (timer notifications come first). */
+static void run_to_mmio(struct __test_metadata *_metadata, struct kvm_vm *vm)
+{
+	int i, r;
+
+	for (i = 0; i < 100; i++) {
+		r = vcpu_run(vm, 0);
+		if (r == -EINTR)
+			continue;
+		ASSERT_EQ(0, r);
+		break;
+	}
+	ASSERT_EQ(KVM_EXIT_MMIO, vm->run[0]->exit_reason)
+		TH_LOG("exit reason %d", vm->run[0]->exit_reason);
+	ASSERT_EQ(GUEST_MMIO_GPA, vm->run[0]->mmio.phys_addr);
+}
+
+/* Exception vectors at RAM + 0x800: the handler at the EL1h sync vector. */
+#define VBAR_GPA	(GUEST_RAM_GPA + 0x800)
+
+static void load_vector(struct __test_metadata *_metadata, struct kvm_vm *vm)
+{
+	memcpy(vm_gpa(vm, VBAR_GPA + 0x200), guest_vector,
+	       guest_vector_end - guest_vector);
+	ASSERT_EQ(0, kset_reg64(vm->vcpu[0], REG_VBAR, VBAR_GPA));
+}
+
+/* Every register of the feature ID space answers, as KVM's. */
+TEST_F(cpu, id_space_complete)
+{
+	int crm, op2;
+	__u64 v;
+
+	for (crm = 1; crm <= 7; crm++)
+		for (op2 = 0; op2 < 8; op2++)
+			EXPECT_EQ(0, kget_reg(self->c, ID_REG(crm, op2), &v))
+				TH_LOG("ID register CRm=%d op2=%d", crm, op2);
+}
+
+/* The guest reads the values userspace reads. */
+TEST_F(cpu, guest_sees_user_view)
+{
+	static const __u64 ids[] = {
+		REG_ID_AA64PFR0, REG_ID_AA64PFR1, REG_ID_AA64DFR0,
+		REG_ID_AA64ISAR0, REG_ID_AA64ISAR1, REG_ID_AA64MMFR0,
+		REG_ID_AA64MMFR2,
+	};
+	unsigned int i;
+
+	LOAD(guest_idregs);
+	run_to_mmio(_metadata, &self->vm);
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		EXPECT_EQ(kget_reg64(self->c, ids[i]), X(20 + i))
+			TH_LOG("register %u of the list", i);
+}
+
+/*
+ * What a vCPU without those features must not see: SVE, SME, MTE, AMU,
+ * MPAM, a PMU, SPE, PAuth (none was asked for at KVM_ARM_VCPU_INIT).
+ */
+TEST_F(cpu, hidden_features)
+{
+	__u64 pfr0 = kget_reg64(self->c, REG_ID_AA64PFR0);
+	__u64 pfr1 = kget_reg64(self->c, REG_ID_AA64PFR1);
+	__u64 dfr0 = kget_reg64(self->c, REG_ID_AA64DFR0);
+	__u64 isar1 = kget_reg64(self->c, REG_ID_AA64ISAR1);
+
+	EXPECT_EQ(0, FIELD(pfr0, 32));		/* SVE */
+	EXPECT_EQ(0, FIELD(pfr0, 40));		/* MPAM */
+	EXPECT_EQ(0, FIELD(pfr0, 44));		/* AMU */
+	EXPECT_EQ(0, FIELD(pfr1, 24));		/* SME */
+	EXPECT_EQ(0, FIELD(pfr1, 8));		/* MTE */
+	EXPECT_EQ(0, FIELD(dfr0, 8));		/* PMUVer */
+	EXPECT_EQ(0, FIELD(dfr0, 32));		/* PMSVer (SPE) */
+	EXPECT_EQ(0, FIELD(isar1, 4));		/* APA */
+	EXPECT_EQ(0, FIELD(isar1, 8));		/* API */
+	EXPECT_EQ(0, FIELD(isar1, 24));		/* GPA */
+	EXPECT_EQ(0, FIELD(isar1, 28));		/* GPI */
+	EXPECT_EQ(0, kget_reg64(self->c, ID_REG(4, 4)));	/* ZFR0 */
+	EXPECT_EQ(0, kget_reg64(self->c, ID_REG(4, 5)));	/* SMFR0 */
+}
+
+/* A hidden feature used anyway: an UNDEF (EC 0), never a VMM problem. */
+TEST_F(cpu, sve_access_undef)
+{
+	load_vector(_metadata, &self->vm);
+	LOAD(guest_sve);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0, X(20) >> 26);			/* EC: unknown */
+	EXPECT_EQ(GUEST_RAM_GPA + 16, X(22));		/* ELR: the MRS */
+}
+
+TEST_F(cpu, pmu_access_undef)
+{
+	load_vector(_metadata, &self->vm);
+	LOAD(guest_pmu);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0, X(20) >> 26);
+	EXPECT_EQ(GUEST_RAM_GPA, X(22));
+}
+
+/*
+ * An instruction fetch where there is no memory: KVM injects a prefetch
+ * abort (external, EC 0x21 from EL1) with FAR at the address, and the
+ * guest's own vector runs; KVM_RUN does not fail.
+ */
+TEST_F(cpu, ifetch_outside_memory_aborts)
+{
+	__u64 hole = GUEST_MMIO_GPA + 0x1000;
+
+	load_vector(_metadata, &self->vm);
+	LOAD(guest_jump);
+	ASSERT_EQ(0, kset_reg64(self->c, REG_X(20), hole));
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0x21, X(20) >> 26);			/* IABT, current EL */
+	EXPECT_EQ(0x10, X(20) & 0x3f);			/* external abort */
+	EXPECT_EQ(hole, X(21));				/* FAR */
+	EXPECT_EQ(hole, X(22));				/* ELR */
+}
+
+/*
+ * Lowering a writable field (ID_AA64ISAR0_EL1.AES) before the first run:
+ * the guest sees it; raising one is EINVAL; after the run only the current
+ * value is accepted (EBUSY). KVM before 6.7 has no writable ID registers.
+ */
+TEST_F(cpu, set_id_reg)
+{
+	__u64 isar0 = kget_reg64(self->c, REG_ID_AA64ISAR0), low;
+	__u64 pfr0 = kget_reg64(self->c, REG_ID_AA64PFR0);
+
+	if (!FIELD(isar0, 4))
+		SKIP(return, "the host has no AES to hide");
+	low = isar0 & ~(0xfULL << 4);
+	if (!is_kvmlite() && kernel_before(6, 7)) {
+		EXPECT_EQ(-EINVAL, kset_reg64(self->c, REG_ID_AA64ISAR0, low));
+		return;
+	}
+	EXPECT_EQ(0, kset_reg64(self->c, REG_ID_AA64ISAR0, isar0));
+	EXPECT_EQ(0, kset_reg64(self->c, REG_ID_AA64ISAR0, low));
+	EXPECT_EQ(low, kget_reg64(self->c, REG_ID_AA64ISAR0));
+	/* SVE is not writable (and hidden): setting it is refused. */
+	EXPECT_EQ(-EINVAL, kset_reg64(self->c, REG_ID_AA64PFR0,
+				      pfr0 | (1ULL << 32)));
+
+	LOAD(guest_idregs);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(low, X(23));
+	EXPECT_EQ(-EBUSY, kset_reg64(self->c, REG_ID_AA64ISAR0, isar0));
+	EXPECT_EQ(0, kset_reg64(self->c, REG_ID_AA64ISAR0, low));
+}
+
+TEST_F(cpu, writable_masks)
+{
+	__u64 masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];
+	struct reg_mask_range range = { .addr = (unsigned long)masks };
+
+	if (kioctl(self->vm.fd, KVM_CHECK_EXTENSION,
+		   KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES) <= 0)
+		SKIP(return, "no KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES");
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_ARM_GET_REG_WRITABLE_MASKS,
+			     &range));
+	/* ISAR0 is writable; PFR0's SVE, FP and AdvSIMD are not. */
+	EXPECT_NE(0, masks[KVM_ARM_FEATURE_ID_RANGE_IDX(3, 0, 0, 6, 0)]);
+	EXPECT_EQ(0, masks[KVM_ARM_FEATURE_ID_RANGE_IDX(3, 0, 0, 4, 0)] &
+		     (0xfULL << 32 | 0xffULL << 16));
+	range.range = 1;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.fd,
+				   KVM_ARM_GET_REG_WRITABLE_MASKS, &range));
+}
+
+/*
+ * What a VMM does with KVM_GET_REG_LIST: save every listed register and put
+ * the same value back. Each must take it; and the list holds what KVM lists
+ * for such a vCPU.
+ */
+TEST_F(cpu, reg_list_save_restore)
+{
+	static const __u64 must[] = {
+		SYSREG(3, 0, 0, 0, 0), SYSREG(3, 0, 0, 0, 6),	/* MIDR, REVIDR */
+		SYSREG(3, 1, 0, 0, 1), SYSREG(3, 1, 0, 0, 7),	/* CLIDR, AIDR */
+		SYSREG(3, 3, 0, 0, 1), SYSREG(3, 0, 1, 0, 1),	/* CTR, ACTLR */
+		SYSREG(3, 0, 12, 1, 1), SYSREG(2, 0, 1, 1, 4),	/* DISR, OSLSR */
+		SYSREG(2, 0, 0, 15, 7), REG_MDSCR,		/* DBGWCR15 */
+		REG_CNTP_CTL, REG_CNTP_CVAL, SYSREG(3, 3, 14, 0, 1),
+		ID_REG(3, 7), ID_REG(4, 5), ID_REG(7, 4),
+		KVM_REG_ARM_FW_REG(0), KVM_REG_ARM_FW_REG(1),
+		KVM_REG_ARM_FW_REG(2), KVM_REG_ARM_FW_REG(3),
+		KVM_REG_ARM_FW_FEAT_BMAP_REG(0), KVM_REG_ARM_FW_FEAT_BMAP_REG(1),
+		KVM_REG_ARM_FW_FEAT_BMAP_REG(2),
+	};
+	struct kvm_reg_list probe = { .n = 0 }, *list;
+	__u64 val[4];
+	unsigned int i, j;
+
+	ASSERT_EQ(-E2BIG, kioctlp(self->c, KVM_GET_REG_LIST, &probe));
+	list = calloc(1, sizeof(*list) + probe.n * sizeof(__u64));
+	ASSERT_NE(NULL, list);
+	list->n = probe.n;
+	ASSERT_EQ(0, kioctlp(self->c, KVM_GET_REG_LIST, list));
+	for (i = 0; i < ARRAY_SIZE(must); i++) {
+		for (j = 0; j < list->n && list->reg[j] != must[i]; j++)
+			;
+		EXPECT_LT(j, list->n) TH_LOG("%#llx not listed",
+					     (unsigned long long)must[i]);
+	}
+	for (i = 0; i < list->n; i++) {
+		ASSERT_EQ(0, kget_reg(self->c, list->reg[i], val))
+			TH_LOG("get %#llx", (unsigned long long)list->reg[i]);
+		EXPECT_EQ(0, kset_reg(self->c, list->reg[i], val))
+			TH_LOG("set %#llx", (unsigned long long)list->reg[i]);
+	}
+	free(list);
+}
+
+/* The EL1 physical timer: ISTATUS, its level in device_irq_level. */
+TEST_F(cpu, physical_timer)
+{
+	LOAD(guest_ptimer);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(5, X(20));				/* ENABLE | ISTATUS */
+	EXPECT_EQ(5, kget_reg64(self->c, REG_CNTP_CTL));
+	EXPECT_EQ(0, kget_reg64(self->c, REG_CNTP_CVAL));
+	EXPECT_TRUE(self->vm.run[0]->s.regs.device_irq_level &
+		    KVM_ARM_DEV_EL1_PTIMER);
+	/* Masked by userspace: ISTATUS stays, the output level drops. */
+	ASSERT_EQ(0, kset_reg64(self->c, REG_CNTP_CTL, 3));
+	EXPECT_EQ(7, kget_reg64(self->c, REG_CNTP_CTL));
+}
+
+TEST_F(cpu, debug_registers_kept)
+{
+	LOAD(guest_dbg);
+	ASSERT_EQ(0, kset_reg64(self->c, REG_X(23), 0x1234560));
+	ASSERT_EQ(0, kset_reg64(self->c, REG_X(24), 0xabcdef8));
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0x1234560, X(20));
+	EXPECT_EQ(0xabcdef8, X(21));
+	EXPECT_EQ(1 << 13, X(22) & (1 << 13));
+	EXPECT_EQ(0x1234560, kget_reg64(self->c, REG_DBGBVR0));
+	EXPECT_EQ(0xabcdef8, kget_reg64(self->c, REG_DBGWVR1));
+}
+
+/*
+ * The firmware bitmaps: TRNG is offered by default; userspace may take it
+ * away before the first run, not add unknown bits, and not change it after.
+ */
+TEST_F(cpu, firmware_bitmaps)
+{
+	__u64 std = kget_reg64(self->c, KVM_REG_ARM_STD_BMAP);
+
+	EXPECT_EQ(1, std & 1);				/* TRNG 1.0 */
+	EXPECT_EQ(-EINVAL, kset_reg64(self->c, KVM_REG_ARM_STD_BMAP,
+				      std | (1ULL << 63)));
+	LOAD(guest_trng);
+	ASSERT_EQ(0, kset_reg64(self->c, KVM_REG_ARM_STD_BMAP, 0));
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(~0ULL, X(20));			/* NOT_SUPPORTED */
+	EXPECT_EQ(-EBUSY, kset_reg64(self->c, KVM_REG_ARM_STD_BMAP, std));
+	EXPECT_EQ(0, kset_reg64(self->c, KVM_REG_ARM_STD_BMAP, 0));
+}
+
+TEST_F(cpu, trng)
+{
+	LOAD(guest_trng);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0x10000, X(20));			/* TRNG 1.0 */
+}
+
+/* No in-kernel device of an unknown type: ENODEV, as KVM. */
+TEST_F(cpu, create_device_unknown)
+{
+	struct kvm_create_device cd = { .type = 0xffff };
+
+	EXPECT_EQ(-ENODEV, kioctlp(self->vm.fd, KVM_CREATE_DEVICE, &cd));
+	cd.flags = KVM_CREATE_DEVICE_TEST;
+	EXPECT_EQ(-ENODEV, kioctlp(self->vm.fd, KVM_CREATE_DEVICE, &cd));
+	EXPECT_EQ(-EFAULT, kioctlp(self->vm.fd, KVM_CREATE_DEVICE, NULL));
+}
+
+#else /* !__aarch64__ */
+
+TEST(arm64_only)
+{
+	SKIP(return, "these tests drive an arm64 guest");
+}
+
+#endif
+
+TEST_HARNESS_MAIN
