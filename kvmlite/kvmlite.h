@@ -56,10 +56,12 @@ struct kvmlite_pgcache {
 /**
  * struct kvmlite_memslot - one guest-physical to host-virtual mapping
  * @id:		slot number given by userspace
- * @flags:	KVM_MEM_* flags (only KVM_MEM_READONLY is accepted)
+ * @flags:	KVM_MEM_* flags (KVM_MEM_READONLY, KVM_MEM_LOG_DIRTY_PAGES)
  * @gpa:	guest-physical base, page aligned
  * @size:	size in bytes, page aligned, non-zero
  * @hva:	host-virtual base in the VM's mm, page aligned
+ * @dirty_bitmap: one bit per page while KVM_MEM_LOG_DIRTY_PAGES is on (set
+ *		under vm->mmu_lock, dirty.c), else NULL
  */
 struct kvmlite_memslot {
 	u32 id;
@@ -67,6 +69,7 @@ struct kvmlite_memslot {
 	u64 gpa;
 	u64 size;
 	unsigned long hva;
+	unsigned long *dirty_bitmap;
 	struct rcu_head rcu;
 };
 
@@ -84,6 +87,8 @@ struct kvmlite_memslot {
  * @mmu_inval:	number of invalidations in progress
  * @mn:		MMU notifier on @mm
  * @type:	machine type given to KVM_CREATE_VM
+ * @manual_dirty_log_protect: KVM_DIRTY_LOG_* flags of
+ *		KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (under @lock)
  * @arch:	backend data
  */
 struct kvmlite_vm {
@@ -98,6 +103,7 @@ struct kvmlite_vm {
 	unsigned long mmu_inval;
 	struct mmu_notifier mn;
 	unsigned long type;
+	u64 manual_dirty_log_protect;
 	void *arch;
 };
 
@@ -160,6 +166,10 @@ struct kvmlite_vcpu {
  * @dev_ioctl:	optional: backend system-fd ioctls; -ENOTTY if unknown
  * @vcpu_async_ioctl: optional: vCPU ioctls run without @vcpu->mutex (as
  *		KVM's kvm_arch_vcpu_async_ioctl()); -ENOIOCTLCMD if not one
+ * @vm_enable_cap: optional: KVM_ENABLE_CAP of the backend's VM caps;
+ *		-EINVAL for an unknown one
+ * @dirty_log:	the backend maps pages of logging slots read-only until
+ *		written and calls kvmlite_mark_page_dirty() (dirty.c)
  */
 struct kvmlite_arch_ops {
 	const char *name;
@@ -180,6 +190,9 @@ struct kvmlite_arch_ops {
 	long (*dev_ioctl)(unsigned int ioctl, unsigned long arg);
 	long (*vcpu_async_ioctl)(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 				 unsigned long arg);
+	int (*vm_enable_cap)(struct kvmlite_vm *vm,
+			     const struct kvm_enable_cap *cap);
+	bool dirty_log;
 };
 
 extern const struct kvmlite_arch_ops kvmlite_arch_ops;
@@ -206,6 +219,17 @@ void *kvmlite_pgcache_take(struct kvmlite_pgcache *c);
 void kvmlite_pgcache_free(struct kvmlite_pgcache *c);
 int kvmlite_mmu_notifier_register(struct kvmlite_vm *vm);
 void kvmlite_mmu_notifier_unregister(struct kvmlite_vm *vm);
+
+/* dirty.c */
+int kvmlite_dirty_bitmap_alloc(struct kvmlite_vm *vm,
+			       struct kvmlite_memslot *slot);
+bool kvmlite_dirty_log_protect_at_start(struct kvmlite_vm *vm);
+void kvmlite_mark_page_dirty(struct kvmlite_memslot *slot, u64 gpa);
+long kvmlite_dirty_log_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
+			     void __user *argp);
+int kvmlite_enable_manual_dirty_log(struct kvmlite_vm *vm,
+				    const struct kvm_enable_cap *cap);
+long kvmlite_dirty_log_caps(void);
 
 /* vcpu.c */
 int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id);

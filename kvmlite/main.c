@@ -13,6 +13,7 @@
 #include <linux/kvm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "kvmlite.h"
 
@@ -40,6 +41,8 @@ static long kvmlite_check_extension_generic(long ext)
 	case KVM_CAP_MAX_VCPUS:
 	case KVM_CAP_MAX_VCPU_ID:
 		return KVMLITE_MAX_VCPUS;
+	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
+		return kvmlite_dirty_log_caps();
 	default:
 		return 0;
 	}
@@ -168,6 +171,8 @@ static void __exit kvmlite_exit(void)
 		misc_deregister(&kvmlite_kvm_dev);
 	misc_deregister(&kvmlite_dev);
 	kvmlite_arch_ops.exit();
+	/* Memslots freed by call_rcu() must be gone before the module. */
+	rcu_barrier();
 }
 module_exit(kvmlite_exit);
 

@@ -52,12 +52,53 @@ static void kvmlite_unmap_slot(struct kvmlite_vm *vm,
 	spin_unlock(&vm->mmu_lock);
 }
 
+static void kvmlite_memslot_free(struct kvmlite_memslot *slot)
+{
+	kvfree(slot->dirty_bitmap);
+	kfree(slot);
+}
+
+static void kvmlite_memslot_free_rcu(struct rcu_head *head)
+{
+	kvmlite_memslot_free(container_of(head, struct kvmlite_memslot, rcu));
+}
+
+/*
+ * The slot that replaces @old (NULL: a new one), with a new dirty bitmap when
+ * logging starts or the slot moves (one kept from @old is moved over by the
+ * caller once the new slot is in place).
+ */
+static struct kvmlite_memslot *
+kvmlite_memslot_new(struct kvmlite_vm *vm, struct kvmlite_memslot *old,
+		    const struct kvm_userspace_memory_region2 *mem, u32 id)
+{
+	struct kvmlite_memslot *new;
+
+	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	if (!new)
+		return NULL;
+	new->id = id;
+	new->flags = mem->flags;
+	new->gpa = mem->guest_phys_addr;
+	new->size = mem->memory_size;
+	new->hva = mem->userspace_addr;
+	if (!(mem->flags & KVM_MEM_LOG_DIRTY_PAGES) ||
+	    (old && old->dirty_bitmap && old->gpa == new->gpa))
+		return new;
+	if (kvmlite_dirty_bitmap_alloc(vm, new)) {
+		kfree(new);
+		return NULL;
+	}
+	return new;
+}
+
 static int kvmlite_memslot_update(struct kvmlite_vm *vm,
 				  struct kvmlite_memslot *old,
 				  const struct kvm_userspace_memory_region2 *mem,
 				  u32 id)
 {
 	struct kvmlite_memslot *new;
+	bool move = false, start_log;
 	int r;
 
 	if (!mem->memory_size) {
@@ -66,59 +107,72 @@ static int kvmlite_memslot_update(struct kvmlite_vm *vm,
 			return -EINVAL;
 		xa_erase(&vm->slots, id);
 		kvmlite_unmap_slot(vm, old);
-		kfree_rcu(old, rcu);
+		call_rcu(&old->rcu, kvmlite_memslot_free_rcu);
 		return 0;
 	}
 
 	if (old) {
-		/* Modify: only the base address may change (a move). */
+		/*
+		 * Modify: a move (new base address) or a change of the
+		 * logging flag (KVM_MR_MOVE, KVM_MR_FLAGS_ONLY).
+		 */
 		if (mem->userspace_addr != old->hva ||
 		    mem->memory_size != old->size ||
 		    ((mem->flags ^ old->flags) & KVM_MEM_READONLY))
 			return -EINVAL;
-		if (mem->guest_phys_addr == old->gpa)
+		move = mem->guest_phys_addr != old->gpa;
+		if (!move && mem->flags == old->flags)
 			return 0;
 	}
 
-	if (kvmlite_memslot_overlaps(vm, id, mem->guest_phys_addr,
-				     mem->memory_size))
-		return -EEXIST;
-	r = kvmlite_arch_ops.memslot_check(vm, mem->guest_phys_addr,
-					   mem->memory_size);
-	if (r)
-		return r;
+	if (!old || move) {
+		if (kvmlite_memslot_overlaps(vm, id, mem->guest_phys_addr,
+					     mem->memory_size))
+			return -EEXIST;
+		r = kvmlite_arch_ops.memslot_check(vm, mem->guest_phys_addr,
+						   mem->memory_size);
+		if (r)
+			return r;
+	}
 
-	new = kzalloc(sizeof(*new), GFP_KERNEL_ACCOUNT);
+	start_log = (mem->flags & KVM_MEM_LOG_DIRTY_PAGES) && old && !move &&
+		    !(old->flags & KVM_MEM_LOG_DIRTY_PAGES);
+	new = kvmlite_memslot_new(vm, old, mem, id);
 	if (!new)
 		return -ENOMEM;
-	new->id = id;
-	new->flags = mem->flags;
-	new->gpa = mem->guest_phys_addr;
-	new->size = mem->memory_size;
-	new->hva = mem->userspace_addr;
 	r = xa_err(xa_store(&vm->slots, id, new, GFP_KERNEL_ACCOUNT));
 	if (r) {
-		kfree(new);
+		kvmlite_memslot_free(new);
 		return r;
 	}
-	if (old) {
-		kvmlite_unmap_slot(vm, old);
-		kfree_rcu(old, rcu);
+	/* Logging goes on: the bits collected so far stay (vm->lock held). */
+	if ((new->flags & KVM_MEM_LOG_DIRTY_PAGES) && !new->dirty_bitmap) {
+		new->dirty_bitmap = old->dirty_bitmap;
+		old->dirty_bitmap = NULL;
 	}
+	/*
+	 * A moved slot has no mapping at its new place yet; a slot that
+	 * starts logging is write-protected (its mappings dropped).
+	 */
+	if (old && (move || (start_log &&
+			     kvmlite_dirty_log_protect_at_start(vm))))
+		kvmlite_unmap_slot(vm, old);
+	if (old)
+		call_rcu(&old->rcu, kvmlite_memslot_free_rcu);
 	return 0;
 }
 
 int kvmlite_set_memory_region(struct kvmlite_vm *vm,
 			      const struct kvm_userspace_memory_region2 *mem)
 {
-	u32 as_id = mem->slot >> 16, id = (u16)mem->slot;
+	u32 as_id = mem->slot >> 16, id = (u16)mem->slot, valid;
 	int r;
 
-	/*
-	 * Only read-only slots: no dirty logging (KVM accepts
-	 * KVM_MEM_LOG_DIRTY_PAGES) and no guest_memfd.
-	 */
-	if (mem->flags & ~KVM_MEM_READONLY)
+	/* No guest_memfd; dirty logging where the backend does it. */
+	valid = KVM_MEM_READONLY;
+	if (kvmlite_arch_ops.dirty_log)
+		valid |= KVM_MEM_LOG_DIRTY_PAGES;
+	if (mem->flags & ~valid)
 		return -EINVAL;
 	if (!PAGE_ALIGNED(mem->memory_size) ||
 	    mem->memory_size != (unsigned long)mem->memory_size)
@@ -148,7 +202,7 @@ void kvmlite_free_memslots(struct kvmlite_vm *vm)
 	unsigned long id;
 
 	xa_for_each(&vm->slots, id, slot)
-		kfree(slot);
+		kvmlite_memslot_free(slot);
 	xa_destroy(&vm->slots);
 }
 

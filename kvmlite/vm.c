@@ -85,6 +85,20 @@ static int kvmlite_vm_create_device(void __user *argp)
 	return -ENODEV;
 }
 
+/* KVM_ENABLE_CAP on a VM: the core's caps, then the backend's. */
+static int kvmlite_vm_enable_cap(struct kvmlite_vm *vm, void __user *argp)
+{
+	struct kvm_enable_cap cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.cap == KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)
+		return kvmlite_enable_manual_dirty_log(vm, &cap);
+	if (kvmlite_arch_ops.vm_enable_cap)
+		return kvmlite_arch_ops.vm_enable_cap(vm, &cap);
+	return -EINVAL;
+}
+
 static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 			     unsigned long arg)
 {
@@ -106,6 +120,12 @@ static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return kvmlite_check_extension(vm, arg);
 	case KVM_CREATE_DEVICE:
 		return kvmlite_vm_create_device(argp);
+	case KVM_ENABLE_CAP:
+		return kvmlite_vm_enable_cap(vm, argp);
+	case KVM_GET_DIRTY_LOG:
+	case KVM_CLEAR_DIRTY_LOG:
+		r = kvmlite_dirty_log_ioctl(vm, ioctl, argp);
+		return r == -ENOTTY ? -EINVAL : r;
 	default:
 		r = kvmlite_arch_ops.vm_ioctl(vm, ioctl, arg);
 		/* As KVM: unknown VM ioctls are -EINVAL. */

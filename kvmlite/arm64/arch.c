@@ -340,4 +340,5 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.vcpu_destroy	= kvmlite_arm64_vcpu_destroy,
 	.vcpu_ioctl	= kvmlite_arm64_vcpu_ioctl,
 	.vcpu_run	= kvmlite_arm64_vcpu_run,
+	.dirty_log	= true,
 };

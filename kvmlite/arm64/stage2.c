@@ -272,6 +272,9 @@ static int kl_s2_fault_in(struct kvmlite_vcpu *vcpu,
 	r = kvmlite_pin_guest_page(vm, slot, ipa, write, &writable, &page, &seq);
 	if (r)
 		return r;
+	/* Dirty logging: read-only until written, the write is logged. */
+	if (slot->dirty_bitmap && !write)
+		writable = false;
 
 	/* The guest may run with its caches off: data must be in memory. */
 	va = (unsigned long)page_address(page);
@@ -283,6 +286,8 @@ static int kl_s2_fault_in(struct kvmlite_vcpu *vcpu,
 		r = -EAGAIN;
 	else
 		r = kl_s2_map(kl_vm(vm), ipa, page_to_phys(page), writable, c);
+	if (!r && writable)
+		kvmlite_mark_page_dirty(slot, ipa);
 	spin_unlock(&vm->mmu_lock);
 	if (r)
 		unpin_user_page(page);
