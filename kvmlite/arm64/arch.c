@@ -62,6 +62,8 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 	switch (ext) {
 	case KVM_CAP_ONE_REG:
 	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_MP_STATE:
+	case KVM_CAP_ARM_SYSTEM_SUSPEND:
 	case KVM_CAP_ARM_PSCI:
 	case KVM_CAP_ARM_PSCI_0_2:
 		return 1;
@@ -211,6 +213,62 @@ static long kvmlite_arm64_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 	}
 }
 
+static int kvmlite_arm64_vm_enable_cap(struct kvmlite_vm *vm,
+				       const struct kvm_enable_cap *cap)
+{
+	if (cap->flags)
+		return -EINVAL;
+	switch (cap->cap) {
+	case KVM_CAP_ARM_SYSTEM_SUSPEND:
+		WRITE_ONCE(kl_vm(vm)->system_suspend, true);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* KVM_GET_MP_STATE / KVM_SET_MP_STATE, as KVM's arm64 ones. */
+static int kl_get_mp_state(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+
+	spin_lock(&v->lock);
+	if (v->power_off)
+		mp.mp_state = KVM_MP_STATE_STOPPED;
+	else if (v->suspended)
+		mp.mp_state = KVM_MP_STATE_SUSPENDED;
+	spin_unlock(&v->lock);
+	return copy_to_user(argp, &mp, sizeof(mp)) ? -EFAULT : 0;
+}
+
+static int kl_set_mp_state(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_mp_state mp;
+
+	if (copy_from_user(&mp, argp, sizeof(mp)))
+		return -EFAULT;
+	spin_lock(&v->lock);
+	switch (mp.mp_state) {
+	case KVM_MP_STATE_RUNNABLE:
+		v->power_off = false;
+		v->suspended = false;
+		break;
+	case KVM_MP_STATE_STOPPED:
+		v->power_off = true;
+		v->suspended = false;
+		break;
+	case KVM_MP_STATE_SUSPENDED:
+		v->power_off = false;
+		v->suspended = true;
+		break;
+	default:
+		spin_unlock(&v->lock);
+		return -EINVAL;
+	}
+	spin_unlock(&v->lock);
+	return 0;
+}
+
 static int kvmlite_arm64_vcpu_create(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v;
@@ -283,6 +341,7 @@ static int kl_vcpu_init(struct kvmlite_vcpu *vcpu, void __user *argp)
 	v->psci_version = KL_PSCI_1_1;
 	spin_lock(&v->lock);
 	v->power_off = power_off;
+	v->suspended = false;
 	v->reset_pending = false;
 	spin_unlock(&v->lock);
 	v->initialized = true;
@@ -312,6 +371,10 @@ static long kvmlite_arm64_vcpu_ioctl(struct kvmlite_vcpu *vcpu,
 		if (!v->initialized)
 			return -ENOEXEC;
 		return kl_get_reg_list(v, argp);
+	case KVM_GET_MP_STATE:
+		return kl_get_mp_state(v, argp);
+	case KVM_SET_MP_STATE:
+		return kl_set_mp_state(v, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -340,5 +403,6 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.vcpu_destroy	= kvmlite_arm64_vcpu_destroy,
 	.vcpu_ioctl	= kvmlite_arm64_vcpu_ioctl,
 	.vcpu_run	= kvmlite_arm64_vcpu_run,
+	.vm_enable_cap	= kvmlite_arm64_vm_enable_cap,
 	.dirty_log	= true,
 };

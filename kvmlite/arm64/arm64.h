@@ -97,6 +97,7 @@ struct kl_vm {
 	u64 idregs[KL_NR_IDREGS];
 	u64 ctr;
 	unsigned long std_bmap, std_hyp_bmap, vendor_hyp_bmap;
+	bool system_suspend;		/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
 };
 
 struct kl_vcpu {
@@ -114,6 +115,7 @@ struct kl_vcpu {
 	/* Power state, pending CPU_ON and interrupt lines: under ->lock. */
 	spinlock_t lock;
 	bool power_off;
+	bool suspended;		/* KVM_MP_STATE_SUSPENDED */
 	bool reset_pending;
 	u64 reset_pc;
 	u64 reset_x0;

@@ -151,6 +151,10 @@ static long kl_psci_features(struct kl_vcpu *v, u32 fn)
 	case PSCI_1_1_FN_SYSTEM_RESET2:
 	case PSCI_1_1_FN64_SYSTEM_RESET2:
 		return minor >= 1 ? 0 : PSCI_RET_NOT_SUPPORTED;
+	case PSCI_1_0_FN_SYSTEM_SUSPEND:
+	case PSCI_1_0_FN64_SYSTEM_SUSPEND:
+		return READ_ONCE(kl_vm(v->vcpu->vm)->system_suspend) ? 0 :
+		       PSCI_RET_NOT_SUPPORTED;
 	default:
 		return PSCI_RET_NOT_SUPPORTED;
 	}
@@ -208,6 +212,21 @@ int kl_psci_call(struct kvmlite_vcpu *vcpu)
 			return kl_system_event(vcpu, KVM_SYSTEM_EVENT_RESET,
 					       KVM_SYSTEM_EVENT_RESET_FLAG_PSCI_RESET2);
 		ret = PSCI_RET_INVALID_PARAMS;
+		break;
+	case PSCI_1_0_FN_SYSTEM_SUSPEND:
+	case PSCI_1_0_FN64_SYSTEM_SUSPEND:
+		/*
+		 * As KVM with KVM_CAP_ARM_SYSTEM_SUSPEND: userspace implements
+		 * it from the call's registers, left untouched.
+		 */
+		if (psci1 && READ_ONCE(kl_vm(vcpu->vm)->system_suspend)) {
+			memset(&vcpu->run->system_event, 0,
+			       sizeof(vcpu->run->system_event));
+			vcpu->run->system_event.type = KVM_SYSTEM_EVENT_SUSPEND;
+			vcpu->run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+			return 0;
+		}
+		ret = PSCI_RET_NOT_SUPPORTED;
 		break;
 	case PSCI_1_0_FN_PSCI_FEATURES:
 		ret = psci1 ? kl_psci_features(v, lower_32_bits(v->gp.regs[1])) :

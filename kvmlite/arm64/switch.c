@@ -381,6 +381,28 @@ static int kl_power_state(struct kvmlite_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * A vCPU userspace suspended (KVM_MP_STATE_SUSPENDED) waits as in WFI; once
+ * it could run, KVM_RUN returns KVM_SYSTEM_EVENT_WAKEUP, and the state
+ * stays until userspace makes it RUNNABLE (kvm_vcpu_suspend()). 1: go on,
+ * 0: to userspace.
+ */
+static int kl_suspended(struct kvmlite_vcpu *vcpu)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	struct kvm_run *run = vcpu->run;
+
+	if (!READ_ONCE(v->suspended))
+		return 1;
+	kl_wfi(vcpu);
+	if (!READ_ONCE(v->irq_lines) && !kl_timer_notify(vcpu))
+		return 1;	/* a signal, or a power state change */
+	memset(&run->system_event, 0, sizeof(run->system_event));
+	run->system_event.type = KVM_SYSTEM_EVENT_WAKEUP;
+	run->exit_reason = KVM_EXIT_SYSTEM_EVENT;
+	return 0;
+}
+
 static int kl_run_loop(struct kvmlite_vcpu *vcpu)
 {
 	int r;
@@ -390,6 +412,10 @@ static int kl_run_loop(struct kvmlite_vcpu *vcpu)
 		if (r)
 			return r;
 		if (kl_power_state(vcpu) <= 0)
+			continue;
+		if (!kl_suspended(vcpu))
+			return 0;
+		if (READ_ONCE(kl_vcpu(vcpu)->suspended))
 			continue;
 		if (kl_timer_notify(vcpu)) {
 			vcpu->run->exit_reason = KVM_EXIT_INTR;

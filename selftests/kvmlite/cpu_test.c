@@ -97,6 +97,15 @@ GUEST_CODE(guest_trng,
 	   "str xzr, [x19]\n"
 	   "b .\n");
 
+/* PSCI_FEATURES(SYSTEM_SUSPEND) into x20, then SYSTEM_SUSPEND(x21, x22). */
+GUEST_CODE(guest_suspend,
+	   "movz w0, #0x000a\n movk w0, #0x8400, lsl #16\n"
+	   "movz w1, #0x000e\n movk w1, #0xc400, lsl #16\n hvc #0\n mov x20, x0\n"
+	   "movz w0, #0x000e\n movk w0, #0xc400, lsl #16\n"
+	   "mov x1, x21\n mov x2, x22\n hvc #0\n"
+	   "str xzr, [x19]\n"
+	   "b .\n");
+
 FIXTURE(cpu) {
 	struct kvm_vm vm;
 	int c;
@@ -386,6 +395,81 @@ TEST_F(cpu, trng)
 	LOAD(guest_trng);
 	run_to_mmio(_metadata, &self->vm);
 	EXPECT_EQ(0x10000, X(20));			/* TRNG 1.0 */
+}
+
+static int get_mp(int vcpu)
+{
+	struct kvm_mp_state mp = { .mp_state = 0xff };
+
+	if (kioctlp(vcpu, KVM_GET_MP_STATE, &mp))
+		return -1;
+	return mp.mp_state;
+}
+
+static int set_mp(int vcpu, __u32 state)
+{
+	struct kvm_mp_state mp = { .mp_state = state };
+
+	return kioctlp(vcpu, KVM_SET_MP_STATE, &mp);
+}
+
+TEST_F(cpu, mp_state)
+{
+	EXPECT_EQ(1, kioctl(self->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_MP_STATE));
+	EXPECT_EQ(KVM_MP_STATE_RUNNABLE, get_mp(self->c));
+	EXPECT_EQ(0, set_mp(self->c, KVM_MP_STATE_STOPPED));
+	EXPECT_EQ(KVM_MP_STATE_STOPPED, get_mp(self->c));
+	EXPECT_EQ(0, set_mp(self->c, KVM_MP_STATE_SUSPENDED));
+	EXPECT_EQ(KVM_MP_STATE_SUSPENDED, get_mp(self->c));
+	EXPECT_EQ(0, set_mp(self->c, KVM_MP_STATE_RUNNABLE));
+	EXPECT_EQ(KVM_MP_STATE_RUNNABLE, get_mp(self->c));
+	EXPECT_EQ(-EINVAL, set_mp(self->c, KVM_MP_STATE_HALTED));
+	EXPECT_EQ(-EFAULT, kioctlp(self->c, KVM_SET_MP_STATE, NULL));
+}
+
+/*
+ * PSCI SYSTEM_SUSPEND: NOT_SUPPORTED until userspace enables
+ * KVM_CAP_ARM_SYSTEM_SUSPEND, then an exit with the call's registers intact;
+ * a vCPU userspace suspended wakes up (KVM_SYSTEM_EVENT_WAKEUP) once an
+ * interrupt line is raised.
+ */
+TEST_F(cpu, system_suspend)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_SYSTEM_SUSPEND };
+	struct kvm_irq_level irq = { .irq = KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT,
+				     .level = 1 };
+	struct kvm_run *run = self->vm.run[0];
+
+	ASSERT_EQ(1, kioctl(self->vm.fd, KVM_CHECK_EXTENSION,
+			    KVM_CAP_ARM_SYSTEM_SUSPEND));
+	LOAD(guest_suspend);
+	ASSERT_EQ(0, kset_reg64(self->c, REG_X(21), 0x1000));
+	ASSERT_EQ(0, kset_reg64(self->c, REG_X(22), 0x2000));
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ((__u64)PSCI_RET_NOT_SUPPORTED, X(20));
+	/* Finish the MMIO exit (PC += 4) before starting over. */
+	run->immediate_exit = 1;
+	EXPECT_EQ(-EINTR, vcpu_run(&self->vm, 0));
+	run->immediate_exit = 0;
+
+	LOAD(guest_suspend);
+	cap.flags = 1;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.fd, KVM_ENABLE_CAP, &cap));
+	cap.flags = 0;
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_ENABLE_CAP, &cap));
+	ASSERT_EQ(0, vcpu_run(&self->vm, 0));
+	ASSERT_EQ(KVM_EXIT_SYSTEM_EVENT, run->exit_reason);
+	EXPECT_EQ(KVM_SYSTEM_EVENT_SUSPEND, run->system_event.type);
+	EXPECT_EQ(0, X(20));
+	EXPECT_EQ(0x1000, X(1));
+	EXPECT_EQ(0x2000, X(2));
+
+	ASSERT_EQ(0, set_mp(self->c, KVM_MP_STATE_SUSPENDED));
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_IRQ_LINE, &irq));
+	ASSERT_EQ(0, vcpu_run(&self->vm, 0));
+	ASSERT_EQ(KVM_EXIT_SYSTEM_EVENT, run->exit_reason);
+	EXPECT_EQ(KVM_SYSTEM_EVENT_WAKEUP, run->system_event.type);
+	EXPECT_EQ(KVM_MP_STATE_SUSPENDED, get_mp(self->c));
 }
 
 /* No in-kernel device of an unknown type: ENODEV, as KVM. */
