@@ -29,6 +29,56 @@
 #define kvmlite_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
 #endif
 
+/*
+ * Binary statistics (stats.c): the VM's, and the vCPU's of the core
+ * followed by the backend's from KVMLITE_STAT_ARCH on.
+ */
+enum {
+	KVMLITE_VM_STAT_REMOTE_TLB_FLUSH,
+	KVMLITE_VM_STAT_REMOTE_TLB_FLUSH_REQUESTS,
+	KVMLITE_VM_NR_STATS
+};
+
+enum {
+	KVMLITE_STAT_HALT_WAKEUP,
+	KVMLITE_STAT_HALT_WAIT_NS,
+	KVMLITE_STAT_BLOCKING,
+	KVMLITE_STAT_EXITS,
+	KVMLITE_STAT_SIGNAL_EXITS,
+	KVMLITE_STAT_ARCH
+};
+
+#define KVMLITE_MAX_ARCH_STATS	11
+#define KVMLITE_VCPU_MAX_STATS	(KVMLITE_STAT_ARCH + KVMLITE_MAX_ARCH_STATS)
+
+/* KVM_STATS_NAME_SIZE of <linux/kvm_host.h>: every name and id string. */
+#define KVMLITE_STATS_NAME_SIZE	48
+
+/*
+ * struct kvm_stats_desc as userspace reads it, with its name (the uapi
+ * struct's name is a flexible array in 6.1, a fixed one in later kernels).
+ */
+struct kvmlite_stats_desc {
+	u32 flags;
+	s16 exponent;
+	u16 size;
+	u32 offset;
+	u32 bucket_size;
+	char name[KVMLITE_STATS_NAME_SIZE];
+};
+
+#define KVMLITE_STAT(n, idx, type, unit, base, exp)			\
+	{ .flags = KVM_STATS_TYPE_##type | KVM_STATS_UNIT_##unit |	\
+		   KVM_STATS_BASE_##base,				\
+	  .exponent = (exp), .size = 1, .offset = (idx) * sizeof(u64),	\
+	  .name = n }
+#define KVMLITE_COUNTER(n, idx)	KVMLITE_STAT(n, idx, CUMULATIVE, NONE, POW10, 0)
+
+static inline void kvmlite_stat_add(u64 *stat, u64 n)
+{
+	WRITE_ONCE(*stat, *stat + n);
+}
+
 /* Memslots: ids 0..KVMLITE_MAX_MEMSLOTS-1, one address space. */
 #define KVMLITE_MAX_MEMSLOTS	512
 #define KVMLITE_MAX_VCPUS	8
@@ -87,6 +137,8 @@ struct kvmlite_memslot {
  * @mmu_inval:	number of invalidations in progress
  * @mn:		MMU notifier on @mm
  * @type:	machine type given to KVM_CREATE_VM
+ * @stats_id:	"kvm-PID", the id of its statistics
+ * @stats:	its statistics (KVMLITE_VM_STAT_*)
  * @manual_dirty_log_protect: KVM_DIRTY_LOG_* flags of
  *		KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (under @lock)
  * @arch:	backend data
@@ -103,6 +155,8 @@ struct kvmlite_vm {
 	unsigned long mmu_inval;
 	struct mmu_notifier mn;
 	unsigned long type;
+	char stats_id[KVMLITE_STATS_NAME_SIZE];
+	u64 stats[KVMLITE_VM_NR_STATS];
 	u64 manual_dirty_log_protect;
 	void *arch;
 };
@@ -125,6 +179,9 @@ enum kvmlite_vcpu_mode {
  * @sigset_active: whether @sigset applies during KVM_RUN
  * @sigset:	signal mask during KVM_RUN (KVM_SET_SIGNAL_MASK)
  * @pgcache:	page-table pages for this vCPU's guest faults (under @mutex)
+ * @stats_id:	"kvm-PID/vcpu-ID", the id of its statistics
+ * @stats:	its statistics (KVMLITE_STAT_*, then the backend's), written
+ *		by the vCPU thread only
  * @arch:	backend data
  */
 struct kvmlite_vcpu {
@@ -139,6 +196,8 @@ struct kvmlite_vcpu {
 	bool sigset_active;
 	sigset_t sigset;
 	struct kvmlite_pgcache pgcache;
+	char stats_id[KVMLITE_STATS_NAME_SIZE];
+	u64 stats[KVMLITE_VCPU_MAX_STATS];
 	void *arch;
 };
 
@@ -170,6 +229,8 @@ struct kvmlite_vcpu {
  *		-EINVAL for an unknown one
  * @dirty_log:	the backend maps pages of logging slots read-only until
  *		written and calls kvmlite_mark_page_dirty() (dirty.c)
+ * @vcpu_stats:	the backend's vCPU statistics, indices from KVMLITE_STAT_ARCH
+ * @nr_vcpu_stats: how many (at most KVMLITE_MAX_ARCH_STATS)
  */
 struct kvmlite_arch_ops {
 	const char *name;
@@ -193,6 +254,8 @@ struct kvmlite_arch_ops {
 	int (*vm_enable_cap)(struct kvmlite_vm *vm,
 			     const struct kvm_enable_cap *cap);
 	bool dirty_log;
+	const struct kvmlite_stats_desc *vcpu_stats;
+	unsigned int nr_vcpu_stats;
 };
 
 extern const struct kvmlite_arch_ops kvmlite_arch_ops;
@@ -230,6 +293,11 @@ long kvmlite_dirty_log_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 int kvmlite_enable_manual_dirty_log(struct kvmlite_vm *vm,
 				    const struct kvm_enable_cap *cap);
 long kvmlite_dirty_log_caps(void);
+
+/* stats.c */
+int kvmlite_stats_init(void);
+int kvmlite_vm_stats_fd(struct kvmlite_vm *vm);
+int kvmlite_vcpu_stats_fd(struct kvmlite_vcpu *vcpu);
 
 /* vcpu.c */
 int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id);

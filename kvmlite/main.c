@@ -33,6 +33,7 @@ static long kvmlite_check_extension_generic(long ext)
 	case KVM_CAP_CHECK_EXTENSION_VM:
 	case KVM_CAP_SYNC_MMU:
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_BINARY_STATS_FD:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVMLITE_MAX_MEMSLOTS;
@@ -147,6 +148,9 @@ static int __init kvmlite_init(void)
 {
 	int ret;
 
+	ret = kvmlite_stats_init();
+	if (ret)
+		return ret;
 	ret = kvmlite_arch_ops.init();
 	if (ret)
 		return ret;

@@ -60,6 +60,7 @@ int kvmlite_vcpu_check_exit(struct kvmlite_vcpu *vcpu)
 	cond_resched();
 	if (signal_pending(current)) {
 		vcpu->run->exit_reason = KVM_EXIT_INTR;
+		kvmlite_stat_add(&vcpu->stats[KVMLITE_STAT_SIGNAL_EXITS], 1);
 		return -EINTR;
 	}
 	return 0;
@@ -146,6 +147,9 @@ static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_SET_SIGNAL_MASK:
 		r = kvmlite_vcpu_set_sigmask(vcpu, (void __user *)arg);
 		break;
+	case KVM_GET_STATS_FD:
+		r = kvmlite_vcpu_stats_fd(vcpu);
+		break;
 	default:
 		r = kvmlite_arch_ops.vcpu_ioctl(vcpu, ioctl, arg);
 		/* As KVM: unknown vCPU ioctls are -EINVAL. */
@@ -195,6 +199,8 @@ int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id)
 	}
 	vcpu->vm = vm;
 	vcpu->id = id;
+	snprintf(vcpu->stats_id, sizeof(vcpu->stats_id), "kvm-%d/vcpu-%lu",
+		 task_pid_nr(current), id);
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wq);

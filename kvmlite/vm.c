@@ -122,6 +122,8 @@ static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return kvmlite_vm_create_device(argp);
 	case KVM_ENABLE_CAP:
 		return kvmlite_vm_enable_cap(vm, argp);
+	case KVM_GET_STATS_FD:
+		return kvmlite_vm_stats_fd(vm);
 	case KVM_GET_DIRTY_LOG:
 	case KVM_CLEAR_DIRTY_LOG:
 		r = kvmlite_dirty_log_ioctl(vm, ioctl, argp);
@@ -156,6 +158,8 @@ int kvmlite_create_vm(unsigned long type)
 	xa_init_flags(&vm->vcpus, XA_FLAGS_ALLOC);
 	spin_lock_init(&vm->mmu_lock);
 	vm->type = type;
+	snprintf(vm->stats_id, sizeof(vm->stats_id), "kvm-%d",
+		 task_pid_nr(current));
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 

@@ -389,6 +389,15 @@ static int kvmlite_arm64_vcpu_run(struct kvmlite_vcpu *vcpu)
 	return kl_vcpu_run(vcpu);
 }
 
+static const struct kvmlite_stats_desc kl_vcpu_stats[] = {
+	KVMLITE_COUNTER("mmio_exit_user", KL_STAT_MMIO_EXIT_USER),
+	KVMLITE_COUNTER("mmio_exit_kernel", KL_STAT_MMIO_EXIT_KERNEL),
+	KVMLITE_COUNTER("hvc_exit_stat", KL_STAT_HVC_EXITS),
+	KVMLITE_COUNTER("wfe_exit_stat", KL_STAT_WFE_EXITS),
+	KVMLITE_COUNTER("wfi_exit_stat", KL_STAT_WFI_EXITS),
+};
+static_assert(ARRAY_SIZE(kl_vcpu_stats) == KL_STAT_END - KVMLITE_STAT_ARCH);
+
 const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.name		= "arm64-vhe",
 	.init		= kvmlite_arm64_init,
@@ -405,4 +414,6 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.vcpu_run	= kvmlite_arm64_vcpu_run,
 	.vm_enable_cap	= kvmlite_arm64_vm_enable_cap,
 	.dirty_log	= true,
+	.vcpu_stats	= kl_vcpu_stats,
+	.nr_vcpu_stats	= ARRAY_SIZE(kl_vcpu_stats),
 };

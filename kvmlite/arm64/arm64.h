@@ -53,6 +53,16 @@ enum kl_sysreg {
 	KL_NR_SYSREGS = KL_DBGWCR0 + 16
 };
 
+/* The backend's vCPU statistics (KVM's arm64 names, arch.c). */
+enum {
+	KL_STAT_MMIO_EXIT_USER = KVMLITE_STAT_ARCH,
+	KL_STAT_MMIO_EXIT_KERNEL,
+	KL_STAT_HVC_EXITS,
+	KL_STAT_WFE_EXITS,
+	KL_STAT_WFI_EXITS,
+	KL_STAT_END
+};
+
 /* Firmware pseudo-registers of the VM (KVM_REG_ARM_FW_FEAT_BMAP_REG). */
 #define KL_STD_BMAP		BIT(KVM_REG_ARM_STD_BIT_TRNG_V1_0)
 #define KL_STD_HYP_BMAP		0UL
@@ -214,6 +224,11 @@ unsigned int kl_fw_reg_ids(u64 *out);
 
 /* switch.c */
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu);
+
+static inline void kl_stat_inc(struct kl_vcpu *v, unsigned int stat)
+{
+	kvmlite_stat_add(&v->vcpu->stats[stat], 1);
+}
 
 static inline u64 kl_get_reg(struct kl_vcpu *v, unsigned int rt)
 {

@@ -35,6 +35,7 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 	v->mmio_sf = esr & ESR_ELx_SF;
 	v->mmio_rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
 	v->mmio_needed = true;
+	kl_stat_inc(v, KL_STAT_MMIO_EXIT_USER);
 
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = ipa;

@@ -129,6 +129,7 @@ int kl_stage2_init(struct kvmlite_vm *vm, u32 ipa_bits)
 struct kl_unpin {
 	struct page *pages[KL_UNPIN_BATCH];
 	unsigned int n;
+	unsigned int flushes;
 };
 
 static void kl_unpin_flush(struct kl_vm *s2, struct kl_unpin *u)
@@ -139,6 +140,7 @@ static void kl_unpin_flush(struct kl_vm *s2, struct kl_unpin *u)
 		return;
 	/* No CPU may still reach a page through its TLB once it is released. */
 	kl_s2_flush_vmid(s2);
+	u->flushes++;
 	for (i = 0; i < u->n; i++)
 		unpin_user_page(u->pages[i]);
 	u->n = 0;
@@ -179,6 +181,9 @@ void kl_stage2_unmap_range(struct kvmlite_vm *vm, u64 gpa, u64 size)
 		return;
 	kl_s2_unmap_walk(s2, s2->pgd, s2->start_level, gpa, end, &u);
 	kl_unpin_flush(s2, &u);
+	kvmlite_stat_add(&vm->stats[KVMLITE_VM_STAT_REMOTE_TLB_FLUSH], u.flushes);
+	kvmlite_stat_add(&vm->stats[KVMLITE_VM_STAT_REMOTE_TLB_FLUSH_REQUESTS],
+			 u.flushes);
 }
 
 static void kl_s2_free_tables(u64 *table, u32 level)

@@ -278,8 +278,13 @@ static bool kl_vcpu_wakeup(struct kvmlite_vcpu *vcpu)
 static void kl_wfi(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
-	u64 ns;
+	u64 *stats = vcpu->stats, ns;
+	ktime_t start;
 
+	if (kl_vcpu_wakeup(vcpu) || signal_pending(current))
+		return;
+	start = ktime_get();
+	kvmlite_stat_add(&stats[KVMLITE_STAT_BLOCKING], 1);
 	while (!kl_vcpu_wakeup(vcpu) && !signal_pending(current)) {
 		ns = kl_timer_wait_ns(v);
 		if (ns)
@@ -290,6 +295,11 @@ static void kl_wfi(struct kvmlite_vcpu *vcpu)
 			wait_event_interruptible(vcpu->wq,
 						 kl_vcpu_wakeup(vcpu));
 	}
+	WRITE_ONCE(stats[KVMLITE_STAT_BLOCKING], 0);
+	kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_WAIT_NS],
+			 ktime_to_ns(ktime_sub(ktime_get(), start)));
+	if (kl_vcpu_wakeup(vcpu))
+		kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_WAKEUP], 1);
 }
 
 static int kl_internal_error(struct kvmlite_vcpu *vcpu)
@@ -311,6 +321,8 @@ static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	u64 esr = v->gp.esr;
 
+	if (kind >= 0)
+		kl_stat_inc(v, KVMLITE_STAT_EXITS);
 	switch (kind) {
 	case -1:
 	case KL_EXIT_IRQ:
@@ -325,10 +337,15 @@ static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 	switch (ESR_ELx_EC(esr)) {
 	case ESR_ELx_EC_WFx:
 		v->gp.pc += 4;
-		if (!(esr & ESR_ELx_WFx_ISS_WFE))
+		if (esr & ESR_ELx_WFx_ISS_WFE) {
+			kl_stat_inc(v, KL_STAT_WFE_EXITS);
+		} else {
+			kl_stat_inc(v, KL_STAT_WFI_EXITS);
 			kl_wfi(vcpu);
+		}
 		return 1;
 	case ESR_ELx_EC_HVC64:
+		kl_stat_inc(v, KL_STAT_HVC_EXITS);
 		return kl_handle_smccc(vcpu);
 	case ESR_ELx_EC_SMC64:
 		/* A trapped SMC returns to itself: step over it. */

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Binary statistics (KVM_GET_STATS_FD): the layout KVM's tools read
+ * (header, id string, descriptors, values), KVM's names for what a guest
+ * did, and the fd's lifetime. Run against the in-kernel KVM too.
+ */
+#include <linux/kvm.h>
+#include <linux/kvmlite.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+
+#include "bench_util.h"
+#include "kselftest_harness.h"
+
+#ifdef __aarch64__
+#include "kvmlite_util.h"
+
+/* Two HVCs (PSCI_VERSION), one MMIO store, then SYSTEM_OFF. */
+GUEST_CODE(guest_stats,
+	   "movz w0, #0x0000\n movk w0, #0x8400, lsl #16\n hvc #0\n"
+	   "movz w0, #0x0000\n movk w0, #0x8400, lsl #16\n hvc #0\n"
+	   "str xzr, [x19]\n"
+	   "movz w0, #0x0008\n movk w0, #0x8400, lsl #16\n hvc #0\n"
+	   "b .\n");
+
+/* KVM's KVM_STATS_NAME_SIZE (<linux/kvm_host.h>, not uapi). */
+#define STATS_NAME_SIZE	48
+
+struct stats {
+	struct kvm_stats_header h;
+	char id[STATS_NAME_SIZE];
+	char *desc;
+	size_t desc_size;
+};
+
+static int stats_read(int fd, struct stats *st)
+{
+	size_t n;
+
+	if (pread(fd, &st->h, sizeof(st->h), 0) != sizeof(st->h))
+		return -1;
+	if (st->h.name_size != STATS_NAME_SIZE ||
+	    pread(fd, st->id, sizeof(st->id), st->h.id_offset) != sizeof(st->id))
+		return -1;
+	st->desc_size = sizeof(struct kvm_stats_desc) + st->h.name_size;
+	n = st->desc_size * st->h.num_desc;
+	st->desc = malloc(n);
+	if (!st->desc || pread(fd, st->desc, n, st->h.desc_offset) != (ssize_t)n)
+		return -1;
+	return 0;
+}
+
+/* The value of statistic @name, or -1 if there is none. */
+static long long stat_value(int fd, struct stats *st, const char *name)
+{
+	struct kvm_stats_desc *d;
+	__u64 v;
+	__u32 i;
+
+	for (i = 0; i < st->h.num_desc; i++) {
+		d = (void *)(st->desc + i * st->desc_size);
+		if (strcmp(d->name, name))
+			continue;
+		if (pread(fd, &v, sizeof(v), st->h.data_offset + d->offset) !=
+		    sizeof(v))
+			return -1;
+		return v;
+	}
+	return -1;
+}
+
+FIXTURE(stats) {
+	struct kvm_vm vm;
+};
+
+FIXTURE_SETUP(stats)
+{
+	int r = vm_create(&self->vm, 1, 0);
+
+	ASSERT_EQ(0, r) TH_LOG("vm_create: %s", strerror(-r));
+}
+
+FIXTURE_TEARDOWN(stats)
+{
+	vm_destroy(&self->vm);
+}
+
+TEST_F(stats, vm_layout)
+{
+	struct stats st;
+	char id[32];
+	int fd;
+
+	EXPECT_EQ(1, kioctl(self->vm.fd, KVM_CHECK_EXTENSION,
+			    KVM_CAP_BINARY_STATS_FD));
+	fd = ioctl(self->vm.fd, KVM_GET_STATS_FD, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, stats_read(fd, &st));
+	snprintf(id, sizeof(id), "kvm-%d", getpid());
+	EXPECT_STREQ(id, st.id);
+	EXPECT_LT(0, st.h.num_desc);
+	EXPECT_LE(sizeof(st.h), st.h.id_offset);
+	EXPECT_LE(st.h.desc_offset + st.desc_size * st.h.num_desc,
+		  st.h.data_offset);
+	EXPECT_LE(0, stat_value(fd, &st, "remote_tlb_flush"));
+	/* Read-only; nothing beyond the end. */
+	EXPECT_EQ(-1, write(fd, "x", 1));
+	EXPECT_EQ(0, pread(fd, id, 8, 1 << 20));
+	free(st.desc);
+	close(fd);
+}
+
+TEST_F(stats, vcpu_counts_exits)
+{
+	int c = self->vm.vcpu[0], fd;
+	struct kvm_run *run = self->vm.run[0];
+	struct stats st;
+	char id[48];
+
+	ASSERT_EQ(0, vm_load_code(&self->vm, 0, GUEST_RAM_GPA, guest_stats,
+				  guest_stats_end));
+	ASSERT_EQ(0, kset_reg64(c, REG_X(19), GUEST_MMIO_GPA));
+	fd = ioctl(c, KVM_GET_STATS_FD, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, stats_read(fd, &st));
+	snprintf(id, sizeof(id), "kvm-%d/vcpu-0", getpid());
+	EXPECT_STREQ(id, st.id);
+	EXPECT_EQ(0, stat_value(fd, &st, "mmio_exit_user"));
+
+	ASSERT_EQ(0, vcpu_run(&self->vm, 0));
+	ASSERT_EQ(KVM_EXIT_MMIO, run->exit_reason);
+	EXPECT_EQ(2, stat_value(fd, &st, "hvc_exit_stat"));
+	EXPECT_EQ(1, stat_value(fd, &st, "mmio_exit_user"));
+	EXPECT_LE(3, stat_value(fd, &st, "exits"));
+	ASSERT_EQ(0, vcpu_run(&self->vm, 0));
+	ASSERT_EQ(KVM_EXIT_SYSTEM_EVENT, run->exit_reason);
+	EXPECT_EQ(3, stat_value(fd, &st, "hvc_exit_stat"));
+	EXPECT_LE(0, stat_value(fd, &st, "wfi_exit_stat"));
+	EXPECT_LE(0, stat_value(fd, &st, "halt_wait_ns"));
+	free(st.desc);
+
+	/* The fd keeps what it reads alive after the VM's own fds close. */
+	vm_destroy(&self->vm);
+	memset(&self->vm, 0, sizeof(self->vm));
+	ASSERT_EQ(0, stats_read(fd, &st));
+	EXPECT_EQ(3, stat_value(fd, &st, "hvc_exit_stat"));
+	free(st.desc);
+	close(fd);
+}
+
+#else /* !__aarch64__ */
+
+TEST(arm64_only)
+{
+	SKIP(return, "these tests drive an arm64 guest");
+}
+
+#endif
+
+TEST_HARNESS_MAIN
