@@ -113,6 +113,7 @@ static int kvmlite_arm64_vm_init(struct kvmlite_vm *vm, unsigned long type)
 	}
 	kl_vm(vm)->cntvoff = read_sysreg(cntpct_el0);
 	mutex_init(&s2->config_lock);
+	mt_init(&s2->smccc_filter);
 	kl_idregs_init(s2);
 	kl_fw_regs_init(s2);
 	return 0;
@@ -122,6 +123,7 @@ static void kvmlite_arm64_vm_destroy(struct kvmlite_vm *vm)
 {
 	if (!vm->arch)
 		return;
+	kl_smccc_filter_destroy(kl_vm(vm));
 	kl_stage2_destroy(vm);
 	kfree(vm->arch);
 	vm->arch = NULL;
@@ -208,6 +210,9 @@ static long kvmlite_arm64_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 		return kl_irq_line(vm, argp);
 	case KVM_ARM_GET_REG_WRITABLE_MASKS:
 		return kl_get_reg_writable_masks(argp);
+	case KVM_HAS_DEVICE_ATTR:
+	case KVM_SET_DEVICE_ATTR:
+		return kl_vm_attr(vm, ioctl, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -371,6 +376,10 @@ static long kvmlite_arm64_vcpu_ioctl(struct kvmlite_vcpu *vcpu,
 		if (!v->initialized)
 			return -ENOEXEC;
 		return kl_get_reg_list(v, argp);
+	case KVM_HAS_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_SET_DEVICE_ATTR:
+		return kl_vcpu_attr(vcpu, ioctl, argp);
 	case KVM_GET_MP_STATE:
 		return kl_get_mp_state(v, argp);
 	case KVM_SET_MP_STATE:

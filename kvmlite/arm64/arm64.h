@@ -7,6 +7,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
+#include <linux/maple_tree.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -108,6 +109,8 @@ struct kl_vm {
 	u64 ctr;
 	unsigned long std_bmap, std_hyp_bmap, vendor_hyp_bmap;
 	bool system_suspend;		/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
+	bool smccc_filter_set;		/* @smccc_filter holds ranges */
+	struct maple_tree smccc_filter;	/* function id -> filter action */
 };
 
 struct kl_vcpu {
@@ -214,6 +217,13 @@ void kl_mmio_complete(struct kvmlite_vcpu *vcpu);
 
 /* psci.c */
 int kl_psci_call(struct kvmlite_vcpu *vcpu);
+
+/* attr.c */
+int kl_vcpu_attr(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
+		 void __user *argp);
+int kl_vm_attr(struct kvmlite_vm *vm, unsigned int ioctl, void __user *argp);
+u8 kl_smccc_filter_action(struct kl_vm *s2, u32 fn);
+void kl_smccc_filter_destroy(struct kl_vm *s2);
 
 /* hypercalls.c */
 int kl_handle_smccc(struct kvmlite_vcpu *vcpu);

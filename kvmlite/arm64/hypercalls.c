@@ -20,6 +20,7 @@
 #include <linux/random.h>
 #include <linux/timekeeping.h>
 #include <linux/uuid.h>
+#include <asm/esr.h>
 #include <clocksource/arm_arch_timer.h>
 
 #include "arm64.h"
@@ -142,6 +143,39 @@ static bool kl_fw_offers(struct kl_vm *s2, u32 fn)
 	}
 }
 
+/* Calls served without a firmware bitmap bit (kvm_smccc_default_allowed()). */
+static bool kl_smccc_default_allowed(u32 fn)
+{
+	switch (fn) {
+	case ARM_SMCCC_VERSION_FUNC_ID:
+	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
+		return true;
+	default:
+		/* PSCI 0.2 and later: the standard service's 0..0x1f. */
+		return ARM_SMCCC_OWNER_NUM(fn) == ARM_SMCCC_OWNER_STANDARD &&
+		       ARM_SMCCC_FUNC_NUM(fn) <= 0x1f;
+	}
+}
+
+/* As kvm_prepare_hypercall_exit(): the call goes to userspace. */
+static void kl_hypercall_exit(struct kvmlite_vcpu *vcpu, u32 fn)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	struct kvm_run *run = vcpu->run;
+	u64 ec = ESR_ELx_EC(v->gp.esr), flags = 0;
+
+	if (ec == ESR_ELx_EC_SMC64)
+		flags |= KVM_HYPERCALL_EXIT_SMC;
+	if (!(v->gp.esr & ESR_ELx_IL))
+		flags |= KVM_HYPERCALL_EXIT_16BIT;
+	memset(&run->hypercall, 0, sizeof(run->hypercall));
+	run->exit_reason = KVM_EXIT_HYPERCALL;
+	run->hypercall.nr = fn;
+	/* hypercall.flags; the same bytes are longmode and pad in 6.1's uapi. */
+	memcpy((u8 *)&run->hypercall.ret + sizeof(run->hypercall.ret), &flags,
+	       sizeof(flags));
+}
+
 /*
  * Returns 1 to re-enter the guest, 0 to exit to userspace. The caller has
  * already moved the PC past the HVC or SMC.
@@ -152,6 +186,20 @@ int kl_handle_smccc(struct kvmlite_vcpu *vcpu)
 	struct kl_vm *s2 = kl_vm(vcpu->vm);
 	u32 fn = lower_32_bits(v->gp.regs[0]);
 	u64 val[4] = { SMCCC_RET_NOT_SUPPORTED };
+
+	/* The SMCCC filter first, then the firmware bitmaps. */
+	switch (kl_smccc_filter_action(s2, fn)) {
+	case KVM_SMCCC_FILTER_FWD_TO_USER:
+		kl_hypercall_exit(vcpu, fn);
+		return 0;
+	case KVM_SMCCC_FILTER_DENY:
+		kl_smccc_set(v, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
+		return 1;
+	}
+	if (!kl_fw_offers(s2, fn) && !kl_smccc_default_allowed(fn)) {
+		kl_smccc_set(v, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
+		return 1;
+	}
 
 	switch (fn) {
 	case ARM_SMCCC_VERSION_FUNC_ID:
@@ -168,8 +216,6 @@ int kl_handle_smccc(struct kvmlite_vcpu *vcpu)
 	case ARM_SMCCC_TRNG_GET_UUID:
 	case ARM_SMCCC_TRNG_RND32:
 	case ARM_SMCCC_TRNG_RND64:
-		if (!kl_fw_offers(s2, fn))
-			break;
 		if (fn == ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID) {
 			val[0] = ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_0;
 			val[1] = ARM_SMCCC_VENDOR_HYP_UID_KVM_REG_1;

@@ -106,6 +106,13 @@ GUEST_CODE(guest_suspend,
 	   "str xzr, [x19]\n"
 	   "b .\n");
 
+/* An OEM call (forwarded), then PSCI_VERSION (denied): x20, x21. */
+GUEST_CODE(guest_filtered,
+	   "movz w0, #0x0000\n movk w0, #0xc300, lsl #16\n hvc #0\n mov x20, x0\n"
+	   "movz w0, #0x0000\n movk w0, #0x8400, lsl #16\n hvc #0\n mov x21, x0\n"
+	   "str xzr, [x19]\n"
+	   "b .\n");
+
 FIXTURE(cpu) {
 	struct kvm_vm vm;
 	int c;
@@ -470,6 +477,89 @@ TEST_F(cpu, system_suspend)
 	ASSERT_EQ(KVM_EXIT_SYSTEM_EVENT, run->exit_reason);
 	EXPECT_EQ(KVM_SYSTEM_EVENT_WAKEUP, run->system_event.type);
 	EXPECT_EQ(KVM_MP_STATE_SUSPENDED, get_mp(self->c));
+}
+
+static int dev_attr(int fd, unsigned long ioctl, __u32 group, __u64 attr,
+		    void *addr)
+{
+	struct kvm_device_attr a = {
+		.group = group, .attr = attr, .addr = (unsigned long)addr,
+	};
+
+	return kioctlp(fd, ioctl, &a);
+}
+
+/* The timers' PPIs: KVM's defaults; set only with an in-kernel irqchip. */
+TEST_F(cpu, timer_attrs)
+{
+	int irq = 0;
+
+	EXPECT_EQ(0, dev_attr(self->c, KVM_HAS_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+			      KVM_ARM_VCPU_TIMER_IRQ_VTIMER, NULL));
+	EXPECT_EQ(0, dev_attr(self->c, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+			      KVM_ARM_VCPU_TIMER_IRQ_VTIMER, &irq));
+	EXPECT_EQ(27, irq);
+	EXPECT_EQ(0, dev_attr(self->c, KVM_GET_DEVICE_ATTR, KVM_ARM_VCPU_TIMER_CTRL,
+			      KVM_ARM_VCPU_TIMER_IRQ_PTIMER, &irq));
+	EXPECT_EQ(30, irq);
+	irq = 20;
+	EXPECT_EQ(-EINVAL, dev_attr(self->c, KVM_SET_DEVICE_ATTR,
+				    KVM_ARM_VCPU_TIMER_CTRL,
+				    KVM_ARM_VCPU_TIMER_IRQ_VTIMER, &irq));
+	EXPECT_EQ(-ENXIO, dev_attr(self->c, KVM_HAS_DEVICE_ATTR, 99, 0, NULL));
+	EXPECT_EQ(-ENXIO, dev_attr(self->c, KVM_HAS_DEVICE_ATTR,
+				   KVM_ARM_VCPU_TIMER_CTRL, 99, NULL));
+	EXPECT_EQ(-EFAULT, kioctlp(self->c, KVM_HAS_DEVICE_ATTR, NULL));
+}
+
+static int set_filter(int vm, __u32 base, __u32 nr, __u8 action)
+{
+	struct kvm_smccc_filter f = {
+		.base = base, .nr_functions = nr, .action = action,
+	};
+
+	return dev_attr(vm, KVM_SET_DEVICE_ATTR, KVM_ARM_VM_SMCCC_CTRL,
+			KVM_ARM_VM_SMCCC_FILTER, &f);
+}
+
+/*
+ * The SMCCC filter (KVM 6.4 and later): ranges forwarded to userspace as
+ * KVM_EXIT_HYPERCALL or denied, set before the first run, never over the
+ * architecture's own range or another range.
+ */
+TEST_F(cpu, smccc_filter)
+{
+	struct kvm_run *run = self->vm.run[0];
+	struct kvm_smccc_filter f = { .nr_functions = 1 };
+	int fd = self->vm.fd;
+
+	if (dev_attr(fd, KVM_HAS_DEVICE_ATTR, KVM_ARM_VM_SMCCC_CTRL,
+		     KVM_ARM_VM_SMCCC_FILTER, NULL))
+		SKIP(return, "no SMCCC filter (KVM before 6.4)");
+	ASSERT_EQ(0, set_filter(fd, 0xc3000000, 16, KVM_SMCCC_FILTER_FWD_TO_USER));
+	ASSERT_EQ(0, set_filter(fd, 0x84000000, 1, KVM_SMCCC_FILTER_DENY));
+	EXPECT_EQ(-EEXIST, set_filter(fd, 0xc3000008, 1, KVM_SMCCC_FILTER_DENY));
+	EXPECT_EQ(-EEXIST, set_filter(fd, 0x80000000, 1, KVM_SMCCC_FILTER_DENY));
+	EXPECT_EQ(-EINVAL, set_filter(fd, 0xc4000000, 0, KVM_SMCCC_FILTER_DENY));
+	EXPECT_EQ(-EINVAL, set_filter(fd, 0xc4000000, 1, 3));
+	f.base = 0xc4000000;
+	f.pad[3] = 1;
+	EXPECT_EQ(-EINVAL, dev_attr(fd, KVM_SET_DEVICE_ATTR, KVM_ARM_VM_SMCCC_CTRL,
+				    KVM_ARM_VM_SMCCC_FILTER, &f));
+	EXPECT_EQ(-ENXIO, dev_attr(fd, KVM_HAS_DEVICE_ATTR, 7, 0, NULL));
+	EXPECT_EQ(-EINVAL, dev_attr(fd, KVM_GET_DEVICE_ATTR, KVM_ARM_VM_SMCCC_CTRL,
+				    KVM_ARM_VM_SMCCC_FILTER, &f));
+
+	LOAD(guest_filtered);
+	ASSERT_EQ(0, vcpu_run(&self->vm, 0));
+	ASSERT_EQ(KVM_EXIT_HYPERCALL, run->exit_reason);
+	EXPECT_EQ(0xc3000000, run->hypercall.nr);
+	EXPECT_EQ(0, ((__u64 *)&run->hypercall.ret)[1]);	/* flags: HVC */
+	ASSERT_EQ(0, kset_reg64(self->c, REG_X(0), 0x1234));	/* its answer */
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0x1234, X(20));
+	EXPECT_EQ(~0ULL, X(21));				/* denied */
+	EXPECT_EQ(-EBUSY, set_filter(fd, 0xc4000000, 1, KVM_SMCCC_FILTER_DENY));
 }
 
 /* No in-kernel device of an unknown type: ENODEV, as KVM. */
