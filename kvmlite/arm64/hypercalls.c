@@ -16,6 +16,7 @@
  */
 #include <linux/arm-smccc.h>
 #include <linux/bitmap.h>
+#include <linux/ktime.h>
 #include <linux/kvm.h>
 #include <linux/random.h>
 #include <linux/timekeeping.h>

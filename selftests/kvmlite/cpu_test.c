@@ -250,7 +250,7 @@ TEST_F(cpu, ifetch_outside_memory_aborts)
 	LOAD(guest_jump);
 	ASSERT_EQ(0, kset_reg64(self->c, REG_X(20), hole));
 	run_to_mmio(_metadata, &self->vm);
-	EXPECT_EQ(0x21, X(20) >> 26);			/* IABT, current EL */
+	EXPECT_EQ(0x21, (X(20) >> 26) & 0x3f);		/* IABT, current EL */
 	EXPECT_EQ(0x10, X(20) & 0x3f);			/* external abort */
 	EXPECT_EQ(hole, X(21));				/* FAR */
 	EXPECT_EQ(hole, X(22));				/* ELR */
@@ -336,6 +336,11 @@ TEST_F(cpu, reg_list_save_restore)
 	list->n = probe.n;
 	ASSERT_EQ(0, kioctlp(self->c, KVM_GET_REG_LIST, list));
 	for (i = 0; i < ARRAY_SIZE(must); i++) {
+		/* KVM lists the physical timer since 6.4. */
+		if (!is_kvmlite() && kernel_before(6, 4) &&
+		    (must[i] == REG_CNTP_CTL || must[i] == REG_CNTP_CVAL ||
+		     must[i] == SYSREG(3, 3, 14, 0, 1)))
+			continue;
 		for (j = 0; j < list->n && list->reg[j] != must[i]; j++)
 			;
 		EXPECT_LT(j, list->n) TH_LOG("%#llx not listed",
@@ -356,10 +361,13 @@ TEST_F(cpu, physical_timer)
 	LOAD(guest_ptimer);
 	run_to_mmio(_metadata, &self->vm);
 	EXPECT_EQ(5, X(20));				/* ENABLE | ISTATUS */
-	EXPECT_EQ(5, kget_reg64(self->c, REG_CNTP_CTL));
-	EXPECT_EQ(0, kget_reg64(self->c, REG_CNTP_CVAL));
 	EXPECT_TRUE(self->vm.run[0]->s.regs.device_irq_level &
 		    KVM_ARM_DEV_EL1_PTIMER);
+	/* KVM has the physical timer's registers in ONE_REG since 6.4. */
+	if (!is_kvmlite() && kernel_before(6, 4))
+		return;
+	EXPECT_EQ(5, kget_reg64(self->c, REG_CNTP_CTL));
+	EXPECT_EQ(0, kget_reg64(self->c, REG_CNTP_CVAL));
 	/* Masked by userspace: ISTATUS stays, the output level drops. */
 	ASSERT_EQ(0, kset_reg64(self->c, REG_CNTP_CTL, 3));
 	EXPECT_EQ(7, kget_reg64(self->c, REG_CNTP_CTL));
