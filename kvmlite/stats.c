@@ -24,6 +24,7 @@ static const struct kvmlite_stats_desc kvmlite_vm_stats[] = {
 	COUNTER("remote_tlb_flush_requests",
 		KVMLITE_VM_STAT_REMOTE_TLB_FLUSH_REQUESTS),
 };
+
 static_assert(ARRAY_SIZE(kvmlite_vm_stats) == KVMLITE_VM_NR_STATS);
 static_assert(sizeof(struct kvmlite_stats_desc) == 16 + KVMLITE_STATS_NAME_SIZE);
 
@@ -35,6 +36,7 @@ static const struct kvmlite_stats_desc kvmlite_vcpu_stats[] = {
 	COUNTER("exits", KVMLITE_STAT_EXITS),
 	COUNTER("signal_exits", KVMLITE_STAT_SIGNAL_EXITS),
 };
+
 static_assert(ARRAY_SIZE(kvmlite_vcpu_stats) == KVMLITE_STAT_ARCH);
 
 /* The vCPU descriptors: the core's, then the backend's (KVM's names). */

@@ -405,6 +405,7 @@ static const struct kvmlite_stats_desc kl_vcpu_stats[] = {
 	KVMLITE_COUNTER("wfe_exit_stat", KL_STAT_WFE_EXITS),
 	KVMLITE_COUNTER("wfi_exit_stat", KL_STAT_WFI_EXITS),
 };
+
 static_assert(ARRAY_SIZE(kl_vcpu_stats) == KL_STAT_END - KVMLITE_STAT_ARCH);
 
 const struct kvmlite_arch_ops kvmlite_arch_ops = {

@@ -39,6 +39,13 @@
 #define KL_CNTV_CTL_EL02	sys_reg(3, 5, 14, 3, 1)
 #define KL_CNTV_CVAL_EL02	sys_reg(3, 5, 14, 3, 2)
 
+/* The fields of a sys_reg() encoding. */
+#define KL_ENC_OP0(enc)		(((enc) >> 19) & 3)
+#define KL_ENC_OP1(enc)		(((enc) >> 16) & 7)
+#define KL_ENC_CRN(enc)		(((enc) >> 12) & 0xf)
+#define KL_ENC_CRM(enc)		(((enc) >> 8) & 0xf)
+#define KL_ENC_OP2(enc)		(((enc) >> 5) & 7)
+
 /* Guest EL1 system registers kept per vCPU (index into ->sys[]). */
 enum kl_sysreg {
 	KL_SCTLR, KL_CPACR, KL_TTBR0, KL_TTBR1, KL_TCR, KL_SPSR, KL_ELR,

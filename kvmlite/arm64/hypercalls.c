@@ -32,8 +32,9 @@
 #define KL_TRNG_VERSION_1_0	0x10000UL
 
 /* KVM's TRNG UUID, so that guests see the same service. */
-static const uuid_t kl_trng_uuid __aligned(4) = UUID_INIT(
-	0x0d21e000, 0x4384, 0x11eb, 0x80, 0x70, 0x52, 0x44, 0x55, 0x4e, 0x5a, 0x4c);
+static const uuid_t kl_trng_uuid __aligned(4) =
+	UUID_INIT(0x0d21e000, 0x4384, 0x11eb,
+		  0x80, 0x70, 0x52, 0x44, 0x55, 0x4e, 0x5a, 0x4c);
 
 static void kl_smccc_set(struct kl_vcpu *v, u64 a0, u64 a1, u64 a2, u64 a3)
 {

@@ -21,7 +21,7 @@
 #include "arm64.h"
 
 /* A 4-bit ID field at @shift. */
-#define F(shift)		GENMASK_ULL((shift) + 3, (shift))
+#define F(shift)		(0xfULL << (shift))
 
 /* Index of (CRm, Op2) in kl_vm->idregs[]. */
 #define IDX(crm, op2)		(((crm) - 1) * 8 + (op2))
@@ -151,9 +151,9 @@ void kl_idregs_init(struct kl_vm *s2)
 
 static bool kl_is_idreg(u32 enc)
 {
-	return sys_reg_Op0(enc) == 3 && sys_reg_Op1(enc) == 0 &&
-	       sys_reg_CRn(enc) == 0 && sys_reg_CRm(enc) >= 1 &&
-	       sys_reg_CRm(enc) <= 7;
+	return KL_ENC_OP0(enc) == 3 && KL_ENC_OP1(enc) == 0 &&
+	       KL_ENC_CRN(enc) == 0 && KL_ENC_CRM(enc) >= 1 &&
+	       KL_ENC_CRM(enc) <= 7;
 }
 
 /* The guest's view of ID register @enc; false if @enc is not one. */
@@ -165,7 +165,7 @@ bool kl_idreg_read(struct kl_vm *s2, u32 enc, u64 *val)
 	}
 	if (!kl_is_idreg(enc))
 		return false;
-	*val = READ_ONCE(s2->idregs[IDX(sys_reg_CRm(enc), sys_reg_Op2(enc))]);
+	*val = READ_ONCE(s2->idregs[IDX(KL_ENC_CRM(enc), KL_ENC_OP2(enc))]);
 	return true;
 }
 
@@ -230,7 +230,7 @@ static bool kl_idreg_user_wi(unsigned int crm, unsigned int op2)
  */
 int kl_idreg_set(struct kl_vm *s2, u32 enc, u64 val)
 {
-	unsigned int crm = sys_reg_CRm(enc), op2 = sys_reg_Op2(enc);
+	unsigned int crm = KL_ENC_CRM(enc), op2 = KL_ENC_OP2(enc);
 	u64 *p, mpam;
 	int r;
 

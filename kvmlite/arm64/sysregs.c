@@ -321,15 +321,6 @@ static int kl_set_vtimer(struct kl_vcpu *v, const struct kl_sysreg_desc *d,
 #define ID_REG(crm, op2) \
 	{ R(3, 0, 0, crm, op2), KL_SR_USER | KL_SR_RO, KL_NOSTORE, \
 	  kl_acc_idreg, kl_get_idreg, kl_set_idreg }
-#define ID_CRM(crm) \
-	ID_REG(crm, 0), ID_REG(crm, 1), ID_REG(crm, 2), ID_REG(crm, 3), \
-	ID_REG(crm, 4), ID_REG(crm, 5), ID_REG(crm, 6), ID_REG(crm, 7)
-
-#define DBG(n) \
-	SR(R(2, 0, 0, n, 4), KL_DBGBVR0 + (n)), \
-	SR(R(2, 0, 0, n, 5), KL_DBGBCR0 + (n)), \
-	SR(R(2, 0, 0, n, 6), KL_DBGWVR0 + (n)), \
-	SR(R(2, 0, 0, n, 7), KL_DBGWCR0 + (n))
 
 #define INVARIANT(enc, acc) \
 	{ enc, KL_SR_USER | KL_SR_RO, KL_NOSTORE, acc, kl_get_invariant, \
@@ -338,13 +329,74 @@ static int kl_set_vtimer(struct kl_vcpu *v, const struct kl_sysreg_desc *d,
 	{ enc, KL_SR_USER | KL_SR_NOGUEST, KL_NOSTORE, NULL, kl_get_vtimer, \
 	  kl_set_vtimer }
 
+/* DBGBVR<n>, DBGBCR<n>, DBGWVR<n>, DBGWCR<n> are op2 4..7 of CRm n. */
 static const struct kl_sysreg_desc kl_sysregs[] = {
-	DBG(0),
-	DBG(1),
+	SR(R(2, 0, 0, 0, 4), KL_DBGBVR0 + 0),
+	SR(R(2, 0, 0, 0, 5), KL_DBGBCR0 + 0),
+	SR(R(2, 0, 0, 0, 6), KL_DBGWVR0 + 0),
+	SR(R(2, 0, 0, 0, 7), KL_DBGWCR0 + 0),
+	SR(R(2, 0, 0, 1, 4), KL_DBGBVR0 + 1),
+	SR(R(2, 0, 0, 1, 5), KL_DBGBCR0 + 1),
+	SR(R(2, 0, 0, 1, 6), KL_DBGWVR0 + 1),
+	SR(R(2, 0, 0, 1, 7), KL_DBGWCR0 + 1),
 	SR(R(2, 0, 0, 2, 0), KL_MDCCINT),
 	SR(R(2, 0, 0, 2, 2), KL_MDSCR),
-	DBG(2), DBG(3), DBG(4), DBG(5), DBG(6), DBG(7), DBG(8), DBG(9),
-	DBG(10), DBG(11), DBG(12), DBG(13), DBG(14), DBG(15),
+	SR(R(2, 0, 0, 2, 4), KL_DBGBVR0 + 2),
+	SR(R(2, 0, 0, 2, 5), KL_DBGBCR0 + 2),
+	SR(R(2, 0, 0, 2, 6), KL_DBGWVR0 + 2),
+	SR(R(2, 0, 0, 2, 7), KL_DBGWCR0 + 2),
+	SR(R(2, 0, 0, 3, 4), KL_DBGBVR0 + 3),
+	SR(R(2, 0, 0, 3, 5), KL_DBGBCR0 + 3),
+	SR(R(2, 0, 0, 3, 6), KL_DBGWVR0 + 3),
+	SR(R(2, 0, 0, 3, 7), KL_DBGWCR0 + 3),
+	SR(R(2, 0, 0, 4, 4), KL_DBGBVR0 + 4),
+	SR(R(2, 0, 0, 4, 5), KL_DBGBCR0 + 4),
+	SR(R(2, 0, 0, 4, 6), KL_DBGWVR0 + 4),
+	SR(R(2, 0, 0, 4, 7), KL_DBGWCR0 + 4),
+	SR(R(2, 0, 0, 5, 4), KL_DBGBVR0 + 5),
+	SR(R(2, 0, 0, 5, 5), KL_DBGBCR0 + 5),
+	SR(R(2, 0, 0, 5, 6), KL_DBGWVR0 + 5),
+	SR(R(2, 0, 0, 5, 7), KL_DBGWCR0 + 5),
+	SR(R(2, 0, 0, 6, 4), KL_DBGBVR0 + 6),
+	SR(R(2, 0, 0, 6, 5), KL_DBGBCR0 + 6),
+	SR(R(2, 0, 0, 6, 6), KL_DBGWVR0 + 6),
+	SR(R(2, 0, 0, 6, 7), KL_DBGWCR0 + 6),
+	SR(R(2, 0, 0, 7, 4), KL_DBGBVR0 + 7),
+	SR(R(2, 0, 0, 7, 5), KL_DBGBCR0 + 7),
+	SR(R(2, 0, 0, 7, 6), KL_DBGWVR0 + 7),
+	SR(R(2, 0, 0, 7, 7), KL_DBGWCR0 + 7),
+	SR(R(2, 0, 0, 8, 4), KL_DBGBVR0 + 8),
+	SR(R(2, 0, 0, 8, 5), KL_DBGBCR0 + 8),
+	SR(R(2, 0, 0, 8, 6), KL_DBGWVR0 + 8),
+	SR(R(2, 0, 0, 8, 7), KL_DBGWCR0 + 8),
+	SR(R(2, 0, 0, 9, 4), KL_DBGBVR0 + 9),
+	SR(R(2, 0, 0, 9, 5), KL_DBGBCR0 + 9),
+	SR(R(2, 0, 0, 9, 6), KL_DBGWVR0 + 9),
+	SR(R(2, 0, 0, 9, 7), KL_DBGWCR0 + 9),
+	SR(R(2, 0, 0, 10, 4), KL_DBGBVR0 + 10),
+	SR(R(2, 0, 0, 10, 5), KL_DBGBCR0 + 10),
+	SR(R(2, 0, 0, 10, 6), KL_DBGWVR0 + 10),
+	SR(R(2, 0, 0, 10, 7), KL_DBGWCR0 + 10),
+	SR(R(2, 0, 0, 11, 4), KL_DBGBVR0 + 11),
+	SR(R(2, 0, 0, 11, 5), KL_DBGBCR0 + 11),
+	SR(R(2, 0, 0, 11, 6), KL_DBGWVR0 + 11),
+	SR(R(2, 0, 0, 11, 7), KL_DBGWCR0 + 11),
+	SR(R(2, 0, 0, 12, 4), KL_DBGBVR0 + 12),
+	SR(R(2, 0, 0, 12, 5), KL_DBGBCR0 + 12),
+	SR(R(2, 0, 0, 12, 6), KL_DBGWVR0 + 12),
+	SR(R(2, 0, 0, 12, 7), KL_DBGWCR0 + 12),
+	SR(R(2, 0, 0, 13, 4), KL_DBGBVR0 + 13),
+	SR(R(2, 0, 0, 13, 5), KL_DBGBCR0 + 13),
+	SR(R(2, 0, 0, 13, 6), KL_DBGWVR0 + 13),
+	SR(R(2, 0, 0, 13, 7), KL_DBGWCR0 + 13),
+	SR(R(2, 0, 0, 14, 4), KL_DBGBVR0 + 14),
+	SR(R(2, 0, 0, 14, 5), KL_DBGBCR0 + 14),
+	SR(R(2, 0, 0, 14, 6), KL_DBGWVR0 + 14),
+	SR(R(2, 0, 0, 14, 7), KL_DBGWCR0 + 14),
+	SR(R(2, 0, 0, 15, 4), KL_DBGBVR0 + 15),
+	SR(R(2, 0, 0, 15, 5), KL_DBGBCR0 + 15),
+	SR(R(2, 0, 0, 15, 6), KL_DBGWVR0 + 15),
+	SR(R(2, 0, 0, 15, 7), KL_DBGWCR0 + 15),
 	SR_GUEST_RO(R(2, 0, 1, 0, 0), kl_acc_raz_wi),		/* MDRAR_EL1 */
 	SR_GUEST(R(2, 0, 1, 0, 4), kl_acc_oslar),		/* OSLAR_EL1 */
 	{ R(2, 0, 1, 1, 4), KL_SR_USER | KL_SR_RO, KL_OSLSR,	/* OSLSR_EL1 */
@@ -361,8 +413,20 @@ static const struct kl_sysreg_desc kl_sysregs[] = {
 	INVARIANT(R(3, 0, 0, 0, 0), NULL),			/* MIDR_EL1 */
 	SR(R(3, 0, 0, 0, 5), KL_MPIDR),
 	INVARIANT(R(3, 0, 0, 0, 6), kl_acc_revidr),		/* REVIDR_EL1 */
-	ID_CRM(1), ID_CRM(2), ID_CRM(3), ID_CRM(4), ID_CRM(5), ID_CRM(6),
-	ID_CRM(7),
+	ID_REG(1, 0), ID_REG(1, 1), ID_REG(1, 2), ID_REG(1, 3),
+	ID_REG(1, 4), ID_REG(1, 5), ID_REG(1, 6), ID_REG(1, 7),
+	ID_REG(2, 0), ID_REG(2, 1), ID_REG(2, 2), ID_REG(2, 3),
+	ID_REG(2, 4), ID_REG(2, 5), ID_REG(2, 6), ID_REG(2, 7),
+	ID_REG(3, 0), ID_REG(3, 1), ID_REG(3, 2), ID_REG(3, 3),
+	ID_REG(3, 4), ID_REG(3, 5), ID_REG(3, 6), ID_REG(3, 7),
+	ID_REG(4, 0), ID_REG(4, 1), ID_REG(4, 2), ID_REG(4, 3),
+	ID_REG(4, 4), ID_REG(4, 5), ID_REG(4, 6), ID_REG(4, 7),
+	ID_REG(5, 0), ID_REG(5, 1), ID_REG(5, 2), ID_REG(5, 3),
+	ID_REG(5, 4), ID_REG(5, 5), ID_REG(5, 6), ID_REG(5, 7),
+	ID_REG(6, 0), ID_REG(6, 1), ID_REG(6, 2), ID_REG(6, 3),
+	ID_REG(6, 4), ID_REG(6, 5), ID_REG(6, 6), ID_REG(6, 7),
+	ID_REG(7, 0), ID_REG(7, 1), ID_REG(7, 2), ID_REG(7, 3),
+	ID_REG(7, 4), ID_REG(7, 5), ID_REG(7, 6), ID_REG(7, 7),
 	SR(R(3, 0, 1, 0, 0), KL_SCTLR),
 	SR(R(3, 0, 1, 0, 1), KL_ACTLR),
 	SR(R(3, 0, 1, 0, 2), KL_CPACR),
@@ -620,11 +684,11 @@ int kl_set_one_reg(struct kl_vcpu *v, const struct kvm_one_reg *reg)
 static u64 kl_sysreg_index(u32 enc)
 {
 	return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG |
-	       ((u64)sys_reg_Op0(enc) << KVM_REG_ARM64_SYSREG_OP0_SHIFT) |
-	       ((u64)sys_reg_Op1(enc) << KVM_REG_ARM64_SYSREG_OP1_SHIFT) |
-	       ((u64)sys_reg_CRn(enc) << KVM_REG_ARM64_SYSREG_CRN_SHIFT) |
-	       ((u64)sys_reg_CRm(enc) << KVM_REG_ARM64_SYSREG_CRM_SHIFT) |
-	       ((u64)sys_reg_Op2(enc) << KVM_REG_ARM64_SYSREG_OP2_SHIFT);
+	       ((u64)KL_ENC_OP0(enc) << KVM_REG_ARM64_SYSREG_OP0_SHIFT) |
+	       ((u64)KL_ENC_OP1(enc) << KVM_REG_ARM64_SYSREG_OP1_SHIFT) |
+	       ((u64)KL_ENC_CRN(enc) << KVM_REG_ARM64_SYSREG_CRN_SHIFT) |
+	       ((u64)KL_ENC_CRM(enc) << KVM_REG_ARM64_SYSREG_CRM_SHIFT) |
+	       ((u64)KL_ENC_OP2(enc) << KVM_REG_ARM64_SYSREG_OP2_SHIFT);
 }
 
 /* The ids of KVM_GET_REG_LIST, in KVM's order; @out NULL just counts. */

@@ -866,6 +866,7 @@ int kl_handle_exit(struct kl_vcpu *v)
 	struct kvm_run *run = v->vcpu->run;
 	u16 basic = v->exit_reason;
 
+	kvmlite_stat_add(&v->vcpu->stats[KVMLITE_STAT_EXITS], 1);
 	if (v->entry_failed) {
 		run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 		run->fail_entry.hardware_entry_failure_reason = v->exit_reason;

@@ -64,8 +64,8 @@ FIXTURE_TEARDOWN(dirty)
 }
 
 /* One round of the guest: write pages a, b, c of the slot, read page d. */
-static void guest_round(struct __test_metadata *_metadata, struct kvm_vm *vm,
-		  int a, int b, int c, int d)
+static void guest_round(struct __test_metadata *_metadata,
+			struct kvm_vm *vm, int a, int b, int c, int d)
 {
 	ASSERT_EQ(0, kset_reg64(vm->vcpu[0], REG_X(21), LOG_GPA + a * PAGE));
 	ASSERT_EQ(0, kset_reg64(vm->vcpu[0], REG_X(22), LOG_GPA + b * PAGE + 8));

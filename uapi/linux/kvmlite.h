@@ -47,9 +47,12 @@ struct kvm_userspace_memory_region2 {
 #ifndef KVM_ARM_FEATURE_ID_RANGE
 #define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES	230
 
+/* As KVM's; op0 (3) and crn (0) are fixed in this range. */
 #define KVM_ARM_FEATURE_ID_RANGE_IDX(op0, op1, crn, crm, op2)		\
 	({								\
 		__u64 __op1 = (op1) & 3;				\
+		(void)(op0);						\
+		(void)(crn);						\
 		__op1 -= (__op1 == 3);					\
 		(__op1 << 6 | ((crm) & 7) << 3 | (op2));		\
 	})
@@ -85,8 +88,8 @@ struct kvm_smccc_filter {
 };
 
 /* arm64-specific KVM_EXIT_HYPERCALL flags (run->hypercall.flags) */
-#define KVM_HYPERCALL_EXIT_SMC		(1U << 0)
-#define KVM_HYPERCALL_EXIT_16BIT	(1U << 1)
+#define KVM_HYPERCALL_EXIT_SMC		_BITUL(0)
+#define KVM_HYPERCALL_EXIT_16BIT	_BITUL(1)
 #endif
 
 #endif /* _UAPI_LINUX_KVMLITE_H */
