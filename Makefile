@@ -64,10 +64,21 @@ demo:
 	scripts/demo --arch $(BENCH_ARCH)
 
 # Benchmarks on the arm64 bench machine under QEMU -icount: kvmlite against the
-# in-kernel KVM, then optee_lite against the upstream optee driver.
+# in-kernel KVM, then optee_lite against the upstream optee driver, then the
+# wall time of Debian's QEMU booting a small guest on each (nested-bench).
 bench:
 	scripts/benchmark
 	scripts/bench/tee-bench
+	scripts/bench/nested-bench
+
+# The slow suites (not in make check): all 30 upstream KVM selftests (arm64) on
+# the in-kernel KVM and on kvmlite, and Debian's own arm64 kernel booted by
+# Debian's QEMU on both.
+selftests-kvm:
+	scripts/bench/kvm-selftests
+
+nested-debian:
+	scripts/bench/nested-qemu --guest debian --dev both --timeout 2400
 
 .PHONY: all module module-debug module-install clean sparse style dkms-install \
-	check shell demo bench
+	check shell demo bench selftests-kvm nested-debian

@@ -369,6 +369,8 @@ static long kvmlite_arm64_vcpu_ioctl(struct kvmlite_vcpu *vcpu,
 			return -ENOEXEC;
 		if (copy_from_user(&reg, argp, sizeof(reg)))
 			return -EFAULT;
+		/* As KVM: accesses come after a reset owed to PSCI CPU_ON. */
+		kl_apply_pending_reset(v);
 		if (ioctl == KVM_GET_ONE_REG)
 			return kl_get_one_reg(v, &reg);
 		return kl_set_one_reg(v, &reg);

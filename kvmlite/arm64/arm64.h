@@ -241,6 +241,7 @@ unsigned int kl_fw_reg_ids(u64 *out);
 
 /* switch.c */
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu);
+bool kl_apply_pending_reset(struct kl_vcpu *v);
 
 static inline void kl_stat_inc(struct kl_vcpu *v, unsigned int stat)
 {

@@ -210,18 +210,23 @@ static int kl_idreg_check(unsigned int crm, unsigned int op2, u64 val)
 	return kl_check_fields(val, limit, r->writable, r->sign);
 }
 
-/* Registers whose user writes are ignored (KVM's REG_USER_WI). */
+/*
+ * Registers whose user writes are ignored (KVM's REG_USER_WI): the AArch32
+ * ID registers of a CPU model without AArch32. ID_AFR0, ID_DFR1 and the
+ * unallocated ones stay RAZ with writes of other values refused, as KVM's.
+ */
 static bool kl_idreg_user_wi(unsigned int crm, unsigned int op2)
 {
-	if (kl_idreg_is_aa32(crm))
-		return true;
+	if (!kl_idreg_is_aa32(crm))
+		return false;
 	switch (IDX(crm, op2)) {
-	case IDX(4, 5):		/* ID_AA64SMFR0_EL1 */
-	case IDX(5, 4):		/* ID_AA64AFR0_EL1 */
-	case IDX(5, 5):		/* ID_AA64AFR1_EL1 */
-		return true;
+	case IDX(1, 3):		/* ID_AFR0_EL1 */
+	case IDX(3, 3):
+	case IDX(3, 5):		/* ID_DFR1_EL1 */
+	case IDX(3, 7):
+		return false;
 	}
-	return false;
+	return true;
 }
 
 /*

@@ -372,22 +372,38 @@ static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 }
 
 /* Apply a CPU_ON from another vCPU, or sleep while powered off. */
+/*
+ * The reset a PSCI CPU_ON asked for, if any: done by the vCPU's own thread
+ * (vcpu->mutex held), at its next KVM_RUN or register access, as KVM's
+ * KVM_REQ_VCPU_RESET. Returns whether there was one.
+ */
+bool kl_apply_pending_reset(struct kl_vcpu *v)
+{
+	u64 pc, x0;
+
+	spin_lock(&v->lock);
+	if (!v->reset_pending) {
+		spin_unlock(&v->lock);
+		return false;
+	}
+	pc = v->reset_pc;
+	x0 = v->reset_x0;
+	v->reset_pending = false;
+	spin_unlock(&v->lock);
+	kl_vcpu_reset(v);
+	v->gp.pc = pc;
+	v->gp.regs[0] = x0;
+	return true;
+}
+
 static int kl_power_state(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	bool off;
 
-	spin_lock(&v->lock);
-	if (v->reset_pending) {
-		u64 pc = v->reset_pc, x0 = v->reset_x0;
-
-		v->reset_pending = false;
-		spin_unlock(&v->lock);
-		kl_vcpu_reset(v);
-		v->gp.pc = pc;
-		v->gp.regs[0] = x0;
+	if (kl_apply_pending_reset(v))
 		return 1;
-	}
+	spin_lock(&v->lock);
 	off = v->power_off;
 	spin_unlock(&v->lock);
 	if (!off)

@@ -61,17 +61,26 @@ source_dir() {
 }
 
 # Build directory of the test kernel for ARCH and VER: keyed on the package version
-# and on the content of the configuration fragments that make it.
+# and on the content of the configuration fragments that make it. An optional
+# FLAVOUR names another kernel built from the same sources with its own fragment
+# configs/FLAVOUR-ARCH.config alone (no common.config: e.g. "guest", the small
+# kernel without debug options that runs as a nested guest).
 kernel_fragments() {
-	echo "$BENCH_DIR/configs/common.config" "$BENCH_DIR/configs/$1.config"
+	if [ -n "${2:-}" ]; then
+		[ -f "$BENCH_DIR/configs/$2-$1.config" ] ||
+			die "no kernel flavour '$2' for $1 (configs/$2-$1.config)"
+		echo "$BENCH_DIR/configs/$2-$1.config"
+	else
+		echo "$BENCH_DIR/configs/common.config" "$BENCH_DIR/configs/$1.config"
+	fi
 }
 
 kernel_dir() {
-	local arch=$1 ver=$2 pv key
+	local arch=$1 ver=$2 flavour=${3:-} pv key
 	pv=$(source_pkgver "$ver")
 	# shellcheck disable=SC2046
-	key=$(cat $(kernel_fragments "$arch") | sha256sum | cut -c1-12)
-	echo "$CACHE_DIR/build/$arch-$pv-$key"
+	key=$(cat $(kernel_fragments "$arch" "$flavour") | sha256sum | cut -c1-12)
+	echo "$CACHE_DIR/build/$arch${flavour:+-$flavour}-$pv-$key"
 }
 
 kernel_image() {

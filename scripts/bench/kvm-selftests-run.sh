@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# kvm-selftests-run.sh [-l LABEL] [-a ARGS_FILE] [-t SECONDS] DIR [TEST...]: run the
+# upstream KVM selftests in DIR (as scripts/bench/kvm-selftests-build installs
+# them: the programs and `tests`, their names) inside a bench machine, against
+# /dev/kvm, each under busybox `timeout`. Runs inside the machine (busybox sh);
+# scripts/bench/kvm-selftests adds it with vm-run --add.
+#
+#   -l LABEL      the device's name in the result lines (default: kvm)
+#   -a ARGS_FILE  per-test arguments and timeouts, lines "TEST [timeout=S] ARGS... # reason"
+#   -t SECONDS    timeout of a test the arguments file gives none (default 60)
+#   TEST...       run these (default: every test in DIR/tests, in that order)
+#
+# Prints each test's output (its tail when it passes or skips) as "# " lines and
+# one result line per test for the host:
+#   ==KVMST== LABEL TEST RESULT SECONDS rc=N
+# RESULT is PASS (exit 0), SKIP (exit 4, kselftest's skip), TIMEOUT (killed by
+# `timeout`, a failure) or FAIL (any other status). SECONDS is wall time on the
+# machine's clock, to 0.1 s.
+label=kvm
+argsfile=
+deftimeout=60
+while [ $# -gt 0 ]; do
+	case "$1" in
+	-l) label=$2; shift 2 ;;
+	-a) argsfile=$2; shift 2 ;;
+	-t) deftimeout=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+dir=${1:?usage: kvm-selftests-run.sh [-l LABEL] [-a ARGS_FILE] [-t SECONDS] DIR [TEST...]}
+shift
+dir=$(cd "$dir" && pwd)
+[ $# -gt 0 ] || set -- $(cat "$dir/tests")
+
+now() { cut -d' ' -f1 /proc/uptime; }
+
+# A failed assertion runs addr2line on its backtrace: the machine has none, and the
+# programs are stripped. A silent stand-in keeps "not found" out of the output.
+stub=/tmp/kvmst-bin
+mkdir -p "$stub"
+printf '#!/bin/sh\n' > "$stub/addr2line"
+chmod +x "$stub/addr2line"
+PATH=$stub:$PATH
+
+for t in "$@"; do
+	args=
+	to=$deftimeout
+	if [ -n "$argsfile" ]; then
+		line=$(grep "^$t[[:space:]]" "$argsfile" | head -n 1)
+		line=${line%%#*}
+		for w in ${line#"$t"}; do
+			case "$w" in
+			timeout=*) to=${w#timeout=} ;;
+			*) args="$args $w" ;;
+			esac
+		done
+	fi
+	echo "# ==== $t$args (timeout ${to}s)"
+	if [ ! -x "$dir/$t" ]; then
+		echo "# no such test program"
+		echo "==KVMST== $label $t FAIL 0.0 rc=127"
+		continue
+	fi
+	out=/tmp/kvmst.$$
+	t0=$(now)
+	# shellcheck disable=SC2086
+	(cd "$dir" && exec timeout -s KILL "$to" "./$t" $args) > "$out" 2>&1 < /dev/null
+	rc=$?
+	t1=$(now)
+	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
+	late=$(awk -v s="$secs" -v to="$to" 'BEGIN { print (s >= to - 1) ? 1 : 0 }')
+	# busybox timeout execs the test and has the signal sent to it: the status
+	# is then 128 + SIGKILL (137), not coreutils' 124.
+	case "$rc" in
+	0) res=PASS ;;
+	4) res=SKIP ;;
+	124) res=TIMEOUT ;;
+	137) [ "$late" = 1 ] && res=TIMEOUT || res=FAIL ;;
+	*) res=FAIL ;;
+	esac
+	case "$res" in
+	PASS|SKIP) tail -n 3 "$out" | sed 's/^/#   /' ;;
+	*) tail -n 40 "$out" | sed 's/^/#   /' ;;
+	esac
+	rm -f "$out"
+	echo "==KVMST== $label $t $res $secs rc=$rc"
+done
