@@ -78,7 +78,7 @@ selftests-kvm:
 	scripts/bench/kvm-selftests
 
 nested-debian:
-	scripts/bench/nested-qemu --guest debian --dev both --timeout 2400
+	scripts/bench/nested-qemu --guest debian --dev both --append quiet --timeout 2400
 
 .PHONY: all module module-debug module-install clean sparse style dkms-install \
 	check shell demo bench selftests-kvm nested-debian
