@@ -112,6 +112,7 @@ struct kl_vm {
 	/* The guest CPU model and firmware features (idregs.c, psci.c). */
 	struct mutex config_lock;	/* serialises changes of what follows */
 	bool has_run;			/* final once a vCPU ran */
+	u64 hcr_cache;			/* HCR_EL2.TID2 or TID4, set then */
 	u64 idregs[KL_NR_IDREGS];
 	u64 ctr;
 	unsigned long std_bmap, std_hyp_bmap, vendor_hyp_bmap;

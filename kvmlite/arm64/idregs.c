@@ -16,6 +16,7 @@
 #include <linux/kvm.h>
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
+#include <asm/kvm_arm.h>
 #include <asm/sysreg.h>
 
 #include "arm64.h"
@@ -277,13 +278,28 @@ out:
 	return r;
 }
 
-/* The VM's first KVM_RUN: its CPU model is final. */
+#define KL_HCR_TID4		BIT_ULL(49)
+#define KL_MMFR2_EVT		F(56)
+
+/*
+ * The VM's first KVM_RUN: its CPU model is final. The cache description
+ * registers trap with TID4 where FEAT_EVT has it and the guest's CTR_EL0 is
+ * the hardware's (CTR_EL0 then stays untrapped), else with TID2.
+ */
 void kl_idregs_freeze(struct kl_vm *s2)
 {
-	if (READ_ONCE(s2->has_run))
+	/* Pairs with the release below: hcr_cache is set when has_run is. */
+	if (smp_load_acquire(&s2->has_run))
 		return;
 	mutex_lock(&s2->config_lock);
-	WRITE_ONCE(s2->has_run, true);
+	if (!s2->has_run) {
+		s2->hcr_cache = HCR_TID2;
+		if ((read_sanitised_ftr_reg(SYS_ID_AA64MMFR2_EL1) & KL_MMFR2_EVT) &&
+		    s2->ctr == read_sysreg(ctr_el0))
+			s2->hcr_cache = KL_HCR_TID4;
+		/* hcr_cache is visible before has_run (acquire above). */
+		smp_store_release(&s2->has_run, true);
+	}
 	mutex_unlock(&s2->config_lock);
 }
 

@@ -45,10 +45,9 @@ static_assert(offsetof(struct kl_gp_regs, hpfar) == 288);
 /*
  * The guest's ID registers (TID3), REVIDR/AIDR (TID1), ACTLR_EL1 (TACR) and
  * LORegions (TLOR) trap, so that it sees its CPU model (idregs.c); so do the
- * cache description registers: TID4 where FEAT_EVT has it (CTR_EL0 stays
- * untrapped), else TID2.
+ * cache description registers (TID2 or TID4: kl_vm->hcr_cache, chosen once
+ * when the model is final).
  */
-#define KL_HCR_TID4	BIT_ULL(49)
 #define KL_HCR_GUEST	(HCR_VM | HCR_RW | HCR_E2H | HCR_IMO | HCR_FMO | \
 			 HCR_AMO | HCR_TWI | HCR_TWE | HCR_TSC | HCR_BSU_IS | \
 			 HCR_FB | HCR_PTW | HCR_SWIO | HCR_TID3 | HCR_TID1 | \
@@ -184,23 +183,13 @@ static void kl_save_guest_el1(struct kl_vcpu *v)
 	write_sysreg_s(0, KL_CNTV_CTL_EL02);
 }
 
-/* TID4 (FEAT_EVT) if the guest's CTR_EL0 is the hardware's, else TID2. */
-static u64 kl_hcr_tid_cache(struct kl_vm *s2)
-{
-	u64 mmfr2 = read_sanitised_ftr_reg(SYS_ID_AA64MMFR2_EL1);
-
-	if (((mmfr2 >> 56) & 0xf) && READ_ONCE(s2->ctr) == read_sysreg(ctr_el0))
-		return KL_HCR_TID4;
-	return HCR_TID2;
-}
-
 /* One trip into the guest; returns the KL_EXIT_* kind, -1 if not entered. */
 static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	struct kl_vm *s2 = kl_vm(vcpu->vm);
 	struct kl_host_state host;
-	u64 hcr = KL_HCR_GUEST | kl_hcr_tid_cache(s2);
+	u64 hcr = KL_HCR_GUEST | s2->hcr_cache;
 	u64 cnthctl;
 	int ret;
 
