@@ -11,6 +11,7 @@
 #define KVMLITE_H
 
 #include <linux/kvm.h>
+#include <linux/list.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
@@ -141,6 +142,10 @@ struct kvmlite_memslot {
  * @stats:	its statistics (KVMLITE_VM_STAT_*)
  * @manual_dirty_log_protect: KVM_DIRTY_LOG_* flags of
  *		KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 (under @lock)
+ * @coalesced_ring: the coalesced MMIO ring page (coalesced.c)
+ * @coalesced_lock: protects @coalesced_zones and the kernel's side of the ring
+ * @coalesced_zones: registered zones
+ * @nr_coalesced_zones: how many
  * @arch:	backend data
  */
 struct kvmlite_vm {
@@ -158,6 +163,10 @@ struct kvmlite_vm {
 	char stats_id[KVMLITE_STATS_NAME_SIZE];
 	u64 stats[KVMLITE_VM_NR_STATS];
 	u64 manual_dirty_log_protect;
+	struct kvm_coalesced_mmio_ring *coalesced_ring;
+	spinlock_t coalesced_lock;	/* see @coalesced_lock above */
+	struct list_head coalesced_zones;
+	unsigned int nr_coalesced_zones;
 	void *arch;
 };
 
@@ -276,6 +285,11 @@ void kvmlite_free_memslots(struct kvmlite_vm *vm);
 int kvmlite_pin_guest_page(struct kvmlite_vm *vm, struct kvmlite_memslot *slot,
 			   u64 gpa, bool write, bool *writable,
 			   struct page **page, unsigned long *seq);
+int kvmlite_read_guest(struct kvmlite_vm *vm, u64 gpa, void *data,
+		       unsigned int len);
+int kvmlite_write_guest(struct kvmlite_vm *vm, u64 gpa, const void *data,
+			unsigned int len);
+bool kvmlite_gpa_is_memory(struct kvmlite_vm *vm, u64 gpa);
 bool kvmlite_guest_page_stale(struct kvmlite_vm *vm, unsigned long seq);
 int kvmlite_pgcache_topup(struct kvmlite_pgcache *c);
 void *kvmlite_pgcache_take(struct kvmlite_pgcache *c);
@@ -293,6 +307,14 @@ long kvmlite_dirty_log_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 int kvmlite_enable_manual_dirty_log(struct kvmlite_vm *vm,
 				    const struct kvm_enable_cap *cap);
 long kvmlite_dirty_log_caps(void);
+
+/* coalesced.c */
+int kvmlite_coalesced_init(struct kvmlite_vm *vm);
+void kvmlite_coalesced_free(struct kvmlite_vm *vm);
+bool kvmlite_coalesced_write(struct kvmlite_vm *vm, u64 addr, u32 len,
+			     const void *data, bool pio);
+long kvmlite_coalesced_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
+			     void __user *argp);
 
 /* stats.c */
 int kvmlite_stats_init(void);

@@ -17,6 +17,9 @@
 
 #include "kvmlite.h"
 
+#define CREATE_TRACE_POINTS
+#include "kvmlite_trace.h"
+
 static bool as_kvm;
 module_param(as_kvm, bool, 0444);
 MODULE_PARM_DESC(as_kvm,
@@ -34,7 +37,10 @@ static long kvmlite_check_extension_generic(long ext)
 	case KVM_CAP_SYNC_MMU:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_BINARY_STATS_FD:
+	case KVM_CAP_COALESCED_PIO:
 		return 1;
+	case KVM_CAP_COALESCED_MMIO:
+		return KVM_COALESCED_MMIO_PAGE_OFFSET;
 	case KVM_CAP_NR_MEMSLOTS:
 		return KVMLITE_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:
@@ -74,8 +80,12 @@ static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_GET_VCPU_MMAP_SIZE:
 		if (arg)
 			return -EINVAL;
-		/* Only struct kvm_run: no coalesced MMIO ring page. */
-		return PAGE_SIZE;
+		/*
+		 * struct kvm_run, then the coalesced MMIO ring (x86 keeps a
+		 * page for port I/O data between them, as KVM's layout; kvmlite
+		 * puts that data in the kvm_run page, run->io.data_offset).
+		 */
+		return (KVM_COALESCED_MMIO_PAGE_OFFSET + 1) * PAGE_SIZE;
 	default:
 		break;
 	}

@@ -29,6 +29,65 @@ struct kvmlite_memslot *kvmlite_find_memslot(struct kvmlite_vm *vm, u64 gpa)
 	return NULL;
 }
 
+/*
+ * Copy @len bytes between the kernel and guest-physical @gpa, within one
+ * page (as kvm_read_guest_page() / kvm_write_guest_page()), through the
+ * slot's host mapping: 0, or -EFAULT where there is no memory (or a write
+ * to a read-only slot). Only from the VM's own process (a vCPU ioctl). A
+ * write marks the page dirty for dirty logging.
+ */
+static int kvmlite_guest_copy(struct kvmlite_vm *vm, u64 gpa, void *data,
+			      unsigned int len, bool write)
+{
+	struct kvmlite_memslot *slot;
+	void __user *uaddr;
+	int r = -EFAULT;
+
+	if (!len || offset_in_page(gpa) + len > PAGE_SIZE)
+		return -EINVAL;
+	down_read(&vm->lock);
+	slot = kvmlite_find_memslot(vm, gpa);
+	if (!slot || (write && (slot->flags & KVM_MEM_READONLY)))
+		goto out;
+	uaddr = (void __user *)(slot->hva + (gpa - slot->gpa));
+	if (write) {
+		if (copy_to_user(uaddr, data, len))
+			goto out;
+		spin_lock(&vm->mmu_lock);
+		kvmlite_mark_page_dirty(slot, gpa);
+		spin_unlock(&vm->mmu_lock);
+	} else if (copy_from_user(data, uaddr, len)) {
+		goto out;
+	}
+	r = 0;
+out:
+	up_read(&vm->lock);
+	return r;
+}
+
+int kvmlite_read_guest(struct kvmlite_vm *vm, u64 gpa, void *data,
+		       unsigned int len)
+{
+	return kvmlite_guest_copy(vm, gpa, data, len, false);
+}
+
+int kvmlite_write_guest(struct kvmlite_vm *vm, u64 gpa, const void *data,
+			unsigned int len)
+{
+	return kvmlite_guest_copy(vm, gpa, (void *)data, len, true);
+}
+
+/* Whether @gpa lies in a memslot (kvm_is_error_hva(gfn_to_hva()) negated). */
+bool kvmlite_gpa_is_memory(struct kvmlite_vm *vm, u64 gpa)
+{
+	bool r;
+
+	down_read(&vm->lock);
+	r = kvmlite_find_memslot(vm, gpa);
+	up_read(&vm->lock);
+	return r;
+}
+
 static bool kvmlite_memslot_overlaps(struct kvmlite_vm *vm, u32 id, u64 gpa,
 				     u64 size)
 {

@@ -18,15 +18,19 @@
 #include <linux/uaccess.h>
 
 #include "kvmlite.h"
+#include "kvmlite_trace.h"
 
 static vm_fault_t kvmlite_vcpu_fault(struct vm_fault *vmf)
 {
 	struct kvmlite_vcpu *vcpu = vmf->vma->vm_file->private_data;
 	struct page *page;
 
-	if (vmf->pgoff)
+	if (vmf->pgoff == 0)
+		page = virt_to_page(vcpu->run);
+	else if (vmf->pgoff == KVM_COALESCED_MMIO_PAGE_OFFSET)
+		page = virt_to_page(vcpu->vm->coalesced_ring);
+	else
 		return VM_FAULT_SIGBUS;
-	page = virt_to_page(vcpu->run);
 	get_page(page);
 	vmf->page = page;
 	return 0;
@@ -97,6 +101,7 @@ static long kvmlite_vcpu_run(struct kvmlite_vcpu *vcpu)
 	r = kvmlite_arch_ops.vcpu_run(vcpu);
 	if (vcpu->sigset_active)
 		sigprocmask(SIG_SETMASK, &saved, NULL);
+	trace_kvm_userspace_exit(vcpu->run->exit_reason, r);
 	return r;
 }
 

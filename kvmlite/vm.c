@@ -34,6 +34,7 @@ static void kvmlite_vm_destroy(struct kvmlite_vm *vm)
 	xa_destroy(&vm->vcpus);
 	kvmlite_arch_ops.vm_destroy(vm);
 	kvmlite_free_memslots(vm);
+	kvmlite_coalesced_free(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
@@ -124,6 +125,9 @@ static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return kvmlite_vm_enable_cap(vm, argp);
 	case KVM_GET_STATS_FD:
 		return kvmlite_vm_stats_fd(vm);
+	case KVM_REGISTER_COALESCED_MMIO:
+	case KVM_UNREGISTER_COALESCED_MMIO:
+		return kvmlite_coalesced_ioctl(vm, ioctl, argp);
 	case KVM_GET_DIRTY_LOG:
 	case KVM_CLEAR_DIRTY_LOG:
 		r = kvmlite_dirty_log_ioctl(vm, ioctl, argp);
@@ -160,6 +164,11 @@ int kvmlite_create_vm(unsigned long type)
 	vm->type = type;
 	snprintf(vm->stats_id, sizeof(vm->stats_id), "kvm-%d",
 		 task_pid_nr(current));
+	r = kvmlite_coalesced_init(vm);
+	if (r) {
+		kfree(vm);
+		return r;
+	}
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 
@@ -190,6 +199,7 @@ err_arch:
 	kvmlite_arch_ops.vm_destroy(vm);
 err_mm:
 	mmdrop(vm->mm);
+	kvmlite_coalesced_free(vm);
 	kfree(vm);
 	return r;
 }

@@ -19,6 +19,7 @@
 #include <asm/virt.h>
 
 #include "arm64.h"
+#include "arm64_trace.h"
 
 #define KL_PSCI_1_1		0x10001
 
@@ -79,6 +80,8 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 		return kl_ipa_limit();
 	case KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES:
 		return BIT(KVM_ARM_FEATURE_ID_RANGE);
+	case KVM_CAP_STEAL_TIME:
+		return kl_pvtime_supported();
 	default:
 		return 0;
 	}
@@ -166,6 +169,7 @@ static int kl_irq_line(struct kvmlite_vm *vm, void __user *argp)
 	id += ((irq >> KVM_ARM_IRQ_VCPU2_SHIFT) & KVM_ARM_IRQ_VCPU2_MASK) *
 	      (KVM_ARM_IRQ_VCPU_MASK + 1);
 	num = (irq >> KVM_ARM_IRQ_NUM_SHIFT) & KVM_ARM_IRQ_NUM_MASK;
+	trace_kvm_irq_line(type, id, num, irq_level.level);
 
 	switch (type) {
 	case KVM_ARM_IRQ_TYPE_CPU:
@@ -282,6 +286,7 @@ static int kvmlite_arm64_vcpu_create(struct kvmlite_vcpu *vcpu)
 	if (!v)
 		return -ENOMEM;
 	v->vcpu = vcpu;
+	v->steal_base = KL_INVALID_GPA;
 	spin_lock_init(&v->lock);
 	kl_timer_vcpu_init(v);
 	vcpu->arch = v;

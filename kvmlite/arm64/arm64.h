@@ -73,9 +73,12 @@ enum {
 
 /* Firmware pseudo-registers of the VM (KVM_REG_ARM_FW_FEAT_BMAP_REG). */
 #define KL_STD_BMAP		BIT(KVM_REG_ARM_STD_BIT_TRNG_V1_0)
-#define KL_STD_HYP_BMAP		0UL
+#define KL_STD_HYP_BMAP		BIT(KVM_REG_ARM_STD_HYP_BIT_PV_TIME)
 #define KL_VENDOR_HYP_BMAP	(BIT(KVM_REG_ARM_VENDOR_HYP_BIT_FUNC_FEAT) | \
 				 BIT(KVM_REG_ARM_VENDOR_HYP_BIT_PTP))
+
+/* No guest-physical address (KVM's INVALID_GPA). */
+#define KL_INVALID_GPA		(~0ULL)
 
 /* Feature ID registers (op0=3, op1=0, CRn=0, CRm=1..7) of a VM. */
 #define KL_NR_IDREGS		(7 * 8)
@@ -151,6 +154,9 @@ struct kl_vcpu {
 	bool mmio_sf;
 	u8 mmio_rt;
 	u8 mmio_len;
+	/* PV stolen time (pvtime.c): the record's IPA, run_delay counted. */
+	u64 steal_base;
+	u64 last_steal;
 };
 
 static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
@@ -225,6 +231,14 @@ void kl_mmio_complete(struct kvmlite_vcpu *vcpu);
 
 /* psci.c */
 int kl_psci_call(struct kvmlite_vcpu *vcpu);
+
+/* pvtime.c */
+bool kl_pvtime_supported(void);
+int kl_pvtime_attr(struct kl_vcpu *v, unsigned int ioctl,
+		   const struct kvm_device_attr *attr);
+u64 kl_pvtime_features(struct kl_vcpu *v, u32 feature);
+u64 kl_pvtime_st(struct kl_vcpu *v);
+void kl_pvtime_update(struct kl_vcpu *v);
 
 /* attr.c */
 int kl_vcpu_attr(struct kvmlite_vcpu *vcpu, unsigned int ioctl,

@@ -9,7 +9,8 @@
  *  - VM KVM_ARM_VM_SMCCC_CTRL/KVM_ARM_VM_SMCCC_FILTER: ranges of SMCCC
  *    function ids handled in the kernel, denied (NOT_SUPPORTED) or forwarded
  *    to userspace as KVM_EXIT_HYPERCALL, set before the VM first runs;
- *  - everything else (PMU, PV time, ...): -ENXIO.
+ *  - vCPU KVM_ARM_VCPU_PVTIME_CTRL: the stolen time record (pvtime.c);
+ *  - everything else (PMU, ...): -ENXIO.
  */
 #include <linux/arm-smccc.h>
 #include <linux/kvm.h>
@@ -48,6 +49,8 @@ int kl_vcpu_attr(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 	switch (attr.group) {
 	case KVM_ARM_VCPU_TIMER_CTRL:
 		return kl_timer_attr(ioctl, &attr);
+	case KVM_ARM_VCPU_PVTIME_CTRL:
+		return kl_pvtime_attr(kl_vcpu(vcpu), ioctl, &attr);
 	default:
 		return -ENXIO;
 	}

@@ -4,8 +4,9 @@
  * pseudo-registers, as arch/arm64/kvm/hypercalls.c and trng.c have them.
  *
  * In the kernel: SMCCC_VERSION (1.1), SMCCC_ARCH_FEATURES, the TRNG 1.0
- * interface (get_random_long()), the KVM vendor hypervisor service (its UID,
- * its feature bitmap and KVM's PTP call) and PSCI (psci.c). Everything else
+ * interface (get_random_long()), PV stolen time (pvtime.c), the KVM vendor
+ * hypervisor service (its UID, its feature bitmap and KVM's PTP call) and
+ * PSCI (psci.c). Everything else
  * returns NOT_SUPPORTED. The firmware pseudo-registers KVM_REG_ARM_FW_REG(n)
  * (PSCI version, the Spectre workarounds) and KVM_REG_ARM_FW_FEAT_BMAP_REG(n)
  * (which services the guest is offered) follow KVM's rules: a bitmap may only
@@ -133,6 +134,10 @@ static bool kl_fw_offers(struct kl_vm *s2, u32 fn)
 	case ARM_SMCCC_TRNG_RND32:
 	case ARM_SMCCC_TRNG_RND64:
 		return test_bit(KVM_REG_ARM_STD_BIT_TRNG_V1_0, &s2->std_bmap);
+	case ARM_SMCCC_HV_PV_TIME_FEATURES:
+	case ARM_SMCCC_HV_PV_TIME_ST:
+		return test_bit(KVM_REG_ARM_STD_HYP_BIT_PV_TIME,
+				&s2->std_hyp_bmap);
 	case ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID:
 	case ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID:
 		return test_bit(KVM_REG_ARM_VENDOR_HYP_BIT_FUNC_FEAT,
@@ -208,7 +213,17 @@ int kl_handle_smccc(struct kvmlite_vcpu *vcpu)
 		val[0] = ARM_SMCCC_VERSION_1_1;
 		break;
 	case ARM_SMCCC_ARCH_FEATURES_FUNC_ID:
-		/* No workaround is forwarded, no PV time: NOT_SUPPORTED. */
+		/* No workaround is forwarded: only PV time, if offered. */
+		if (lower_32_bits(v->gp.regs[1]) ==
+		    ARM_SMCCC_HV_PV_TIME_FEATURES &&
+		    test_bit(KVM_REG_ARM_STD_HYP_BIT_PV_TIME, &s2->std_hyp_bmap))
+			val[0] = SMCCC_RET_SUCCESS;
+		break;
+	case ARM_SMCCC_HV_PV_TIME_FEATURES:
+		val[0] = kl_pvtime_features(v, lower_32_bits(v->gp.regs[1]));
+		break;
+	case ARM_SMCCC_HV_PV_TIME_ST:
+		val[0] = kl_pvtime_st(v);
 		break;
 	case ARM_SMCCC_VENDOR_HYP_CALL_UID_FUNC_ID:
 	case ARM_SMCCC_VENDOR_HYP_KVM_FEATURES_FUNC_ID:

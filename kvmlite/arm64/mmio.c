@@ -5,12 +5,14 @@
  * completed on the next KVM_RUN (as kvm_handle_mmio_return() does): a load
  * writes its register, zero- or sign-extended as ESR.SSE and ESR.SF say, and
  * the PC moves past the instruction.
+ * Writes to a coalesced zone (coalesced.c) go to the ring and do not exit.
  */
 #include <linux/kvm.h>
 #include <linux/string.h>
 #include <asm/esr.h>
 
 #include "arm64.h"
+#include "../kvmlite_trace.h"
 
 /*
  * The errno KVM_RUN gives for an access without syndrome, as KVM's: ENOSYS,
@@ -23,7 +25,7 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	struct kvm_run *run = vcpu->run;
-	u64 esr = v->gp.esr, data;
+	u64 esr = v->gp.esr, data = 0;
 
 	/* As KVM without KVM_CAP_ARM_NISV_TO_USER: no syndrome, no MMIO. */
 	if (!(esr & ESR_ELx_ISV))
@@ -31,9 +33,24 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 
 	v->mmio_write = esr & ESR_ELx_WNR;
 	v->mmio_len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);
+	v->mmio_rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
+	if (v->mmio_write) {
+		/* Little-endian guest: the low bytes of the register. */
+		data = kl_get_reg(v, v->mmio_rt);
+		trace_kvm_mmio(KVMLITE_TRACE_MMIO_WRITE, v->mmio_len, ipa,
+			       &data);
+		if (kvmlite_coalesced_write(vcpu->vm, ipa, v->mmio_len, &data,
+					    false)) {
+			kl_stat_inc(v, KL_STAT_MMIO_EXIT_KERNEL);
+			v->gp.pc += 4;
+			return 1;
+		}
+	}
+	if (!v->mmio_write)
+		trace_kvm_mmio(KVMLITE_TRACE_MMIO_READ_UNSATISFIED,
+			       v->mmio_len, ipa, NULL);
 	v->mmio_sse = esr & ESR_ELx_SSE;
 	v->mmio_sf = esr & ESR_ELx_SF;
-	v->mmio_rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
 	v->mmio_needed = true;
 	kl_stat_inc(v, KL_STAT_MMIO_EXIT_USER);
 
@@ -42,11 +59,8 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 	run->mmio.len = v->mmio_len;
 	run->mmio.is_write = v->mmio_write;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
-	if (v->mmio_write) {
-		data = kl_get_reg(v, v->mmio_rt);
-		/* Little-endian guest: the low bytes of the register. */
+	if (v->mmio_write)
 		memcpy(run->mmio.data, &data, v->mmio_len);
-	}
 	return 0;
 }
 
@@ -67,6 +81,8 @@ void kl_mmio_complete(struct kvmlite_vcpu *vcpu)
 		}
 		if (!v->mmio_sf)
 			data &= GENMASK_ULL(31, 0);
+		trace_kvm_mmio(KVMLITE_TRACE_MMIO_READ, v->mmio_len,
+			       run->mmio.phys_addr, &data);
 		kl_set_reg(v, v->mmio_rt, data);
 	}
 	/* The access is done: do not execute the instruction again. */

@@ -35,6 +35,9 @@
 
 #include "arm64.h"
 
+#define CREATE_TRACE_POINTS
+#include "arm64_trace.h"
+
 static_assert(offsetof(struct kl_gp_regs, sp_el0) == 248);
 static_assert(offsetof(struct kl_gp_regs, pc) == 256);
 static_assert(offsetof(struct kl_gp_regs, pstate) == 264);
@@ -205,6 +208,8 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 		kernel_neon_end();
 		return -1;
 	}
+	/* Before the switch: a tracer's code runs as the host. */
+	trace_kvm_entry(v->gp.pc);
 	if (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_IRQ))
 		hcr |= HCR_VI;
 	if (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_FIQ))
@@ -304,14 +309,32 @@ static int kl_internal_error(struct kvmlite_vcpu *vcpu)
 	return 0;
 }
 
+/* The ARM_EXCEPTION_* code KVM's kvm_exit shows for an exit @kind. */
+static int kl_trace_exception(int kind)
+{
+	switch (kind) {
+	case KL_EXIT_SYNC:
+		return KVMLITE_EXCEPTION_TRAP;
+	case KL_EXIT_SERROR:
+		return KVMLITE_EXCEPTION_EL1_SERROR;
+	case KL_EXIT_AARCH32:
+		return KVMLITE_EXCEPTION_IL;
+	default:
+		return KVMLITE_EXCEPTION_IRQ;
+	}
+}
+
 /* 1: re-enter the guest, 0: to userspace, < 0: error for KVM_RUN. */
 static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	u64 esr = v->gp.esr;
 
-	if (kind >= 0)
+	if (kind >= 0) {
 		kl_stat_inc(v, KVMLITE_STAT_EXITS);
+		trace_kvm_exit(kl_trace_exception(kind), ESR_ELx_EC(esr),
+			       v->gp.pc);
+	}
 	switch (kind) {
 	case -1:
 	case KL_EXIT_IRQ:
@@ -335,6 +358,8 @@ static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 		return 1;
 	case ESR_ELx_EC_HVC64:
 		kl_stat_inc(v, KL_STAT_HVC_EXITS);
+		trace_kvm_hvc_arm64(v->gp.pc, v->gp.regs[0],
+				    esr & ESR_ELx_xVC_IMM_MASK);
 		return kl_handle_smccc(vcpu);
 	case ESR_ELx_EC_SMC64:
 		/* A trapped SMC returns to itself: step over it. */
@@ -444,6 +469,7 @@ static int kl_run_loop(struct kvmlite_vcpu *vcpu)
 			return -EINTR;
 		}
 		kl_vcpu(vcpu)->has_run = true;
+		kl_pvtime_update(kl_vcpu(vcpu));
 		r = kl_handle_exit(vcpu, kl_enter_guest(vcpu));
 		if (r <= 0)
 			return r;

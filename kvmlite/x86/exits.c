@@ -206,6 +206,12 @@ static int kl_handle_io(struct kl_vcpu *v)
 			v->pio_size = size;
 		} else {
 			memcpy(kl_io_data(v), &v->gpr[KL_RAX], size);
+			if (kvmlite_coalesced_write(v->vcpu->vm, run->io.port,
+						    size, &v->gpr[KL_RAX],
+						    true)) {
+				kl_skip(v, v->exit_insn_len);
+				return 1;
+			}
 		}
 		kl_skip(v, v->exit_insn_len);
 		return 0;
@@ -413,6 +419,12 @@ static int kl_mmio_exit(struct kl_vcpu *v, u64 gpa)
 		run->emulation_failure.insn_size = n;
 		memcpy(run->emulation_failure.insn_bytes, insn, n);
 		return 0;
+	}
+	if (v->mmio.write &&
+	    kvmlite_coalesced_write(v->vcpu->vm, gpa, v->mmio.len,
+				    &v->mmio.data, false)) {
+		kl_skip(v, v->mmio.insn_len);
+		return 1;
 	}
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;

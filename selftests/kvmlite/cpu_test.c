@@ -4,13 +4,19 @@
  * the guest reads, features the vCPU does not have are hidden and UNDEF when
  * used anyway, writable ID fields may be lowered before the first run, the
  * register list can be saved and restored as a VMM does, the EL1 physical
- * timer, debug registers and firmware registers hold their values, and a
+ * timer, debug registers and firmware registers hold their values, PV
+ * stolen time counts what the vCPU thread waited for its CPU, and a
  * guest that fetches instructions where there is no memory takes the
  * prefetch abort KVM injects. Run against the in-kernel KVM too.
  */
 #include <linux/kvm.h>
 #include <linux/kvmlite.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "bench_util.h"
 #include "kselftest_harness.h"
@@ -112,6 +118,19 @@ GUEST_CODE(guest_filtered,
 	   "movz w0, #0x0000\n movk w0, #0x8400, lsl #16\n hvc #0\n mov x21, x0\n"
 	   "str xzr, [x19]\n"
 	   "b .\n");
+
+/*
+ * ARCH_FEATURES(PV_TIME_FEATURES) into x20, PV_TIME_FEATURES(PV_TIME_ST)
+ * into x21, PV_TIME_ST into x22; then MMIO stores in a loop.
+ */
+GUEST_CODE(guest_pvtime,
+	   "movz w0, #0x0001\n movk w0, #0x8000, lsl #16\n"
+	   "movz w1, #0x0020\n movk w1, #0xc500, lsl #16\n hvc #0\n mov x20, x0\n"
+	   "movz w0, #0x0020\n movk w0, #0xc500, lsl #16\n"
+	   "movz w1, #0x0021\n movk w1, #0xc500, lsl #16\n hvc #0\n mov x21, x0\n"
+	   "movz w0, #0x0021\n movk w0, #0xc500, lsl #16\n hvc #0\n mov x22, x0\n"
+	   "1: str xzr, [x19]\n"
+	   "b 1b\n");
 
 FIXTURE(cpu) {
 	struct kvm_vm vm;
@@ -571,6 +590,134 @@ TEST_F(cpu, smccc_filter)
 }
 
 /* No in-kernel device of an unknown type: ENODEV, as KVM. */
+static __u64 run_delay_ns(void)
+{
+	char path[64];
+	__u64 exec, delay = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/schedstat",
+		 (long)syscall(SYS_gettid));
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (fscanf(f, "%llu %llu", &exec, &delay) != 2)
+		delay = 0;
+	fclose(f);
+	return delay;
+}
+
+static volatile int stealer_stop;
+
+static void *stealer(void *arg)
+{
+	while (!stealer_stop)
+		;
+	return NULL;
+}
+
+/* Wait at least 20 ms for this CPU while a thread pinned beside us spins. */
+static void steal_some_time(struct __test_metadata *_metadata)
+{
+	__u64 start = run_delay_ns();
+	pthread_attr_t attr;
+	pthread_t t;
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	pthread_attr_init(&attr);
+	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
+	stealer_stop = 0;
+	ASSERT_EQ(0, pthread_create(&t, &attr, stealer, NULL));
+	while (run_delay_ns() - start < 20000000ULL)
+		sched_yield();
+	stealer_stop = 1;
+	pthread_join(t, NULL);
+}
+
+static int pvtime_attr(int vcpu, unsigned long ioctl, __u64 attr, __u64 *ipa)
+{
+	struct kvm_device_attr a = {
+		.group = KVM_ARM_VCPU_PVTIME_CTRL, .attr = attr,
+		.addr = (__u64)(unsigned long)ipa,
+	};
+
+	return kioctlp(vcpu, ioctl, &a);
+}
+
+#define ST_GPA	(GUEST_RAM_GPA + 0x10000)
+
+/* The record (Arm DEN0057A; the kernel's asm/pvclock-abi.h is not uapi). */
+struct pvclock_vcpu_stolen_time {
+	__u32 revision;
+	__u32 attributes;
+	__u64 stolen_time;
+	__u8 padding[48];
+};
+
+/*
+ * PV stolen time: the record's IPA set once, 64-byte aligned, in memory;
+ * the guest finds it through SMCCC, PV_TIME_ST zeroes it, and time the vCPU
+ * thread waits for its CPU is added before the next entry.
+ */
+TEST_F(cpu, pvtime)
+{
+	struct pvclock_vcpu_stolen_time *st = vm_gpa(&self->vm, ST_GPA);
+	__u64 ipa = 0, before;
+
+	ASSERT_EQ(1, kioctl(self->vm.sys, KVM_CHECK_EXTENSION, KVM_CAP_STEAL_TIME));
+	EXPECT_EQ(0, pvtime_attr(self->c, KVM_HAS_DEVICE_ATTR,
+				 KVM_ARM_VCPU_PVTIME_IPA, NULL));
+	EXPECT_EQ(-ENXIO, pvtime_attr(self->c, KVM_HAS_DEVICE_ATTR, 1, NULL));
+	ASSERT_EQ(0, pvtime_attr(self->c, KVM_GET_DEVICE_ATTR,
+				 KVM_ARM_VCPU_PVTIME_IPA, &ipa));
+	EXPECT_EQ(~0ULL, ipa);				/* not set */
+	ipa = ST_GPA + 32;
+	EXPECT_EQ(-EINVAL, pvtime_attr(self->c, KVM_SET_DEVICE_ATTR,
+				       KVM_ARM_VCPU_PVTIME_IPA, &ipa));
+	ipa = GUEST_MMIO_GPA;
+	EXPECT_EQ(-EINVAL, pvtime_attr(self->c, KVM_SET_DEVICE_ATTR,
+				       KVM_ARM_VCPU_PVTIME_IPA, &ipa));
+	ipa = ST_GPA;
+	ASSERT_EQ(0, pvtime_attr(self->c, KVM_SET_DEVICE_ATTR,
+				 KVM_ARM_VCPU_PVTIME_IPA, &ipa));
+	EXPECT_EQ(-EEXIST, pvtime_attr(self->c, KVM_SET_DEVICE_ATTR,
+				       KVM_ARM_VCPU_PVTIME_IPA, &ipa));
+	ipa = 0;
+	ASSERT_EQ(0, pvtime_attr(self->c, KVM_GET_DEVICE_ATTR,
+				 KVM_ARM_VCPU_PVTIME_IPA, &ipa));
+	EXPECT_EQ(ST_GPA, ipa);
+
+	memset(st, 0xff, sizeof(*st));
+	LOAD(guest_pvtime);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0, X(20));				/* SUCCESS */
+	EXPECT_EQ(0, X(21));
+	EXPECT_EQ(ST_GPA, X(22));
+	EXPECT_EQ(0, st->revision);
+	EXPECT_EQ(0, st->attributes);
+	before = st->stolen_time;
+	EXPECT_GT(1000000000ULL, before);		/* counted from the call */
+
+	steal_some_time(_metadata);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_LE(before + 20000000ULL, st->stolen_time)
+		TH_LOG("stolen %llu ns, was %llu", (unsigned long long)st->stolen_time,
+		       (unsigned long long)before);
+}
+
+/* Without a record the guest is told PV_TIME_ST is not there. */
+TEST_F(cpu, pvtime_unset)
+{
+	LOAD(guest_pvtime);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0, X(20));				/* the service exists */
+	EXPECT_EQ(~0ULL, X(21));			/* NOT_SUPPORTED */
+	EXPECT_EQ(~0ULL, X(22));
+}
+
 TEST_F(cpu, create_device_unknown)
 {
 	struct kvm_create_device cd = { .type = 0xffff };

@@ -2,12 +2,17 @@
 /*
  * Binary statistics (KVM_GET_STATS_FD): the layout KVM's tools read
  * (header, id string, descriptors, values), KVM's names for what a guest
- * did, and the fd's lifetime. Run against the in-kernel KVM too.
+ * did, and the fd's lifetime; the tracepoints, KVM's names and formats in
+ * tracefs (system "kvm" for the in-kernel KVM, "kvmlite" for kvmlite). Run
+ * against the in-kernel KVM too.
  */
 #include <linux/kvm.h>
 #include <linux/kvmlite.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 
 #include "bench_util.h"
 #include "kselftest_harness.h"
@@ -146,6 +151,91 @@ TEST_F(stats, vcpu_counts_exits)
 	EXPECT_EQ(3, stat_value(fd, &st, "hvc_exit_stat"));
 	free(st.desc);
 	close(fd);
+}
+
+#define TRACEFS		"/sys/kernel/tracing"
+#define TRACE_BUF	(256 * 1024)
+
+static const char *const trace_events[] = {
+	"kvm_entry", "kvm_exit", "kvm_hvc_arm64", "kvm_mmio",
+	"kvm_userspace_exit", "kvm_irq_line",
+};
+
+static int write_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = write(fd, s, strlen(s)) == (ssize_t)strlen(s) ? 0 : -errno;
+	close(fd);
+	return r;
+}
+
+/* Enable (or disable) the events of the device's trace system. */
+static int trace_events_enable(const char *sys, const char *on)
+{
+	char path[128];
+	unsigned int i;
+	int r;
+
+	for (i = 0; i < sizeof(trace_events) / sizeof(trace_events[0]); i++) {
+		snprintf(path, sizeof(path), TRACEFS "/events/%s/%s/enable",
+			 sys, trace_events[i]);
+		r = write_file(path, on);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+TEST_F(stats, tracepoints)
+{
+	const char *sys = is_kvmlite() ? "kvmlite" : "kvm";
+	struct kvm_irq_level irq = { .irq = 0, .level = 1 };
+	struct kvm_run *run = self->vm.run[0];
+	char *buf, path[128];
+	ssize_t n, got = 0;
+	int fd;
+
+	if (access(TRACEFS "/events", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	snprintf(path, sizeof(path), TRACEFS "/events/%s/kvm_entry", sys);
+	if (access(path, F_OK))
+		SKIP(return, "no %s (no tracefs or tracepoints)", path);
+	ASSERT_EQ(0, write_file(TRACEFS "/trace", ""));
+	ASSERT_EQ(0, trace_events_enable(sys, "1"));
+
+	ASSERT_EQ(0, vm_load_code(&self->vm, 0, GUEST_RAM_GPA, guest_stats,
+				  guest_stats_end));
+	ASSERT_EQ(0, kset_reg64(self->vm.vcpu[0], REG_X(19), GUEST_MMIO_GPA));
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_IRQ_LINE, &irq));
+	irq.level = 0;
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_IRQ_LINE, &irq));
+	ASSERT_EQ(0, vcpu_run(&self->vm, 0));
+	ASSERT_EQ(KVM_EXIT_MMIO, run->exit_reason);
+	ASSERT_EQ(0, trace_events_enable(sys, "0"));
+
+	buf = calloc(1, TRACE_BUF);
+	ASSERT_NE(NULL, buf);
+	fd = open(TRACEFS "/trace", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	while (got < TRACE_BUF - 1 &&
+	       (n = read(fd, buf + got, TRACE_BUF - 1 - got)) > 0)
+		got += n;
+	close(fd);
+	/* KVM's formats, field by field. */
+	EXPECT_NE(NULL, strstr(buf, "kvm_entry: PC: 0x0000000080000000"));
+	EXPECT_NE(NULL, strstr(buf, "kvm_exit: TRAP: HSR_EC: 0x0016 (HVC64), PC: 0x000000008000000c"));
+	EXPECT_NE(NULL, strstr(buf, "kvm_hvc_arm64: HVC at 0x000000008000000c (r0: 0x0000000084000000, imm: 0x0)"));
+	EXPECT_NE(NULL, strstr(buf, "kvm_exit: TRAP: HSR_EC: 0x0024 (DABT_LOW), PC: 0x0000000080000018"));
+	EXPECT_NE(NULL, strstr(buf, "kvm_mmio: mmio write len 8 gpa 0x10000000 val 0x0"));
+	EXPECT_NE(NULL, strstr(buf, "kvm_userspace_exit: reason KVM_EXIT_MMIO (6)"));
+	EXPECT_NE(NULL, strstr(buf, "kvm_irq_line: Inject CPU interrupt (0), vcpu->idx: 0, num: 0, level: 1"));
+	EXPECT_NE(NULL, strstr(buf, "kvm_irq_line: Inject CPU interrupt (0), vcpu->idx: 0, num: 0, level: 0"));
+	if (_metadata->exit_code)
+		TH_LOG("trace:\n%.4000s", buf);
+	free(buf);
 }
 
 #else /* !__aarch64__ */
