@@ -82,6 +82,12 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 		return BIT(KVM_ARM_FEATURE_ID_RANGE);
 	case KVM_CAP_STEAL_TIME:
 		return kl_pvtime_supported();
+	case KVM_CAP_SET_GUEST_DEBUG:
+		return 1;
+	case KVM_CAP_GUEST_DEBUG_HW_BPS:
+		return kl_debug_nr_hw(false);
+	case KVM_CAP_GUEST_DEBUG_HW_WPS:
+		return kl_debug_nr_hw(true);
 	default:
 		return 0;
 	}
@@ -391,6 +397,8 @@ static long kvmlite_arm64_vcpu_ioctl(struct kvmlite_vcpu *vcpu,
 		return kl_get_mp_state(v, argp);
 	case KVM_SET_MP_STATE:
 		return kl_set_mp_state(v, argp);
+	case KVM_SET_GUEST_DEBUG:
+		return kl_set_guest_debug(v, argp);
 	default:
 		return -ENOTTY;
 	}

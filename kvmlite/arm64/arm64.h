@@ -124,6 +124,17 @@ struct kl_vm {
 	struct maple_tree smccc_filter;	/* function id -> filter action */
 };
 
+/* Breakpoint and watchpoint registers, as KVM_SET_GUEST_DEBUG has them. */
+struct kl_debug_regs {
+	u64 bvr[16], bcr[16], wvr[16], wcr[16];
+};
+
+/* The host's, while the guest's are loaded (debug.c). */
+struct kl_debug_host {
+	bool switched;
+	struct kl_debug_regs regs;
+};
+
 struct kl_vcpu {
 	struct kl_gp_regs gp;
 	u64 sys[KL_NR_SYSREGS];
@@ -154,6 +165,10 @@ struct kl_vcpu {
 	bool mmio_sf;
 	u8 mmio_rt;
 	u8 mmio_len;
+	/* KVM_SET_GUEST_DEBUG (debug.c): control, USE_HW registers, step. */
+	u32 guest_debug;
+	bool ss_pending;
+	struct kl_debug_regs ext_debug;
 	/* PV stolen time (pvtime.c): the record's IPA, run_delay counted. */
 	u64 steal_base;
 	u64 last_steal;
@@ -231,6 +246,14 @@ void kl_mmio_complete(struct kvmlite_vcpu *vcpu);
 
 /* psci.c */
 int kl_psci_call(struct kvmlite_vcpu *vcpu);
+
+/* debug.c */
+u64 kl_debug_enter(struct kl_vcpu *v, struct kl_debug_host *host);
+void kl_debug_exit(struct kl_vcpu *v, struct kl_debug_host *host);
+void kl_debug_skipped(struct kl_vcpu *v);
+int kl_debug_exit_to_user(struct kvmlite_vcpu *vcpu);
+int kl_set_guest_debug(struct kl_vcpu *v, const void __user *argp);
+long kl_debug_nr_hw(bool watchpoints);
 
 /* pvtime.c */
 bool kl_pvtime_supported(void);

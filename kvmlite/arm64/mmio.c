@@ -87,4 +87,5 @@ void kl_mmio_complete(struct kvmlite_vcpu *vcpu)
 	}
 	/* The access is done: do not execute the instruction again. */
 	v->gp.pc += 4;
+	kl_debug_skipped(v);
 }

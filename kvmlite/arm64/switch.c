@@ -77,6 +77,8 @@ struct kl_host_state {
 static void kl_save_host(struct kl_host_state *h)
 {
 	h->daif = read_sysreg(daif);
+	/* No debug exception at EL2 while the guest's debug state is in. */
+	write_sysreg(h->daif | PSR_D_BIT, daif);
 	h->hcr = read_sysreg(hcr_el2);
 	h->vbar = read_sysreg(vbar_el2);
 	h->cptr = read_sysreg(cpacr_el1);	/* CPTR_EL2 under E2H */
@@ -175,7 +177,6 @@ static void kl_save_guest_el1(struct kl_vcpu *v)
 	s[KL_TPIDR_EL0] = read_sysreg(tpidr_el0);
 	s[KL_TPIDRRO_EL0] = read_sysreg(tpidrro_el0);
 	s[KL_PAR] = read_sysreg(par_el1);
-	s[KL_MDSCR] = read_sysreg(mdscr_el1);
 	s[KL_CSSELR] = read_sysreg(csselr_el1);
 	s[KL_CNTV_CTL] = read_sysreg_s(KL_CNTV_CTL_EL02);
 	s[KL_CNTV_CVAL] = read_sysreg_s(KL_CNTV_CVAL_EL02);
@@ -192,8 +193,9 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	struct kl_vm *s2 = kl_vm(vcpu->vm);
 	struct kl_host_state host;
+	struct kl_debug_host dbg;
 	u64 hcr = KL_HCR_GUEST | s2->hcr_cache;
-	u64 cnthctl;
+	u64 cnthctl, mdcr;
 	int ret;
 
 	kernel_neon_begin();
@@ -219,8 +221,9 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	kl_timer_guest_enter(v);
 	kvmlite_fp_load(&v->fp);
 	kl_load_guest_el1(v);
+	mdcr = kl_debug_enter(v, &dbg);
 	write_sysreg(KL_CPTR_FPEN, cpacr_el1);
-	write_sysreg((host.mdcr & KL_MDCR_HPMN) | KL_MDCR_TRAPS, mdcr_el2);
+	write_sysreg((host.mdcr & KL_MDCR_HPMN) | KL_MDCR_TRAPS | mdcr, mdcr_el2);
 	/* The physical timer is emulated; so is its counter if offset. */
 	cnthctl = host.cnthctl & ~(KL_CNTHCTL_EL1PCEN | KL_CNTHCTL_EL1PCTEN);
 	if (!v->cntpoff)
@@ -245,6 +248,7 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	dsb(nsh);
 	kl_save_guest_el1(v);
 	kvmlite_fp_save(&v->fp);
+	kl_debug_exit(v, &dbg);
 	kl_restore_host(&host);
 	kl_timer_guest_exit(v);
 
@@ -309,6 +313,8 @@ static int kl_internal_error(struct kvmlite_vcpu *vcpu)
 	return 0;
 }
 
+static int kl_handle_sync(struct kvmlite_vcpu *vcpu, u64 esr);
+
 /* The ARM_EXCEPTION_* code KVM's kvm_exit shows for an exit @kind. */
 static int kl_trace_exception(int kind)
 {
@@ -328,7 +334,8 @@ static int kl_trace_exception(int kind)
 static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
-	u64 esr = v->gp.esr;
+	u64 esr = v->gp.esr, pc = v->gp.pc;
+	int r;
 
 	if (kind >= 0) {
 		kl_stat_inc(v, KVMLITE_STAT_EXITS);
@@ -345,6 +352,17 @@ static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 	default:
 		return kl_internal_error(vcpu);
 	}
+
+	r = kl_handle_sync(vcpu, esr);
+	/* An instruction emulated and stepped over: the step advances. */
+	if (v->gp.pc != pc)
+		kl_debug_skipped(v);
+	return r;
+}
+
+static int kl_handle_sync(struct kvmlite_vcpu *vcpu, u64 esr)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
 
 	switch (ESR_ELx_EC(esr)) {
 	case ESR_ELx_EC_WFx:
@@ -370,6 +388,14 @@ static int kl_handle_exit(struct kvmlite_vcpu *vcpu, int kind)
 	case ESR_ELx_EC_DABT_LOW:
 	case ESR_ELx_EC_IABT_LOW:
 		return kl_handle_abort(vcpu);
+	case ESR_ELx_EC_SOFTSTP_LOW:
+	case ESR_ELx_EC_BREAKPT_LOW:
+	case ESR_ELx_EC_WATCHPT_LOW:
+	case ESR_ELx_EC_BRK64:
+		/* Routed to EL2 (MDCR_EL2.TDE) only while userspace debugs. */
+		if (!v->guest_debug)
+			return kl_internal_error(vcpu);
+		return kl_debug_exit_to_user(vcpu);
 	case ESR_ELx_EC_SVE:
 	case ESR_ELx_EC_SME:
 	case ESR_ELx_EC_PAC:
