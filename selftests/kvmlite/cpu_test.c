@@ -4,7 +4,8 @@
  * the guest reads, features the vCPU does not have are hidden and UNDEF when
  * used anyway, writable ID fields may be lowered before the first run, the
  * register list can be saved and restored as a VMM does, the EL1 physical
- * timer, debug registers and firmware registers hold their values, PV
+ * timer, debug registers and firmware registers hold their values, the
+ * guest's hardware breakpoints fire and userspace can single-step it, PV
  * stolen time counts what the vCPU thread waited for its CPU, and a
  * guest that fetches instructions where there is no memory takes the
  * prefetch abort KVM injects. Run against the in-kernel KVM too.
@@ -94,6 +95,26 @@ GUEST_CODE(guest_dbg,
 	   "mrs x20, s2_0_c0_c0_4\n"
 	   "mrs x21, s2_0_c0_c1_6\n"
 	   "mrs x22, mdscr_el1\n"
+	   "str xzr, [x19]\n"
+	   "b .\n");
+
+/*
+ * A hardware breakpoint the guest sets on its own instruction (label 1):
+ * DBGBVR0/DBGBCR0 (EL1, enabled), MDSCR_EL1.MDE|KDE, PSTATE.D clear.
+ */
+GUEST_CODE(guest_hwbp,
+	   "adr x0, 1f\n msr s2_0_c0_c0_4, x0\n"	/* DBGBVR0_EL1 */
+	   "movz x0, #0x1fe3\n msr s2_0_c0_c0_5, x0\n"	/* DBGBCR0_EL1 */
+	   "movz x0, #0xa000\n msr mdscr_el1, x0\n"
+	   "msr daifclr, #8\n isb\n"
+	   "1: nop\n"
+	   "movz x20, #0\n str xzr, [x19]\n b .\n");
+
+/* Stepped by userspace: two instructions, a trapped one, one, MMIO. */
+GUEST_CODE(guest_steps,
+	   "nop\n nop\n"
+	   "msr s2_0_c0_c0_4, xzr\n"			/* DBGBVR0_EL1 */
+	   "nop\n"
 	   "str xzr, [x19]\n"
 	   "b .\n");
 
@@ -403,6 +424,57 @@ TEST_F(cpu, debug_registers_kept)
 	EXPECT_EQ(1 << 13, X(22) & (1 << 13));
 	EXPECT_EQ(0x1234560, kget_reg64(self->c, REG_DBGBVR0));
 	EXPECT_EQ(0xabcdef8, kget_reg64(self->c, REG_DBGWVR1));
+}
+
+/* The guest's own breakpoint fires in the guest (BREAKPT_CUR at its PC). */
+TEST_F(cpu, guest_hw_breakpoint)
+{
+	LOAD(guest_hwbp);
+	load_vector(_metadata, &self->vm);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0x31, X(20) >> 26);			/* EC: breakpoint, EL1 */
+	EXPECT_EQ(kget_reg64(self->c, REG_DBGBVR0), X(22));
+	EXPECT_EQ(GUEST_RAM_GPA + 0x20, X(22));
+}
+
+static int set_guest_debug(int vcpu, __u32 control)
+{
+	struct kvm_guest_debug dbg = { .control = control };
+
+	return kioctlp(vcpu, KVM_SET_GUEST_DEBUG, &dbg);
+}
+
+/*
+ * KVM_GUESTDBG_SINGLESTEP: one instruction a KVM_RUN, KVM_EXIT_DEBUG with
+ * the software step syndrome; an instruction the host emulates counts as
+ * one step.
+ */
+TEST_F(cpu, userspace_single_step)
+{
+	struct kvm_run *run = self->vm.run[0];
+	static const __u64 pcs[] = { 4, 8, 12, 16 };
+	unsigned int i;
+
+	EXPECT_EQ(1, kioctl(self->vm.fd, KVM_CHECK_EXTENSION,
+			    KVM_CAP_SET_GUEST_DEBUG));
+	EXPECT_LE(2, kioctl(self->vm.fd, KVM_CHECK_EXTENSION,
+			    KVM_CAP_GUEST_DEBUG_HW_BPS));
+	EXPECT_LE(1, kioctl(self->vm.fd, KVM_CHECK_EXTENSION,
+			    KVM_CAP_GUEST_DEBUG_HW_WPS));
+	EXPECT_EQ(-EINVAL, set_guest_debug(self->c, KVM_GUESTDBG_ENABLE | (1 << 30)));
+	LOAD(guest_steps);
+	ASSERT_EQ(0, set_guest_debug(self->c, KVM_GUESTDBG_ENABLE |
+				     KVM_GUESTDBG_SINGLESTEP));
+	for (i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++) {
+		ASSERT_EQ(0, vcpu_run(&self->vm, 0));
+		ASSERT_EQ(KVM_EXIT_DEBUG, run->exit_reason)
+			TH_LOG("step %u: exit %u", i, run->exit_reason);
+		EXPECT_EQ(0x32, run->debug.arch.hsr >> 26);	/* SOFTSTP_LOW */
+		EXPECT_EQ(GUEST_RAM_GPA + pcs[i], kget_reg64(self->c, REG_PC));
+	}
+	ASSERT_EQ(0, set_guest_debug(self->c, 0));
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(GUEST_RAM_GPA + 16, kget_reg64(self->c, REG_PC));
 }
 
 /*
