@@ -28,6 +28,20 @@
 				 BIT(KVM_ARM_VCPU_PSCI_0_2))
 /* Feature bits KVM knows of; others are -ENOENT, as in KVM. */
 #define KL_VCPU_KNOWN_FEATURES	GENMASK(7, 0)
+/* Pointer authentication: both or neither, where the system has both. */
+#define KL_VCPU_PTRAUTH		(BIT(KVM_ARM_VCPU_PTRAUTH_ADDRESS) | \
+				 BIT(KVM_ARM_VCPU_PTRAUTH_GENERIC))
+
+/* KVM's KVM_CAP_ARM_PTRAUTH_*: address and generic authentication. */
+static bool kl_has_pauth(void)
+{
+	return system_has_full_ptr_auth();
+}
+
+static u64 kl_vcpu_features_offered(void)
+{
+	return KL_VCPU_FEATURES | (kl_has_pauth() ? KL_VCPU_PTRAUTH : 0);
+}
 
 static int kvmlite_arm64_init(void)
 {
@@ -84,6 +98,9 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 		return kl_pvtime_supported();
 	case KVM_CAP_SET_GUEST_DEBUG:
 		return 1;
+	case KVM_CAP_ARM_PTRAUTH_ADDRESS:
+	case KVM_CAP_ARM_PTRAUTH_GENERIC:
+		return kl_has_pauth();
 	case KVM_CAP_GUEST_DEBUG_HW_BPS:
 		return kl_debug_nr_hw(false);
 	case KVM_CAP_GUEST_DEBUG_HW_WPS:
@@ -314,6 +331,7 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	memset(&v->gp, 0, sizeof(v->gp));
 	memset(v->sys, 0, sizeof(v->sys));
 	memset(&v->fp, 0, sizeof(v->fp));
+	memset(&v->keys, 0, sizeof(v->keys));
 	v->gp.pstate = PSR_MODE_EL1h | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT |
 		       PSR_D_BIT;
 	v->sys[KL_SCTLR] = 0x00c50078;
@@ -329,10 +347,11 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 static int kl_vcpu_init(struct kvmlite_vcpu *vcpu, void __user *argp)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
+	struct kl_vm *s2 = kl_vm(vcpu->vm);
 	struct kvm_vcpu_init init;
 	bool power_off;
-	u64 features;
-	int i;
+	u64 features, pauth;
+	int i, r = 0;
 
 	if (copy_from_user(&init, argp, sizeof(init)))
 		return -EFAULT;
@@ -347,13 +366,29 @@ static int kl_vcpu_init(struct kvmlite_vcpu *vcpu, void __user *argp)
 	for (i = 1; i < ARRAY_SIZE(init.features); i++)
 		if (init.features[i])
 			return -ENOENT;
-	if (features & ~KL_VCPU_FEATURES)
+	if (features & ~kl_vcpu_features_offered())
+		return -EINVAL;
+	pauth = features & KL_VCPU_PTRAUTH;
+	if (pauth && pauth != KL_VCPU_PTRAUTH)
 		return -EINVAL;
 	if (v->initialized && features != v->features)
 		return -EINVAL;
+	/* As KVM: the vCPUs of a VM have the same features (PAuth here). */
+	mutex_lock(&s2->config_lock);
+	if (!s2->features_set) {
+		s2->features_set = true;
+		s2->pauth = pauth;
+		kl_idregs_set_pauth(s2, pauth);
+	} else if (s2->pauth != !!pauth) {
+		r = -EINVAL;
+	}
+	mutex_unlock(&s2->config_lock);
+	if (r)
+		return r;
 
 	kl_vcpu_reset(v);
 	v->features = features;
+	v->has_pauth = pauth;
 	v->psci_version = KL_PSCI_1_1;
 	spin_lock(&v->lock);
 	v->power_off = power_off;

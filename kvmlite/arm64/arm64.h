@@ -120,8 +120,21 @@ struct kl_vm {
 	u64 ctr;
 	unsigned long std_bmap, std_hyp_bmap, vendor_hyp_bmap;
 	bool system_suspend;		/* KVM_CAP_ARM_SYSTEM_SUSPEND enabled */
+	bool features_set;		/* a vCPU was initialised: */
+	bool pauth;			/* its vCPUs have PAuth */
 	bool smccc_filter_set;		/* @smccc_filter holds ranges */
 	struct maple_tree smccc_filter;	/* function id -> filter action */
+};
+
+/*
+ * Pointer authentication keys (APIA, APIB, APDA, APDB, APGA; low, high):
+ * the guest's, then the host's while the guest's are loaded. entry.S knows
+ * this layout.
+ */
+#define KL_NR_PAUTH_KEYS	10
+struct kl_pauth_keys {
+	u64 guest[KL_NR_PAUTH_KEYS];
+	u64 host[KL_NR_PAUTH_KEYS];
 };
 
 /* Breakpoint and watchpoint registers, as KVM_SET_GUEST_DEBUG has them. */
@@ -165,6 +178,9 @@ struct kl_vcpu {
 	bool mmio_sf;
 	u8 mmio_rt;
 	u8 mmio_len;
+	/* KVM_ARM_VCPU_PTRAUTH_ADDRESS/GENERIC: keys switched with the guest. */
+	bool has_pauth;
+	struct kl_pauth_keys keys;
 	/* KVM_SET_GUEST_DEBUG (debug.c): control, USE_HW registers, step. */
 	u32 guest_debug;
 	bool ss_pending;
@@ -185,7 +201,7 @@ static inline struct kl_vm *kl_vm(struct kvmlite_vm *vm)
 }
 
 /* entry.S */
-u64 kvmlite_guest_enter(struct kl_gp_regs *gp);
+u64 kvmlite_guest_enter(struct kl_gp_regs *gp, struct kl_pauth_keys *keys);
 void kvmlite_fp_save(struct user_fpsimd_state *st);
 void kvmlite_fp_load(struct user_fpsimd_state *st);
 extern char kvmlite_vectors[];
@@ -213,6 +229,7 @@ void kl_idregs_init(struct kl_vm *s2);
 bool kl_idreg_read(struct kl_vm *s2, u32 enc, u64 *val);
 int kl_idreg_set(struct kl_vm *s2, u32 enc, u64 val);
 void kl_idregs_freeze(struct kl_vm *s2);
+void kl_idregs_set_pauth(struct kl_vm *s2, bool pauth);
 int kl_get_reg_writable_masks(void __user *argp);
 u64 kl_fabricate_clidr(u64 ctr);
 

@@ -38,13 +38,8 @@ static unsigned int kl_nr_wrps(void)
 }
 
 /* Register n of one kind: a constant encoding per case. */
-#define KL_DBG_RD(n, reg)	case n: return read_sysreg(reg##n##_el1)
-#define KL_DBG_WR(n, reg)	case n: write_sysreg(val, reg##n##_el1); break
-#define KL_DBG_CASES(op, reg)						\
-	op(0, reg); op(1, reg); op(2, reg); op(3, reg);			\
-	op(4, reg); op(5, reg); op(6, reg); op(7, reg);			\
-	op(8, reg); op(9, reg); op(10, reg); op(11, reg);		\
-	op(12, reg); op(13, reg); op(14, reg); op(15, reg)
+#define RD(n, reg)	case n: return read_sysreg(reg##n##_el1)
+#define WR(n, reg)	case n: write_sysreg(val, reg##n##_el1); break
 
 enum { KL_BVR, KL_BCR, KL_WVR, KL_WCR };
 
@@ -52,16 +47,36 @@ static u64 kl_dbg_read(int kind, unsigned int n)
 {
 	switch (kind) {
 	case KL_BVR:
-		switch (n) { KL_DBG_CASES(KL_DBG_RD, dbgbvr); }
+		switch (n) {
+		RD(0, dbgbvr); RD(1, dbgbvr); RD(2, dbgbvr); RD(3, dbgbvr);
+		RD(4, dbgbvr); RD(5, dbgbvr); RD(6, dbgbvr); RD(7, dbgbvr);
+		RD(8, dbgbvr); RD(9, dbgbvr); RD(10, dbgbvr); RD(11, dbgbvr);
+		RD(12, dbgbvr); RD(13, dbgbvr); RD(14, dbgbvr); RD(15, dbgbvr);
+		}
 		break;
 	case KL_BCR:
-		switch (n) { KL_DBG_CASES(KL_DBG_RD, dbgbcr); }
+		switch (n) {
+		RD(0, dbgbcr); RD(1, dbgbcr); RD(2, dbgbcr); RD(3, dbgbcr);
+		RD(4, dbgbcr); RD(5, dbgbcr); RD(6, dbgbcr); RD(7, dbgbcr);
+		RD(8, dbgbcr); RD(9, dbgbcr); RD(10, dbgbcr); RD(11, dbgbcr);
+		RD(12, dbgbcr); RD(13, dbgbcr); RD(14, dbgbcr); RD(15, dbgbcr);
+		}
 		break;
 	case KL_WVR:
-		switch (n) { KL_DBG_CASES(KL_DBG_RD, dbgwvr); }
+		switch (n) {
+		RD(0, dbgwvr); RD(1, dbgwvr); RD(2, dbgwvr); RD(3, dbgwvr);
+		RD(4, dbgwvr); RD(5, dbgwvr); RD(6, dbgwvr); RD(7, dbgwvr);
+		RD(8, dbgwvr); RD(9, dbgwvr); RD(10, dbgwvr); RD(11, dbgwvr);
+		RD(12, dbgwvr); RD(13, dbgwvr); RD(14, dbgwvr); RD(15, dbgwvr);
+		}
 		break;
 	case KL_WCR:
-		switch (n) { KL_DBG_CASES(KL_DBG_RD, dbgwcr); }
+		switch (n) {
+		RD(0, dbgwcr); RD(1, dbgwcr); RD(2, dbgwcr); RD(3, dbgwcr);
+		RD(4, dbgwcr); RD(5, dbgwcr); RD(6, dbgwcr); RD(7, dbgwcr);
+		RD(8, dbgwcr); RD(9, dbgwcr); RD(10, dbgwcr); RD(11, dbgwcr);
+		RD(12, dbgwcr); RD(13, dbgwcr); RD(14, dbgwcr); RD(15, dbgwcr);
+		}
 		break;
 	}
 	return 0;
@@ -71,19 +86,42 @@ static void kl_dbg_write(int kind, unsigned int n, u64 val)
 {
 	switch (kind) {
 	case KL_BVR:
-		switch (n) { KL_DBG_CASES(KL_DBG_WR, dbgbvr); }
+		switch (n) {
+		WR(0, dbgbvr); WR(1, dbgbvr); WR(2, dbgbvr); WR(3, dbgbvr);
+		WR(4, dbgbvr); WR(5, dbgbvr); WR(6, dbgbvr); WR(7, dbgbvr);
+		WR(8, dbgbvr); WR(9, dbgbvr); WR(10, dbgbvr); WR(11, dbgbvr);
+		WR(12, dbgbvr); WR(13, dbgbvr); WR(14, dbgbvr); WR(15, dbgbvr);
+		}
 		break;
 	case KL_BCR:
-		switch (n) { KL_DBG_CASES(KL_DBG_WR, dbgbcr); }
+		switch (n) {
+		WR(0, dbgbcr); WR(1, dbgbcr); WR(2, dbgbcr); WR(3, dbgbcr);
+		WR(4, dbgbcr); WR(5, dbgbcr); WR(6, dbgbcr); WR(7, dbgbcr);
+		WR(8, dbgbcr); WR(9, dbgbcr); WR(10, dbgbcr); WR(11, dbgbcr);
+		WR(12, dbgbcr); WR(13, dbgbcr); WR(14, dbgbcr); WR(15, dbgbcr);
+		}
 		break;
 	case KL_WVR:
-		switch (n) { KL_DBG_CASES(KL_DBG_WR, dbgwvr); }
+		switch (n) {
+		WR(0, dbgwvr); WR(1, dbgwvr); WR(2, dbgwvr); WR(3, dbgwvr);
+		WR(4, dbgwvr); WR(5, dbgwvr); WR(6, dbgwvr); WR(7, dbgwvr);
+		WR(8, dbgwvr); WR(9, dbgwvr); WR(10, dbgwvr); WR(11, dbgwvr);
+		WR(12, dbgwvr); WR(13, dbgwvr); WR(14, dbgwvr); WR(15, dbgwvr);
+		}
 		break;
 	case KL_WCR:
-		switch (n) { KL_DBG_CASES(KL_DBG_WR, dbgwcr); }
+		switch (n) {
+		WR(0, dbgwcr); WR(1, dbgwcr); WR(2, dbgwcr); WR(3, dbgwcr);
+		WR(4, dbgwcr); WR(5, dbgwcr); WR(6, dbgwcr); WR(7, dbgwcr);
+		WR(8, dbgwcr); WR(9, dbgwcr); WR(10, dbgwcr); WR(11, dbgwcr);
+		WR(12, dbgwcr); WR(13, dbgwcr); WR(14, dbgwcr); WR(15, dbgwcr);
+		}
 		break;
 	}
 }
+
+#undef RD
+#undef WR
 
 /* Save this CPU's registers to @save (if any) and load @regs. */
 static void kl_dbg_switch(struct kl_debug_regs *save,

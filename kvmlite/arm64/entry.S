@@ -4,9 +4,12 @@
  * installed only while a guest runs (VBAR_EL2 is switched by switch.c with
  * interrupts masked).
  *
- * kvmlite_guest_enter(gp) saves the host's callee-saved registers and SP_EL0
- * (the host's `current`) on the stack, loads the guest's registers from gp
- * and ERETs. An exception from the guest lands in kvmlite_vectors with SP at
+ * kvmlite_guest_enter(gp, keys) saves the host's callee-saved registers and
+ * SP_EL0 (the host's `current`) on the stack, loads the guest's registers
+ * from gp and ERETs. With keys (a guest with pointer authentication), the
+ * host's five PAuth keys are saved to keys->host and the guest's loaded from
+ * keys->guest first, and the other way round on exit: here, where no signed
+ * return address is live (the host kernel signs its own with its APIA key). An exception from the guest lands in kvmlite_vectors with SP at
  * that same frame: the guest's registers and the fault syndrome go back to
  * gp, the host's come back from the frame, and kvmlite_guest_enter returns
  * the kind of exception (KL_EXIT_* in arm64.h).
@@ -14,6 +17,7 @@
 #include <linux/linkage.h>
 #include <asm/assembler.h>
 #include <asm/fpsimdmacros.h>
+#include <asm/sysreg.h>
 
 /* Offsets in struct kl_gp_regs (checked in switch.c). */
 #define GP_X(n)		((n) * 8)
@@ -24,11 +28,54 @@
 #define GP_FAR		280
 #define GP_HPFAR	288
 
-/* The host frame below the frame record: x18-x28, gp, SP_EL0. */
+/* The host frame below the frame record: x18-x28, gp, SP_EL0, keys. */
 #define HF_X18		0
 #define HF_GP		88
 #define HF_SP_EL0	96
+#define HF_KEYS		104
 #define HF_SIZE		112
+
+/* struct kl_pauth_keys (arm64.h): the guest's keys, then the host's. */
+#define KEYS_GUEST	0
+#define KEYS_HOST	80
+
+/* Store the five keys of this CPU at [\base, #\off]. */
+.macro	kl_keys_save base, off, t1, t2
+	mrs_s	\t1, SYS_APIAKEYLO_EL1
+	mrs_s	\t2, SYS_APIAKEYHI_EL1
+	stp	\t1, \t2, [\base, #\off + 0]
+	mrs_s	\t1, SYS_APIBKEYLO_EL1
+	mrs_s	\t2, SYS_APIBKEYHI_EL1
+	stp	\t1, \t2, [\base, #\off + 16]
+	mrs_s	\t1, SYS_APDAKEYLO_EL1
+	mrs_s	\t2, SYS_APDAKEYHI_EL1
+	stp	\t1, \t2, [\base, #\off + 32]
+	mrs_s	\t1, SYS_APDBKEYLO_EL1
+	mrs_s	\t2, SYS_APDBKEYHI_EL1
+	stp	\t1, \t2, [\base, #\off + 48]
+	mrs_s	\t1, SYS_APGAKEYLO_EL1
+	mrs_s	\t2, SYS_APGAKEYHI_EL1
+	stp	\t1, \t2, [\base, #\off + 64]
+.endm
+
+/* Load the five keys from [\base, #\off]. */
+.macro	kl_keys_load base, off, t1, t2
+	ldp	\t1, \t2, [\base, #\off + 0]
+	msr_s	SYS_APIAKEYLO_EL1, \t1
+	msr_s	SYS_APIAKEYHI_EL1, \t2
+	ldp	\t1, \t2, [\base, #\off + 16]
+	msr_s	SYS_APIBKEYLO_EL1, \t1
+	msr_s	SYS_APIBKEYHI_EL1, \t2
+	ldp	\t1, \t2, [\base, #\off + 32]
+	msr_s	SYS_APDAKEYLO_EL1, \t1
+	msr_s	SYS_APDAKEYHI_EL1, \t2
+	ldp	\t1, \t2, [\base, #\off + 48]
+	msr_s	SYS_APDBKEYLO_EL1, \t1
+	msr_s	SYS_APDBKEYHI_EL1, \t2
+	ldp	\t1, \t2, [\base, #\off + 64]
+	msr_s	SYS_APGAKEYLO_EL1, \t1
+	msr_s	SYS_APGAKEYHI_EL1, \t2
+.endm
 
 #define KL_EXIT_SYNC	0
 #define KL_EXIT_IRQ	1
@@ -38,7 +85,7 @@
 
 	.text
 
-/* u64 kvmlite_guest_enter(struct kl_gp_regs *gp) */
+/* u64 kvmlite_guest_enter(struct kl_gp_regs *gp, struct kl_pauth_keys *keys) */
 SYM_FUNC_START(kvmlite_guest_enter)
 	stp	x29, x30, [sp, #-16]!
 	mov	x29, sp
@@ -49,7 +96,11 @@ SYM_FUNC_START(kvmlite_guest_enter)
 	stp	x24, x25, [sp, #HF_X18 + 48]
 	stp	x26, x27, [sp, #HF_X18 + 64]
 	stp	x28, x0, [sp, #HF_X18 + 80]	/* x28, then gp at HF_GP */
-	mrs	x1, sp_el0
+	str	x1, [sp, #HF_KEYS]
+	cbz	x1, 1f
+	kl_keys_save x1, KEYS_HOST, x2, x3
+	kl_keys_load x1, KEYS_GUEST, x2, x3	/* ERET synchronises */
+1:	mrs	x1, sp_el0
 	str	x1, [sp, #HF_SP_EL0]
 
 	ldr	x1, [x0, #GP_SP_EL0]
@@ -116,6 +167,13 @@ SYM_CODE_START_LOCAL(kvmlite_guest_exit)
 	str	x2, [x1, #GP_FAR]
 	mrs	x2, hpfar_el2
 	str	x2, [x1, #GP_HPFAR]
+
+	ldr	x1, [sp, #HF_KEYS]
+	cbz	x1, 1f
+	kl_keys_save x1, KEYS_GUEST, x2, x3
+	kl_keys_load x1, KEYS_HOST, x2, x3
+	isb
+1:
 
 	ldr	x2, [sp, #HF_SP_EL0]
 	msr	sp_el0, x2

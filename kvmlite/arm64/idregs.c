@@ -112,11 +112,29 @@ static u64 kl_field_limit(u64 val, u64 mask, u64 limit)
 	return (val & ~mask) | f;
 }
 
-/* The largest value the VM may have (what a new VM starts with). */
-static u64 kl_idreg_limit(unsigned int crm, unsigned int op2)
+/* The PAuth fields: ID_AA64ISAR1_EL1 APA, API, GPA, GPI; ISAR2 GPA3, APA3. */
+#define KL_ISAR1_PAUTH		(F(4) | F(8) | F(24) | F(28))
+#define KL_ISAR2_PAUTH		(F(8) | F(12))
+
+static u64 kl_pauth_fields(unsigned int crm, unsigned int op2)
+{
+	switch (IDX(crm, op2)) {
+	case IDX(6, 1):
+		return KL_ISAR1_PAUTH;
+	case IDX(6, 2):
+		return KL_ISAR2_PAUTH;
+	}
+	return 0;
+}
+
+/*
+ * The largest value the VM may have (what a new VM starts with); @pauth:
+ * its vCPUs have pointer authentication, whose fields are otherwise hidden.
+ */
+static u64 kl_idreg_limit(unsigned int crm, unsigned int op2, bool pauth)
 {
 	const struct kl_idreg_rule *r;
-	u64 val;
+	u64 val, hide;
 
 	if (kl_idreg_is_aa32(crm))
 		return 0;
@@ -124,7 +142,10 @@ static u64 kl_idreg_limit(unsigned int crm, unsigned int op2)
 	/* Unallocated, or wholly hidden (the host kernel may not know it). */
 	if (!r || r->hide == ~0ULL)
 		return 0;
-	val = read_sanitised_ftr_reg(sys_reg(3, 0, 0, crm, op2)) & ~r->hide;
+	hide = r->hide;
+	if (pauth)
+		hide &= ~kl_pauth_fields(crm, op2);
+	val = read_sanitised_ftr_reg(sys_reg(3, 0, 0, crm, op2)) & ~hide;
 
 	switch (IDX(crm, op2)) {
 	case IDX(4, 0):
@@ -146,8 +167,26 @@ void kl_idregs_init(struct kl_vm *s2)
 
 	for (crm = 1; crm <= 7; crm++)
 		for (op2 = 0; op2 < 8; op2++)
-			s2->idregs[IDX(crm, op2)] = kl_idreg_limit(crm, op2);
+			s2->idregs[IDX(crm, op2)] = kl_idreg_limit(crm, op2,
+								   false);
 	s2->ctr = read_sanitised_ftr_reg(SYS_CTR_EL0);
+}
+
+/*
+ * The first vCPU of the VM was initialised with (or without) PAuth: the
+ * guest and userspace see its fields (with config_lock held).
+ */
+void kl_idregs_set_pauth(struct kl_vm *s2, bool pauth)
+{
+	unsigned int op2;
+	u64 mask;
+
+	lockdep_assert_held(&s2->config_lock);
+	for (op2 = 1; op2 <= 2; op2++) {
+		mask = kl_pauth_fields(6, op2);
+		s2->idregs[IDX(6, op2)] = (s2->idregs[IDX(6, op2)] & ~mask) |
+					  (kl_idreg_limit(6, op2, pauth) & mask);
+	}
 }
 
 static bool kl_is_idreg(u32 enc)
@@ -198,10 +237,11 @@ static int kl_check_fields(u64 val, u64 limit, u64 writable, u64 sign)
 	return 0;
 }
 
-static int kl_idreg_check(unsigned int crm, unsigned int op2, u64 val)
+static int kl_idreg_check(unsigned int crm, unsigned int op2, u64 val,
+			  bool pauth)
 {
 	const struct kl_idreg_rule *r = kl_idreg_rule(crm, op2);
-	u64 limit = kl_idreg_limit(crm, op2);
+	u64 limit = kl_idreg_limit(crm, op2, pauth);
 
 	if (!r)
 		return val == limit ? 0 : -EINVAL;
@@ -269,7 +309,7 @@ int kl_idreg_set(struct kl_vm *s2, u32 enc, u64 val)
 		if (IDX(crm, op2) == IDX(5, 0) &&
 		    FIELD_GET(F(8), val) == KL_PMUVER_IMP_DEF)
 			val &= ~F(8);
-		r = kl_idreg_check(crm, op2, val);
+		r = kl_idreg_check(crm, op2, val, s2->pauth);
 	}
 	if (!r)
 		WRITE_ONCE(*p, val);

@@ -212,6 +212,9 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	}
 	/* Before the switch: a tracer's code runs as the host. */
 	trace_kvm_entry(v->gp.pc);
+	/* PAuth instructions and key registers are the guest's own. */
+	if (v->has_pauth)
+		hcr |= HCR_API | HCR_APK;
 	if (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_IRQ))
 		hcr |= HCR_VI;
 	if (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_FIQ))
@@ -242,7 +245,7 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	dsb(nsh);
 	isb();
 
-	ret = kvmlite_guest_enter(&v->gp);
+	ret = kvmlite_guest_enter(&v->gp, v->has_pauth ? &v->keys : NULL);
 
 	__tlbi(vmalls12e1);
 	dsb(nsh);

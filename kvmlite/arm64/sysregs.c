@@ -4,12 +4,13 @@
  * KVM_SET_ONE_REG, KVM_GET_REG_LIST and for the guest's trapped accesses.
  *
  * One table, sorted by encoding as arch/arm64/kvm/sys_regs.c's, describes
- * every register userspace sees (the list KVM gives a vCPU with no PMU, SVE
- * or PAuth) and every register whose guest access kvmlite emulates: the ID
- * space (HCR_EL2.TID3), REVIDR/AIDR (TID1), the cache description registers
- * (TID2/TID4), ACTLR_EL1 (TACR), the debug registers (MDCR_EL2.TDA, TDOSA,
- * TDRA) and the EL1 physical timer (CNTHCTL_EL2.EL1PCEN clear). A trapped
- * access to anything else (PMU, LORegions, ...) is an UNDEF for the guest, as
+ * every register userspace sees (the list KVM gives a vCPU without PMU or
+ * SVE; the PAuth keys if it has PAuth) and every register whose guest
+ * access kvmlite emulates: the ID space (HCR_EL2.TID3), REVIDR/AIDR
+ * (TID1), the cache description registers (TID2/TID4), ACTLR_EL1 (TACR),
+ * the debug registers (MDCR_EL2.TDA, TDOSA, TDRA) and the EL1 physical
+ * timer (CNTHCTL_EL2.EL1PCEN clear). A trapped access to anything else
+ * (PMU, LORegions, ...) is an UNDEF for the guest, as
  * KVM gives it. Register ids and errnos are KVM's: -ENOENT for an unknown
  * register or a wrong size, -EINVAL for a value that cannot be set.
  */
@@ -33,6 +34,11 @@
 #define KL_SR_NOGUEST		BIT(1)
 /* Read-only for the guest: a write is an UNDEF. */
 #define KL_SR_RO		BIT(2)
+/*
+ * A PAuth key (@idx into kl_vcpu->keys.guest): there for userspace only
+ * when the vCPU has PAuth; the guest's accesses trap only when it has not.
+ */
+#define KL_SR_PAUTH		BIT(3)
 
 struct kl_sysreg_desc;
 
@@ -329,6 +335,10 @@ static int kl_set_vtimer(struct kl_vcpu *v, const struct kl_sysreg_desc *d,
 	{ enc, KL_SR_USER | KL_SR_NOGUEST, KL_NOSTORE, NULL, kl_get_vtimer, \
 	  kl_set_vtimer }
 
+#define PAUTH_KEY(crm, op2, i) \
+	{ R(3, 0, 2, crm, op2), KL_SR_USER | KL_SR_NOGUEST | KL_SR_PAUTH, i, \
+	  NULL, NULL, NULL }
+
 /* DBGBVR<n>, DBGBCR<n>, DBGWVR<n>, DBGWCR<n> are op2 4..7 of CRm n. */
 static const struct kl_sysreg_desc kl_sysregs[] = {
 	SR(R(2, 0, 0, 0, 4), KL_DBGBVR0 + 0),
@@ -433,6 +443,11 @@ static const struct kl_sysreg_desc kl_sysregs[] = {
 	SR(R(3, 0, 2, 0, 0), KL_TTBR0),
 	SR(R(3, 0, 2, 0, 1), KL_TTBR1),
 	SR(R(3, 0, 2, 0, 2), KL_TCR),
+	PAUTH_KEY(1, 0, 0), PAUTH_KEY(1, 1, 1),		/* APIAKEY{LO,HI}_EL1 */
+	PAUTH_KEY(1, 2, 2), PAUTH_KEY(1, 3, 3),		/* APIBKEY */
+	PAUTH_KEY(2, 0, 4), PAUTH_KEY(2, 1, 5),		/* APDAKEY */
+	PAUTH_KEY(2, 2, 6), PAUTH_KEY(2, 3, 7),		/* APDBKEY */
+	PAUTH_KEY(3, 0, 8), PAUTH_KEY(3, 1, 9),		/* APGAKEY */
 	SR(R(3, 0, 5, 1, 0), KL_AFSR0),
 	SR(R(3, 0, 5, 1, 1), KL_AFSR1),
 	SR(R(3, 0, 5, 2, 0), KL_ESR),
@@ -548,8 +563,17 @@ static bool kl_reg_is_arm64(u64 id)
 	return ((id & ~KVM_REG_SIZE_MASK) >> 32) == (KVM_REG_ARM64 >> 32);
 }
 
+/* Whether userspace sees @d on @v (KVM's visibility). */
+static bool kl_sysreg_visible(const struct kl_vcpu *v,
+			      const struct kl_sysreg_desc *d)
+{
+	return (d->flags & KL_SR_USER) &&
+	       (!(d->flags & KL_SR_PAUTH) || v->has_pauth);
+}
+
 /* The table entry of a KVM_REG_ARM64_SYSREG id, as index_to_params(). */
-static const struct kl_sysreg_desc *kl_user_sysreg(u64 id)
+static const struct kl_sysreg_desc *kl_user_sysreg(const struct kl_vcpu *v,
+						   u64 id)
 {
 	const struct kl_sysreg_desc *d;
 	u32 enc;
@@ -565,7 +589,7 @@ static const struct kl_sysreg_desc *kl_user_sysreg(u64 id)
 		      (id & KVM_REG_ARM64_SYSREG_CRM_MASK) >> KVM_REG_ARM64_SYSREG_CRM_SHIFT,
 		      (id & KVM_REG_ARM64_SYSREG_OP2_MASK) >> KVM_REG_ARM64_SYSREG_OP2_SHIFT);
 	d = kl_find_sysreg(enc);
-	return d && (d->flags & KL_SR_USER) ? d : NULL;
+	return d && kl_sysreg_visible(v, d) ? d : NULL;
 }
 
 /* CCSIDR through KVM_REG_ARM_DEMUX, as demux_c15_get(). */
@@ -596,12 +620,12 @@ static int kl_sysreg_get(struct kl_vcpu *v, u64 id, u64 *val)
 	default:
 		return -ENOENT;
 	}
-	d = kl_user_sysreg(id);
+	d = kl_user_sysreg(v, id);
 	if (!d)
 		return -ENOENT;
 	if (d->get)
 		return d->get(v, d, val);
-	*val = v->sys[d->idx];
+	*val = d->flags & KL_SR_PAUTH ? v->keys.guest[d->idx] : v->sys[d->idx];
 	return 0;
 }
 
@@ -618,12 +642,15 @@ static int kl_sysreg_set(struct kl_vcpu *v, u64 id, u64 val)
 	default:
 		return -ENOENT;
 	}
-	d = kl_user_sysreg(id);
+	d = kl_user_sysreg(v, id);
 	if (!d)
 		return -ENOENT;
 	if (d->set)
 		return d->set(v, d, val);
-	v->sys[d->idx] = val;
+	if (d->flags & KL_SR_PAUTH)
+		v->keys.guest[d->idx] = val;
+	else
+		v->sys[d->idx] = val;
 	return 0;
 }
 
@@ -692,14 +719,14 @@ static u64 kl_sysreg_index(u32 enc)
 }
 
 /* The ids of KVM_GET_REG_LIST, in KVM's order; @out NULL just counts. */
-static unsigned int kl_reg_ids(u64 *out)
+static unsigned int kl_reg_ids(const struct kl_vcpu *v, u64 *out)
 {
 	unsigned int i, n;
 
 	n = kl_core_reg_ids(out);
 	n += kl_fw_reg_ids(out ? out + n : NULL);
 	for (i = 0; i < ARRAY_SIZE(kl_sysregs); i++) {
-		if (!(kl_sysregs[i].flags & KL_SR_USER))
+		if (!kl_sysreg_visible(v, &kl_sysregs[i]))
 			continue;
 		if (out)
 			out[n] = kl_sysreg_index(kl_sysregs[i].enc);
@@ -724,7 +751,7 @@ int kl_get_reg_list(struct kl_vcpu *v, struct kvm_reg_list __user *ulist)
 	if (copy_from_user(&list, ulist, sizeof(list)))
 		return -EFAULT;
 	n = list.n;
-	total = kl_reg_ids(NULL);
+	total = kl_reg_ids(v, NULL);
 	list.n = total;
 	if (copy_to_user(ulist, &list, sizeof(list)))
 		return -EFAULT;
@@ -734,7 +761,7 @@ int kl_get_reg_list(struct kl_vcpu *v, struct kvm_reg_list __user *ulist)
 	ids = kcalloc(total, sizeof(*ids), GFP_KERNEL);
 	if (!ids)
 		return -ENOMEM;
-	kl_reg_ids(ids);
+	kl_reg_ids(v, ids);
 	if (copy_to_user(ulist->reg, ids, total * sizeof(*ids)))
 		r = -EFAULT;
 	kfree(ids);

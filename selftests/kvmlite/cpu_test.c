@@ -465,7 +465,7 @@ TEST_F(cpu, userspace_single_step)
 	LOAD(guest_steps);
 	ASSERT_EQ(0, set_guest_debug(self->c, KVM_GUESTDBG_ENABLE |
 				     KVM_GUESTDBG_SINGLESTEP));
-	for (i = 0; i < sizeof(pcs) / sizeof(pcs[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(pcs); i++) {
 		ASSERT_EQ(0, vcpu_run(&self->vm, 0));
 		ASSERT_EQ(KVM_EXIT_DEBUG, run->exit_reason)
 			TH_LOG("step %u: exit %u", i, run->exit_reason);
@@ -679,11 +679,11 @@ static __u64 run_delay_ns(void)
 	return delay;
 }
 
-static volatile int stealer_stop;
+static int stealer_stop;
 
 static void *stealer(void *arg)
 {
-	while (!stealer_stop)
+	while (!__atomic_load_n(&stealer_stop, __ATOMIC_RELAXED))
 		;
 	return NULL;
 }
@@ -701,11 +701,11 @@ static void steal_some_time(struct __test_metadata *_metadata)
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
 	pthread_attr_init(&attr);
 	pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus);
-	stealer_stop = 0;
+	__atomic_store_n(&stealer_stop, 0, __ATOMIC_RELAXED);
 	ASSERT_EQ(0, pthread_create(&t, &attr, stealer, NULL));
 	while (run_delay_ns() - start < 20000000ULL)
 		sched_yield();
-	stealer_stop = 1;
+	__atomic_store_n(&stealer_stop, 1, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
 }
 

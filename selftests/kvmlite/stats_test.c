@@ -179,7 +179,7 @@ static int trace_events_enable(const char *sys, const char *on)
 	unsigned int i;
 	int r;
 
-	for (i = 0; i < sizeof(trace_events) / sizeof(trace_events[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(trace_events); i++) {
 		snprintf(path, sizeof(path), TRACEFS "/events/%s/%s/enable",
 			 sys, trace_events[i]);
 		r = write_file(path, on);
@@ -237,7 +237,7 @@ TEST_F(stats, tracepoints)
 		got += n;
 	close(fd);
 	/* KVM's formats, field by field. */
-	for (i = 0; i < sizeof(trace_want) / sizeof(trace_want[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(trace_want); i++) {
 		EXPECT_NE(NULL, strstr(buf, trace_want[i]))
 			TH_LOG("missing: %s", trace_want[i]);
 		missing += !strstr(buf, trace_want[i]);
