@@ -118,6 +118,20 @@ GUEST_CODE(guest_steps,
 	   "str xzr, [x19]\n"
 	   "b .\n");
 
+/*
+ * PAuth: sign x20 with modifier x21 and the IA key into x22, authenticate it
+ * back into x23, read APIAKeyLo into x24, write x25 to APIBKeyLo; MMIO; again.
+ */
+GUEST_CODE(guest_pauth,
+	   "1: mov x0, x20\n"
+	   ".arch_extension pauth\n"
+	   "pacia x0, x21\n mov x22, x0\n"
+	   "autia x0, x21\n mov x23, x0\n"
+	   "mrs x24, s3_0_c2_c1_0\n"		/* APIAKEYLO_EL1 */
+	   "msr s3_0_c2_c1_2, x25\n"		/* APIBKEYLO_EL1 */
+	   "str xzr, [x19]\n"
+	   "b 1b\n");
+
 /* TRNG_VERSION: into x20. */
 GUEST_CODE(guest_trng,
 	   "movz w0, #0x0050\n movk w0, #0x8400, lsl #16\n hvc #0\n mov x20, x0\n"
@@ -424,6 +438,91 @@ TEST_F(cpu, debug_registers_kept)
 	EXPECT_EQ(1 << 13, X(22) & (1 << 13));
 	EXPECT_EQ(0x1234560, kget_reg64(self->c, REG_DBGBVR0));
 	EXPECT_EQ(0xabcdef8, kget_reg64(self->c, REG_DBGWVR1));
+}
+
+#define PTRAUTH_BOTH	((1U << KVM_ARM_VCPU_PTRAUTH_ADDRESS) | \
+			 (1U << KVM_ARM_VCPU_PTRAUTH_GENERIC))
+#define REG_APIAKEYLO	SYSREG(3, 0, 2, 1, 0)
+#define REG_APIBKEYLO	SYSREG(3, 0, 2, 1, 2)
+#define REG_APGAKEYHI	SYSREG(3, 0, 2, 3, 1)
+#define REG_TCR		SYSREG(3, 0, 2, 0, 2)
+#define SCTLR_ENIA	(1ULL << 31)
+
+static long reg_list_len(int vcpu)
+{
+	struct kvm_reg_list list = { .n = 0 };
+
+	ioctl(vcpu, KVM_GET_REG_LIST, &list);
+	return list.n;
+}
+
+/*
+ * PAuth as a vCPU feature where the system has it (both halves or
+ * neither, one setting per VM): its ID fields and five keys appear, and the
+ * guest signs and authenticates with the key userspace set, which is the
+ * guest's own (saved on exit, not the host's).
+ */
+TEST_F(cpu, pauth)
+{
+	struct kvm_vm vm;
+	__u64 isar1, s1, s2;
+	long n0, n1;
+	int c, r;
+
+	if (kioctl(self->vm.sys, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_ADDRESS) <= 0)
+		SKIP(return, "no KVM_CAP_ARM_PTRAUTH_ADDRESS (host without PAuth)");
+	EXPECT_EQ(1, kioctl(self->vm.sys, KVM_CHECK_EXTENSION,
+			    KVM_CAP_ARM_PTRAUTH_GENERIC));
+	/* One half alone is refused. */
+	EXPECT_EQ(-EINVAL, vm_create(&vm, 1, 1U << KVM_ARM_VCPU_PTRAUTH_ADDRESS));
+	vm_destroy(&vm);
+
+	ASSERT_EQ(0, vm_create(&vm, 1, PTRAUTH_BOTH));
+	c = vm.vcpu[0];
+	isar1 = kget_reg64(c, REG_ID_AA64ISAR1);
+	EXPECT_NE(0, FIELD(isar1, 4) | FIELD(isar1, 8));	/* APA | API */
+	EXPECT_NE(0, FIELD(isar1, 24) | FIELD(isar1, 28));	/* GPA | GPI */
+	n0 = reg_list_len(self->c);
+	n1 = reg_list_len(c);
+	EXPECT_EQ(n0 + 10, n1);					/* the keys */
+	EXPECT_EQ(-ENOENT, kset_reg64(self->c, REG_APIAKEYLO, 1));
+	EXPECT_EQ(0, kset_reg64(c, REG_APGAKEYHI, 0x77));
+	EXPECT_EQ(0x77, kget_reg64(c, REG_APGAKEYHI));
+
+	ASSERT_EQ(0, vm_load_code(&vm, 0, GUEST_RAM_GPA, guest_pauth,
+				  guest_pauth_end));
+	ASSERT_EQ(0, kset_reg64(c, REG_X(19), GUEST_MMIO_GPA));
+	ASSERT_EQ(0, kset_reg64(c, REG_X(20), GUEST_RAM_GPA + 0x1000));
+	ASSERT_EQ(0, kset_reg64(c, REG_X(21), 0x1234));
+	ASSERT_EQ(0, kset_reg64(c, REG_X(25), 0xb0b0));
+	ASSERT_EQ(0, kset_reg64(c, REG_TCR, 16));		/* T0SZ: 48 bits */
+	ASSERT_EQ(0, kset_reg64(c, REG_SCTLR,
+				kget_reg64(c, REG_SCTLR) | SCTLR_ENIA));
+	ASSERT_EQ(0, kset_reg64(c, REG_APIAKEYLO, 0x1111222233334444ULL));
+	run_to_mmio(_metadata, &vm);
+	s1 = kget_reg64(c, REG_X(22));
+	EXPECT_NE(GUEST_RAM_GPA + 0x1000, s1);			/* signed */
+	EXPECT_EQ(GUEST_RAM_GPA + 0x1000, kget_reg64(c, REG_X(23)));
+	EXPECT_EQ(0x1111222233334444ULL, kget_reg64(c, REG_X(24)));
+	EXPECT_EQ(0xb0b0, kget_reg64(c, REG_APIBKEYLO));	/* the guest's */
+
+	/* Another key, another signature, still authenticated. */
+	ASSERT_EQ(0, kset_reg64(c, REG_APIAKEYLO, 0x5555666677778888ULL));
+	run_to_mmio(_metadata, &vm);
+	s2 = kget_reg64(c, REG_X(22));
+	EXPECT_NE(s1, s2);
+	EXPECT_EQ(GUEST_RAM_GPA + 0x1000, kget_reg64(c, REG_X(23)));
+	vm_destroy(&vm);
+
+	/* The VM's vCPUs share the setting (KVM before 6.12 did not check). */
+	if (!is_kvmlite() && kernel_before(6, 12))
+		return;
+	ASSERT_EQ(0, vm_create(&vm, 1, PTRAUTH_BOTH));
+	r = ioctl(vm.fd, KVM_CREATE_VCPU, 1);
+	ASSERT_LE(0, r);
+	EXPECT_EQ(-EINVAL, kvcpu_init(vm.fd, r, 1U << KVM_ARM_VCPU_PSCI_0_2));
+	close(r);
+	vm_destroy(&vm);
 }
 
 /* The guest's own breakpoint fires in the guest (BREAKPT_CUR at its PC). */
