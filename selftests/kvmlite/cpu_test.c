@@ -446,7 +446,7 @@ TEST_F(cpu, debug_registers_kept)
 #define REG_APIBKEYLO	SYSREG(3, 0, 2, 1, 2)
 #define REG_APGAKEYHI	SYSREG(3, 0, 2, 3, 1)
 #define REG_TCR		SYSREG(3, 0, 2, 0, 2)
-#define SCTLR_ENIA	(1ULL << 31)
+#define SCTLR_ENIA	0x80000000ULL	/* SCTLR_EL1.EnIA, bit 31 */
 
 static long reg_list_len(int vcpu)
 {
