@@ -191,7 +191,6 @@ u64 kl_debug_enter(struct kl_vcpu *v, struct kl_debug_host *host)
 			kl_dbg_switch(&host->regs, &guest);
 		}
 	}
-	isb();
 	return ctl ? KL_MDCR_TDE : 0;
 }
 

@@ -142,7 +142,6 @@ static void kl_load_guest_el1(struct kl_vcpu *v)
 	write_sysreg(s[KL_TPIDR_EL0], tpidr_el0);
 	write_sysreg(s[KL_TPIDRRO_EL0], tpidrro_el0);
 	write_sysreg(s[KL_PAR], par_el1);
-	write_sysreg(s[KL_MDSCR], mdscr_el1);
 	write_sysreg(s[KL_CSSELR], csselr_el1);
 	write_sysreg(s[KL_MPIDR], vmpidr_el2);
 	write_sysreg(read_cpuid_id(), vpidr_el2);
@@ -224,6 +223,7 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	kl_timer_guest_enter(v);
 	kvmlite_fp_load(&v->fp);
 	kl_load_guest_el1(v);
+	/* MDSCR_EL1 and the debug registers (the isb below covers them). */
 	mdcr = kl_debug_enter(v, &dbg);
 	write_sysreg(KL_CPTR_FPEN, cpacr_el1);
 	write_sysreg((host.mdcr & KL_MDCR_HPMN) | KL_MDCR_TRAPS | mdcr, mdcr_el2);
