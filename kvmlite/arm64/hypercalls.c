@@ -216,7 +216,7 @@ int kl_handle_smccc(struct kvmlite_vcpu *vcpu)
 		/* No workaround is forwarded: only PV time, if offered. */
 		if (lower_32_bits(v->gp.regs[1]) ==
 		    ARM_SMCCC_HV_PV_TIME_FEATURES &&
-		    test_bit(KVM_REG_ARM_STD_HYP_BIT_PV_TIME, &s2->std_hyp_bmap))
+		    kl_fw_offers(s2, ARM_SMCCC_HV_PV_TIME_FEATURES))
 			val[0] = SMCCC_RET_SUCCESS;
 		break;
 	case ARM_SMCCC_HV_PV_TIME_FEATURES:

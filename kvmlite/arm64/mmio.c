@@ -45,10 +45,10 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 			v->gp.pc += 4;
 			return 1;
 		}
-	}
-	if (!v->mmio_write)
+	} else {
 		trace_kvm_mmio(KVMLITE_TRACE_MMIO_READ_UNSATISFIED,
 			       v->mmio_len, ipa, NULL);
+	}
 	v->mmio_sse = esr & ESR_ELx_SSE;
 	v->mmio_sf = esr & ESR_ELx_SF;
 	v->mmio_needed = true;
