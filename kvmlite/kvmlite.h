@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/refcount.h>
 #include <linux/signal.h>
+#include <linux/smp.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -146,10 +147,12 @@ struct kvmlite_memslot {
  * @coalesced_lock: protects @coalesced_zones and the kernel's side of the ring
  * @coalesced_zones: registered zones
  * @nr_coalesced_zones: how many
+ * @devices:	in-kernel devices of KVM_CREATE_DEVICE (device.c), under @lock
  * @arch:	backend data
  */
 struct kvmlite_vm {
 	refcount_t users;
+	struct list_head devices;
 	struct mm_struct *mm;
 	struct rw_semaphore lock;
 	struct xarray slots;
@@ -183,6 +186,7 @@ enum kvmlite_vcpu_mode {
  * @run:	the shared struct kvm_run page
  * @mutex:	serialises the vCPU ioctls
  * @wq:		where a halted vCPU sleeps
+ * @kick_csd:	the IPI of kvmlite_vcpu_kick()
  * @mode:	whether the vCPU is between guest entry and exit
  * @cpu:	host CPU the vCPU last ran on
  * @sigset_active: whether @sigset applies during KVM_RUN
@@ -200,6 +204,7 @@ struct kvmlite_vcpu {
 	struct kvm_run *run;
 	struct mutex mutex;		/* see @mutex above */
 	wait_queue_head_t wq;
+	call_single_data_t kick_csd;
 	int mode;
 	int cpu;
 	bool sigset_active;
@@ -208,6 +213,46 @@ struct kvmlite_vcpu {
 	char stats_id[KVMLITE_STATS_NAME_SIZE];
 	u64 stats[KVMLITE_VCPU_MAX_STATS];
 	void *arch;
+};
+
+struct kvmlite_device;
+
+/**
+ * struct kvmlite_device_ops - an in-kernel device type (KVM_CREATE_DEVICE)
+ * @name:	its name, the name of its fd (KVM's: "kvm-arm-vgic-v3")
+ * @create:	set up @dev->private; called with vm->lock held for writing.
+ *		0 or a negative errno (-EEXIST: one of this type exists)
+ * @destroy:	free @dev->private; called when the VM goes (the device fd
+ *		holds a VM reference, so never while the fd is open)
+ * @set_attr, @get_attr, @has_attr: KVM_{SET,GET,HAS}_DEVICE_ATTR on the
+ *		device fd; -ENXIO for an unknown group or attribute
+ */
+struct kvmlite_device_ops {
+	const char *name;
+	int (*create)(struct kvmlite_device *dev);
+	void (*destroy)(struct kvmlite_device *dev);
+	int (*set_attr)(struct kvmlite_device *dev,
+			const struct kvm_device_attr *attr);
+	int (*get_attr)(struct kvmlite_device *dev,
+			const struct kvm_device_attr *attr);
+	int (*has_attr)(struct kvmlite_device *dev,
+			const struct kvm_device_attr *attr);
+};
+
+/**
+ * struct kvmlite_device - an in-kernel device of a VM
+ * @vm:		the VM
+ * @ops:	its type
+ * @type:	KVM_DEV_TYPE_*
+ * @node:	in vm->devices
+ * @private:	the backend's state
+ */
+struct kvmlite_device {
+	struct kvmlite_vm *vm;
+	const struct kvmlite_device_ops *ops;
+	u32 type;
+	struct list_head node;
+	void *private;
 };
 
 /**
@@ -236,6 +281,16 @@ struct kvmlite_vcpu {
  *		KVM's kvm_arch_vcpu_async_ioctl()); -ENOIOCTLCMD if not one
  * @vm_enable_cap: optional: KVM_ENABLE_CAP of the backend's VM caps;
  *		-EINVAL for an unknown one
+ * @device_ops: optional: the in-kernel device type @type, NULL if none
+ * @irqchip_ready: optional: whether the VM's in-kernel irqchip is initialised
+ *		(KVM_IRQFD and KVM_SIGNAL_MSI need it: -EAGAIN / -ENXIO before)
+ * @set_irq:	optional: drive input @pin of in-kernel irqchip @irqchip to
+ *		@level (an irqchip route of KVM_SET_GSI_ROUTING); may be called
+ *		in atomic context; 0 or a negative errno
+ * @set_msi:	optional: deliver an MSI (KVM_SIGNAL_MSI, MSI routes); may be
+ *		called in atomic context; 1 delivered, 0 blocked, < 0 errno
+ * @nr_irqchips: irqchip numbers valid in routes (KVM_NR_IRQCHIPS)
+ * @irqchip_pins: pins per irqchip valid in routes (KVM_IRQCHIP_NUM_PINS)
  * @dirty_log:	the backend maps pages of logging slots read-only until
  *		written and calls kvmlite_mark_page_dirty() (dirty.c)
  * @vcpu_stats:	the backend's vCPU statistics, indices from KVMLITE_STAT_ARCH
@@ -262,6 +317,12 @@ struct kvmlite_arch_ops {
 				 unsigned long arg);
 	int (*vm_enable_cap)(struct kvmlite_vm *vm,
 			     const struct kvm_enable_cap *cap);
+	const struct kvmlite_device_ops *(*device_ops)(u32 type);
+	bool (*irqchip_ready)(struct kvmlite_vm *vm);
+	int (*set_irq)(struct kvmlite_vm *vm, u32 irqchip, u32 pin, bool level);
+	int (*set_msi)(struct kvmlite_vm *vm, const struct kvm_msi *msi);
+	u32 nr_irqchips;
+	u32 irqchip_pins;
 	bool dirty_log;
 	const struct kvmlite_stats_desc *vcpu_stats;
 	unsigned int nr_vcpu_stats;
@@ -315,6 +376,29 @@ bool kvmlite_coalesced_write(struct kvmlite_vm *vm, u64 addr, u32 len,
 			     const void *data, bool pio);
 long kvmlite_coalesced_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 			     void __user *argp);
+
+/* device.c */
+int kvmlite_create_device(struct kvmlite_vm *vm, void __user *argp);
+void kvmlite_devices_destroy(struct kvmlite_vm *vm);
+
+/*
+ * eventfd.c: KVM_IRQFD, KVM_IOEVENTFD, KVM_SET_GSI_ROUTING, KVM_SIGNAL_MSI.
+ * kvmlite_irq_routing_default(): GSI i -> irqchip 0 pin i for i < @nr_pins
+ * (the backend calls it when its irqchip is initialised, as KVM's
+ * kvm_vgic_setup_default_irq_routing()). kvmlite_irq_acked(): the guest
+ * deactivated level input @pin (resamplefds; process context, no backend
+ * lock held). kvmlite_ioeventfd_write(): a guest write the backend
+ * offers before exiting to userspace; true if an ioeventfd took it.
+ */
+long kvmlite_eventfd_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
+			   void __user *argp);
+long kvmlite_eventfd_caps(long ext);
+int kvmlite_eventfd_init(struct kvmlite_vm *vm);
+void kvmlite_eventfd_release(struct kvmlite_vm *vm);
+int kvmlite_irq_routing_default(struct kvmlite_vm *vm, u32 nr_pins);
+void kvmlite_irq_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
+bool kvmlite_ioeventfd_write(struct kvmlite_vm *vm, bool pio, u64 addr,
+			     u32 len, const void *val);
 
 /* stats.c */
 int kvmlite_stats_init(void);

@@ -51,7 +51,7 @@ static long kvmlite_check_extension_generic(long ext)
 	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
 		return kvmlite_dirty_log_caps();
 	default:
-		return 0;
+		return kvmlite_eventfd_caps(ext);
 	}
 }
 

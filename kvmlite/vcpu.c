@@ -75,7 +75,11 @@ static void kvmlite_kick_ipi(void *info)
 	/* Nothing: the interrupt alone makes the guest exit. */
 }
 
-/* Wake a halted vCPU and make one that runs its guest exit. */
+/*
+ * Wake a halted vCPU and make one that runs its guest exit. Callable in any
+ * context, interrupts off included (an irqfd's wake-up): the IPI uses the
+ * vCPU's own csd, and one already on its way is enough.
+ */
 void kvmlite_vcpu_kick(struct kvmlite_vcpu *vcpu)
 {
 	int cpu;
@@ -87,7 +91,7 @@ void kvmlite_vcpu_kick(struct kvmlite_vcpu *vcpu)
 		return;
 	cpu = READ_ONCE(vcpu->cpu);
 	if (cpu != get_cpu())
-		smp_call_function_single(cpu, kvmlite_kick_ipi, NULL, 0);
+		smp_call_function_single_async(cpu, &vcpu->kick_csd);
 	put_cpu();
 }
 
@@ -177,6 +181,9 @@ static const struct file_operations kvmlite_vcpu_fops = {
 
 void kvmlite_vcpu_free(struct kvmlite_vcpu *vcpu)
 {
+	/* A kick still on its way holds the csd (csd_lock_wait()). */
+	while (smp_load_acquire(&vcpu->kick_csd.node.u_flags) & CSD_FLAG_LOCK)
+		cpu_relax();
 	kvmlite_arch_ops.vcpu_destroy(vcpu);
 	kvmlite_pgcache_free(&vcpu->pgcache);
 	free_page((unsigned long)vcpu->run);
@@ -209,6 +216,7 @@ int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id)
 	vcpu->cpu = -1;
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wq);
+	INIT_CSD(&vcpu->kick_csd, kvmlite_kick_ipi, NULL);
 
 	down_write(&vm->lock);
 	r = -EINVAL;

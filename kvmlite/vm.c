@@ -29,6 +29,8 @@ static void kvmlite_vm_destroy(struct kvmlite_vm *vm)
 	unsigned long idx;
 
 	kvmlite_mmu_notifier_unregister(vm);
+	kvmlite_eventfd_release(vm);
+	kvmlite_devices_destroy(vm);
 	xa_for_each(&vm->vcpus, idx, vcpu)
 		kvmlite_vcpu_free(vcpu);
 	xa_destroy(&vm->vcpus);
@@ -72,20 +74,6 @@ static long kvmlite_vm_set_memory(struct kvmlite_vm *vm, unsigned int ioctl,
 	return kvmlite_set_memory_region(vm, &mem);
 }
 
-/*
- * KVM_CREATE_DEVICE: kvmlite has no in-kernel devices, so every type is
- * unknown: -ENODEV, as kvm_ioctl_create_device() answers (also for
- * KVM_CREATE_DEVICE_TEST).
- */
-static int kvmlite_vm_create_device(void __user *argp)
-{
-	struct kvm_create_device cd;
-
-	if (copy_from_user(&cd, argp, sizeof(cd)))
-		return -EFAULT;
-	return -ENODEV;
-}
-
 /* KVM_ENABLE_CAP on a VM: the core's caps, then the backend's. */
 static int kvmlite_vm_enable_cap(struct kvmlite_vm *vm, void __user *argp)
 {
@@ -120,7 +108,7 @@ static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_CHECK_EXTENSION:
 		return kvmlite_check_extension(vm, arg);
 	case KVM_CREATE_DEVICE:
-		return kvmlite_vm_create_device(argp);
+		return kvmlite_create_device(vm, argp);
 	case KVM_ENABLE_CAP:
 		return kvmlite_vm_enable_cap(vm, argp);
 	case KVM_GET_STATS_FD:
@@ -132,6 +120,11 @@ static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_CLEAR_DIRTY_LOG:
 		r = kvmlite_dirty_log_ioctl(vm, ioctl, argp);
 		return r == -ENOTTY ? -EINVAL : r;
+	case KVM_IRQFD:
+	case KVM_IOEVENTFD:
+	case KVM_SET_GSI_ROUTING:
+	case KVM_SIGNAL_MSI:
+		return kvmlite_eventfd_ioctl(vm, ioctl, argp);
 	default:
 		r = kvmlite_arch_ops.vm_ioctl(vm, ioctl, arg);
 		/* As KVM: unknown VM ioctls are -EINVAL. */
@@ -157,6 +150,7 @@ int kvmlite_create_vm(unsigned long type)
 	if (!vm)
 		return -ENOMEM;
 	refcount_set(&vm->users, 1);
+	INIT_LIST_HEAD(&vm->devices);
 	init_rwsem(&vm->lock);
 	xa_init(&vm->slots);
 	xa_init_flags(&vm->vcpus, XA_FLAGS_ALLOC);
@@ -166,6 +160,12 @@ int kvmlite_create_vm(unsigned long type)
 		 task_pid_nr(current));
 	r = kvmlite_coalesced_init(vm);
 	if (r) {
+		kfree(vm);
+		return r;
+	}
+	r = kvmlite_eventfd_init(vm);
+	if (r) {
+		kvmlite_coalesced_free(vm);
 		kfree(vm);
 		return r;
 	}
@@ -199,6 +199,7 @@ err_arch:
 	kvmlite_arch_ops.vm_destroy(vm);
 err_mm:
 	mmdrop(vm->mm);
+	kvmlite_eventfd_release(vm);
 	kvmlite_coalesced_free(vm);
 	kfree(vm);
 	return r;
