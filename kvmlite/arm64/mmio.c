@@ -5,7 +5,8 @@
  * completed on the next KVM_RUN (as kvm_handle_mmio_return() does): a load
  * writes its register, zero- or sign-extended as ESR.SSE and ESR.SF say, and
  * the PC moves past the instruction.
- * Writes to a coalesced zone (coalesced.c) go to the ring and do not exit.
+ * Writes that an ioeventfd matches signal it (eventfd.c), writes to a
+ * coalesced zone (coalesced.c) go to the ring: neither exits.
  */
 #include <linux/kvm.h>
 #include <linux/string.h>
@@ -39,7 +40,9 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 		data = kl_get_reg(v, v->mmio_rt);
 		trace_kvm_mmio(KVMLITE_TRACE_MMIO_WRITE, v->mmio_len, ipa,
 			       &data);
-		if (kvmlite_coalesced_write(vcpu->vm, ipa, v->mmio_len, &data,
+		if (kvmlite_ioeventfd_write(vcpu->vm, false, ipa, v->mmio_len,
+					    &data) ||
+		    kvmlite_coalesced_write(vcpu->vm, ipa, v->mmio_len, &data,
 					    false)) {
 			kl_stat_inc(v, KL_STAT_MMIO_EXIT_KERNEL);
 			v->gp.pc += 4;
