@@ -64,11 +64,16 @@ static int kvmlite_arm64_init(void)
 	pr_info("host kernel at EL2 with VHE (HCR_EL2.E2H=1 TGE=1), IPA up to %u bits\n",
 		kl_ipa_limit());
 	kl_timer_init();
-	return kl_vmid_init();
+	kl_vgic_hw_init();
+	r = kl_vmid_init();
+	if (r)
+		kl_vgic_hw_exit();
+	return r;
 }
 
 static void kvmlite_arm64_exit(void)
 {
+	kl_vgic_hw_exit();
 	kl_vmid_exit();
 }
 
@@ -92,6 +97,12 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 		return 1;
 	case KVM_CAP_ARM_VM_IPA_SIZE:
 		return kl_ipa_limit();
+	case KVM_CAP_IRQCHIP:
+		/* An in-kernel vGICv3 (KVM_CREATE_DEVICE). */
+		return kl_vgic_supported();
+	case KVM_CAP_DEVICE_CTRL:
+	case KVM_CAP_ARM_IRQ_LINE_LAYOUT_2:
+		return 1;
 	case KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES:
 		return BIT(KVM_ARM_FEATURE_ID_RANGE);
 	case KVM_CAP_STEAL_TIME:
@@ -196,6 +207,9 @@ static int kl_irq_line(struct kvmlite_vm *vm, void __user *argp)
 
 	switch (type) {
 	case KVM_ARM_IRQ_TYPE_CPU:
+		/* The vGIC's CPU lines are not userspace's to drive. */
+		if (kl_has_vgic(vm))
+			return -ENXIO;
 		vcpu = kl_vcpu_by_id(vm, id);
 		if (!vcpu || num > KVM_ARM_IRQ_CPU_FIQ)
 			return -EINVAL;
@@ -210,9 +224,18 @@ static int kl_irq_line(struct kvmlite_vm *vm, void __user *argp)
 			kvmlite_vcpu_kick(vcpu);
 		return 0;
 	case KVM_ARM_IRQ_TYPE_PPI:
+		if (!kl_has_vgic(vm))
+			return -ENXIO;
+		vcpu = kl_vcpu_by_id(vm, id);
+		if (!vcpu || num < KL_VGIC_NR_SGIS || num >= KL_VGIC_NR_PRIVATE)
+			return -EINVAL;
+		return kl_vgic_inject(vm, kl_vcpu(vcpu), num, irq_level.level);
 	case KVM_ARM_IRQ_TYPE_SPI:
-		/* No in-kernel irqchip. */
-		return -ENXIO;
+		if (!kl_has_vgic(vm))
+			return -ENXIO;
+		if (num < KL_VGIC_NR_PRIVATE)
+			return -EINVAL;
+		return kl_vgic_inject(vm, NULL, num, irq_level.level);
 	default:
 		return -EINVAL;
 	}
@@ -304,7 +327,12 @@ static int kl_set_mp_state(struct kl_vcpu *v, void __user *argp)
 static int kvmlite_arm64_vcpu_create(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v;
+	int r;
 
+	/* As KVM: no vCPU joins an initialised vGIC. */
+	r = kl_vgic_vcpu_precreate(vcpu->vm);
+	if (r)
+		return r;
 	v = kzalloc(sizeof(*v), GFP_KERNEL_ACCOUNT);
 	if (!v)
 		return -ENOMEM;
@@ -312,6 +340,7 @@ static int kvmlite_arm64_vcpu_create(struct kvmlite_vcpu *vcpu)
 	v->steal_base = KL_INVALID_GPA;
 	spin_lock_init(&v->lock);
 	kl_timer_vcpu_init(v);
+	kl_vgic_vcpu_init(v);
 	vcpu->arch = v;
 	return 0;
 }
@@ -441,8 +470,19 @@ static long kvmlite_arm64_vcpu_ioctl(struct kvmlite_vcpu *vcpu,
 
 static int kvmlite_arm64_vcpu_run(struct kvmlite_vcpu *vcpu)
 {
-	if (!kl_vcpu(vcpu)->initialized)
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	int r;
+
+	if (!v->initialized)
 		return -ENOEXEC;
+	/* As kvm_arch_vcpu_run_pid_change(): the vGIC must be complete. */
+	if (!v->has_run) {
+		r = kl_vgic_map_resources(vcpu->vm);
+		if (!r)
+			r = kl_vgic_timer_check(vcpu->vm);
+		if (r)
+			return r;
+	}
 	/* As KVM: the CPU model is final once a vCPU runs. */
 	kl_idregs_freeze(kl_vm(vcpu->vm));
 	return kl_vcpu_run(vcpu);
@@ -473,6 +513,11 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.vcpu_ioctl	= kvmlite_arm64_vcpu_ioctl,
 	.vcpu_run	= kvmlite_arm64_vcpu_run,
 	.vm_enable_cap	= kvmlite_arm64_vm_enable_cap,
+	.device_ops	= kl_device_ops,
+	.irqchip_ready	= kl_vgic_ready,
+	.set_irq	= kl_vgic_set_irq,
+	.nr_irqchips	= 1,
+	.irqchip_pins	= KL_VGIC_MAX_SPIS,
 	.dirty_log	= true,
 	.vcpu_stats	= kl_vcpu_stats,
 	.nr_vcpu_stats	= ARRAY_SIZE(kl_vcpu_stats),

@@ -15,6 +15,7 @@
 #include <asm/sysreg.h>
 
 #include "../kvmlite.h"
+#include "vgic.h"
 
 /*
  * Guest EL1 registers, reached from EL2 through their _EL12/_EL02 aliases
@@ -124,6 +125,7 @@ struct kl_vm {
 	bool pauth;			/* its vCPUs have PAuth */
 	bool smccc_filter_set;		/* @smccc_filter holds ranges */
 	struct maple_tree smccc_filter;	/* function id -> filter action */
+	struct kl_vgic *vgic;		/* the in-kernel vGICv3, if created */
 };
 
 /*
@@ -188,6 +190,8 @@ struct kl_vcpu {
 	/* PV stolen time (pvtime.c): the record's IPA, run_delay counted. */
 	u64 steal_base;
 	u64 last_steal;
+	/* The vGICv3's private interrupts and CPU interface (vgic*.c). */
+	struct kl_vgic_cpu vgic;
 };
 
 static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
@@ -230,6 +234,7 @@ bool kl_idreg_read(struct kl_vm *s2, u32 enc, u64 *val);
 int kl_idreg_set(struct kl_vm *s2, u32 enc, u64 val);
 void kl_idregs_freeze(struct kl_vm *s2);
 void kl_idregs_set_pauth(struct kl_vm *s2, bool pauth);
+void kl_idregs_set_gic(struct kl_vm *s2);
 int kl_get_reg_writable_masks(void __user *argp);
 u64 kl_fabricate_clidr(u64 ctr);
 
@@ -251,6 +256,8 @@ void kl_timer_init(void);
 u64 kl_timer_wait_ns(struct kl_vcpu *v);
 u64 kl_ptimer_ctl(struct kl_vcpu *v);
 bool kl_timer_notify(struct kvmlite_vcpu *vcpu);
+bool kl_vtimer_level(struct kl_vcpu *v);
+bool kl_ptimer_level(struct kl_vcpu *v);
 void kl_timer_update_run(struct kvmlite_vcpu *vcpu);
 void kl_timer_vcpu_init(struct kl_vcpu *v);
 void kl_timer_vcpu_destroy(struct kl_vcpu *v);
@@ -293,6 +300,55 @@ void kl_fw_regs_init(struct kl_vm *s2);
 int kl_fw_reg_get(struct kl_vcpu *v, u64 id, u64 *val);
 int kl_fw_reg_set(struct kl_vcpu *v, u64 id, u64 val);
 unsigned int kl_fw_reg_ids(u64 *out);
+
+/* vgic.c */
+bool kl_vgic_supported(void);
+u64 kl_vgic_vtr(void);
+u32 kl_vgic_pri_bits(void);
+void kl_vgic_hw_init(void);
+void kl_vgic_hw_exit(void);
+struct kl_irq *kl_vgic_irq(struct kl_vgic *d, struct kl_vcpu *v, u32 intid);
+bool kl_irq_pending(const struct kl_irq *irq);
+void kl_irq_update(struct kl_vgic *d, struct kl_irq *irq);
+int kl_vgic_inject(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 intid,
+		   bool level);
+int kl_vgic_set_irq(struct kvmlite_vm *vm, u32 irqchip, u32 pin, bool level);
+bool kl_vgic_ready(struct kvmlite_vm *vm);
+bool kl_vgic_pending(struct kl_vcpu *v);
+void kl_vgic_flush(struct kl_vcpu *v);
+void kl_vgic_load(struct kl_vcpu *v, u64 *host_sre);
+void kl_vgic_save(struct kl_vcpu *v, u64 host_sre);
+void kl_vgic_fold(struct kl_vcpu *v);
+struct kl_vcpu *kl_vgic_mpidr_to_vcpu(struct kvmlite_vm *vm, u64 aff);
+void kl_vgic_sgi(struct kl_vcpu *v, u64 val, bool g1);
+void kl_vgic_vcpu_init(struct kl_vcpu *v);
+
+/* vgic-mmio.c */
+bool kl_vgic_mmio(struct kvmlite_vcpu *vcpu, u64 ipa, u32 len, bool write,
+		  u64 *val);
+int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
+		    bool write, u32 *val);
+int kl_vgic_has_reg(bool redist, u32 off);
+u32 kl_vgic_default_iidr_rev(void);
+
+/* vgic-dev.c */
+const struct kvmlite_device_ops *kl_device_ops(u32 type);
+void kl_vgic_kick_all(struct kvmlite_vm *vm);
+int kl_vgic_map_resources(struct kvmlite_vm *vm);
+int kl_vgic_vcpu_precreate(struct kvmlite_vm *vm);
+int kl_vgic_timer_attr(struct kvmlite_vm *vm, unsigned int ioctl,
+		       const struct kvm_device_attr *attr);
+int kl_vgic_timer_check(struct kvmlite_vm *vm);
+
+/* vgic-sys.c */
+int kl_vgic_has_sysreg(const struct kvm_device_attr *attr);
+int kl_vgic_sysreg_uaccess(struct kl_vcpu *v,
+			   const struct kvm_device_attr *attr, bool write);
+
+static inline bool kl_has_vgic(struct kvmlite_vm *vm)
+{
+	return READ_ONCE(kl_vm(vm)->vgic);
+}
 
 /* switch.c */
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu);

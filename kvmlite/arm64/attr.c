@@ -5,7 +5,8 @@
  * and hypercalls.c answer them for a VM without an in-kernel irqchip:
  *
  *  - vCPU KVM_ARM_VCPU_TIMER_CTRL: the timers' PPI numbers read as KVM's
- *    defaults; setting them needs an in-kernel irqchip (-EINVAL);
+ *    defaults; setting them needs an in-kernel irqchip (-EINVAL), where
+ *    they are the vGIC's (vgic-dev.c);
  *  - VM KVM_ARM_VM_SMCCC_CTRL/KVM_ARM_VM_SMCCC_FILTER: ranges of SMCCC
  *    function ids handled in the kernel, denied (NOT_SUPPORTED) or forwarded
  *    to userspace as KVM_EXIT_HYPERCALL, set before the VM first runs;
@@ -22,12 +23,15 @@
 /* KVM's default PPIs: physical 30, virtual 27, EL2 physical 26, virtual 28. */
 static const u8 kl_timer_ppi[] = { 27, 30, 28, 26 };
 
-static int kl_timer_attr(unsigned int ioctl, struct kvm_device_attr *attr)
+static int kl_timer_attr(struct kvmlite_vm *vm, unsigned int ioctl,
+			 struct kvm_device_attr *attr)
 {
 	int __user *uaddr = u64_to_user_ptr(attr->addr);
 
 	if (attr->attr >= ARRAY_SIZE(kl_timer_ppi))
 		return -ENXIO;
+	if (ioctl != KVM_HAS_DEVICE_ATTR && kl_has_vgic(vm))
+		return kl_vgic_timer_attr(vm, ioctl, attr);
 	switch (ioctl) {
 	case KVM_HAS_DEVICE_ATTR:
 		return 0;
@@ -48,7 +52,7 @@ int kl_vcpu_attr(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return -EFAULT;
 	switch (attr.group) {
 	case KVM_ARM_VCPU_TIMER_CTRL:
-		return kl_timer_attr(ioctl, &attr);
+		return kl_timer_attr(vcpu->vm, ioctl, &attr);
 	case KVM_ARM_VCPU_PVTIME_CTRL:
 		return kl_pvtime_attr(kl_vcpu(vcpu), ioctl, &attr);
 	default:

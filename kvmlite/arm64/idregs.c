@@ -29,6 +29,7 @@
 
 /* Values fields are limited to (KVM_ARM_FEATURE_ID_RANGE). */
 #define KL_DEBUGVER_V8P8	0xa
+#define KL_PFR0_GIC_V3		BIT_ULL(24)
 #define KL_DEBUGVER_IMP		0x6
 #define KL_PMUVER_IMP_DEF	0xf
 #define KL_EL_AARCH64_ONLY	0x1
@@ -189,6 +190,14 @@ void kl_idregs_set_pauth(struct kl_vm *s2, bool pauth)
 	}
 }
 
+/* A vGICv3 was created: the guest sees its system register interface. */
+void kl_idregs_set_gic(struct kl_vm *s2)
+{
+	lockdep_assert_held(&s2->config_lock);
+	s2->idregs[IDX(4, 0)] = (s2->idregs[IDX(4, 0)] & ~F(24)) |
+				KL_PFR0_GIC_V3;
+}
+
 static bool kl_is_idreg(u32 enc)
 {
 	return KL_ENC_OP0(enc) == 3 && KL_ENC_OP1(enc) == 0 &&
@@ -237,11 +246,15 @@ static int kl_check_fields(u64 val, u64 limit, u64 writable, u64 sign)
 	return 0;
 }
 
-static int kl_idreg_check(unsigned int crm, unsigned int op2, u64 val,
-			  bool pauth)
+static int kl_idreg_check(struct kl_vm *s2, unsigned int crm,
+			  unsigned int op2, u64 val)
 {
 	const struct kl_idreg_rule *r = kl_idreg_rule(crm, op2);
-	u64 limit = kl_idreg_limit(crm, op2, pauth);
+	u64 limit = kl_idreg_limit(crm, op2, s2->pauth);
+
+	/* ID_AA64PFR0_EL1.GIC: a GICv3 in VMs that have one. */
+	if (IDX(crm, op2) == IDX(4, 0) && s2->vgic)
+		limit |= KL_PFR0_GIC_V3;
 
 	if (!r)
 		return val == limit ? 0 : -EINVAL;
@@ -309,7 +322,7 @@ int kl_idreg_set(struct kl_vm *s2, u32 enc, u64 val)
 		if (IDX(crm, op2) == IDX(5, 0) &&
 		    FIELD_GET(F(8), val) == KL_PMUVER_IMP_DEF)
 			val &= ~F(8);
-		r = kl_idreg_check(crm, op2, val, s2->pauth);
+		r = kl_idreg_check(s2, crm, op2, val);
 	}
 	if (!r)
 		WRITE_ONCE(*p, val);

@@ -5,8 +5,9 @@
  * completed on the next KVM_RUN (as kvm_handle_mmio_return() does): a load
  * writes its register, zero- or sign-extended as ESR.SSE and ESR.SF say, and
  * the PC moves past the instruction.
- * Writes that an ioeventfd matches signal it (eventfd.c), writes to a
- * coalesced zone (coalesced.c) go to the ring: neither exits.
+ * Accesses to the in-kernel vGIC's frames are emulated (vgic-mmio.c);
+ * writes that an ioeventfd matches signal it (eventfd.c), writes to a
+ * coalesced zone (coalesced.c) go to the ring: none of these exits.
  */
 #include <linux/kvm.h>
 #include <linux/string.h>
@@ -22,6 +23,22 @@
  */
 #define KL_ERR_NISV	__PASTE(ENO, SYS)
 
+/* A load's value, extended as the syndrome says, into its register. */
+static u64 kl_mmio_load(struct kl_vcpu *v, u64 data)
+{
+	unsigned int bits = v->mmio_len * 8;
+
+	if (bits < 64) {
+		data &= GENMASK_ULL(bits - 1, 0);
+		if (v->mmio_sse && (data & BIT_ULL(bits - 1)))
+			data |= GENMASK_ULL(63, bits);
+	}
+	if (!v->mmio_sf)
+		data &= GENMASK_ULL(31, 0);
+	kl_set_reg(v, v->mmio_rt, data);
+	return data;
+}
+
 int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
@@ -35,9 +52,22 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 	v->mmio_write = esr & ESR_ELx_WNR;
 	v->mmio_len = 1U << ((esr & ESR_ELx_SAS) >> ESR_ELx_SAS_SHIFT);
 	v->mmio_rt = (esr & ESR_ELx_SRT_MASK) >> ESR_ELx_SRT_SHIFT;
+	v->mmio_sse = esr & ESR_ELx_SSE;
+	v->mmio_sf = esr & ESR_ELx_SF;
+	if (v->mmio_write)
+		data = kl_get_reg(v, v->mmio_rt);
+	/* The in-kernel vGIC's frames, as KVM's MMIO bus. */
+	if (kl_vgic_mmio(vcpu, ipa, v->mmio_len, v->mmio_write, &data)) {
+		if (!v->mmio_write)
+			data = kl_mmio_load(v, data);
+		trace_kvm_mmio(v->mmio_write ? KVMLITE_TRACE_MMIO_WRITE :
+			       KVMLITE_TRACE_MMIO_READ, v->mmio_len, ipa, &data);
+		kl_stat_inc(v, KL_STAT_MMIO_EXIT_KERNEL);
+		v->gp.pc += 4;
+		return 1;
+	}
 	if (v->mmio_write) {
 		/* Little-endian guest: the low bytes of the register. */
-		data = kl_get_reg(v, v->mmio_rt);
 		trace_kvm_mmio(KVMLITE_TRACE_MMIO_WRITE, v->mmio_len, ipa,
 			       &data);
 		if (kvmlite_ioeventfd_write(vcpu->vm, false, ipa, v->mmio_len,
@@ -52,8 +82,6 @@ int kl_mmio_exit(struct kvmlite_vcpu *vcpu, u64 ipa)
 		trace_kvm_mmio(KVMLITE_TRACE_MMIO_READ_UNSATISFIED,
 			       v->mmio_len, ipa, NULL);
 	}
-	v->mmio_sse = esr & ESR_ELx_SSE;
-	v->mmio_sf = esr & ESR_ELx_SF;
 	v->mmio_needed = true;
 	kl_stat_inc(v, KL_STAT_MMIO_EXIT_USER);
 
@@ -71,22 +99,14 @@ void kl_mmio_complete(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	struct kvm_run *run = vcpu->run;
-	unsigned int bits = v->mmio_len * 8;
 	u64 data = 0;
 
 	v->mmio_needed = false;
 	if (!v->mmio_write) {
 		memcpy(&data, run->mmio.data, v->mmio_len);
-		if (bits < 64) {
-			data &= GENMASK_ULL(bits - 1, 0);
-			if (v->mmio_sse && (data & BIT_ULL(bits - 1)))
-				data |= GENMASK_ULL(63, bits);
-		}
-		if (!v->mmio_sf)
-			data &= GENMASK_ULL(31, 0);
+		data = kl_mmio_load(v, data);
 		trace_kvm_mmio(KVMLITE_TRACE_MMIO_READ, v->mmio_len,
 			       run->mmio.phys_addr, &data);
-		kl_set_reg(v, v->mmio_rt, data);
 	}
 	/* The access is done: do not execute the instruction again. */
 	v->gp.pc += 4;

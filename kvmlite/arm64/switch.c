@@ -194,7 +194,8 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	struct kl_host_state host;
 	struct kl_debug_host dbg;
 	u64 hcr = KL_HCR_GUEST | s2->hcr_cache;
-	u64 cnthctl, mdcr;
+	bool vgic = READ_ONCE(s2->vgic);
+	u64 cnthctl, mdcr, sre = 0;
 	int ret;
 
 	kernel_neon_begin();
@@ -209,20 +210,25 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 		kernel_neon_end();
 		return -1;
 	}
+	/* After IN_GUEST: an interrupt made pending from now on kicks us. */
+	if (vgic)
+		kl_vgic_flush(v);
 	/* Before the switch: a tracer's code runs as the host. */
 	trace_kvm_entry(v->gp.pc);
 	/* PAuth instructions and key registers are the guest's own. */
 	if (v->has_pauth)
 		hcr |= HCR_API | HCR_APK;
-	if (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_IRQ))
+	if (!vgic && (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_IRQ)))
 		hcr |= HCR_VI;
-	if (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_FIQ))
+	if (!vgic && (READ_ONCE(v->irq_lines) & BIT(KVM_ARM_IRQ_CPU_FIQ)))
 		hcr |= HCR_VF;
 
 	kl_save_host(&host);
 	kl_timer_guest_enter(v);
 	kvmlite_fp_load(&v->fp);
 	kl_load_guest_el1(v);
+	if (vgic)
+		kl_vgic_load(v, &sre);
 	/* MDSCR_EL1 and the debug registers (the isb below covers them). */
 	mdcr = kl_debug_enter(v, &dbg);
 	write_sysreg(KL_CPTR_FPEN, cpacr_el1);
@@ -250,6 +256,8 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	__tlbi(vmalls12e1);
 	dsb(nsh);
 	kl_save_guest_el1(v);
+	if (vgic)
+		kl_vgic_save(v, sre);
 	kvmlite_fp_save(&v->fp);
 	kl_debug_exit(v, &dbg);
 	kl_restore_host(&host);
@@ -259,7 +267,22 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	smp_store_release(&vcpu->mode, KVMLITE_OUTSIDE_GUEST);
 	local_irq_enable();
 	kernel_neon_end();
+	if (vgic)
+		kl_vgic_fold(v);
 	return ret;
+}
+
+/*
+ * An interrupt for the vCPU: a CPU line or a timer level userspace does not
+ * know yet, or with a vGIC one the guest would take.
+ */
+static bool kl_irq_wakeup(struct kvmlite_vcpu *vcpu)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+
+	if (kl_has_vgic(vcpu->vm))
+		return kl_vgic_pending(v);
+	return READ_ONCE(v->irq_lines) || kl_timer_notify(vcpu);
 }
 
 /* As kvm_arch_vcpu_runnable(), plus the events that stop or reset it. */
@@ -267,8 +290,8 @@ static bool kl_vcpu_wakeup(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 
-	return READ_ONCE(v->irq_lines) || READ_ONCE(v->reset_pending) ||
-	       READ_ONCE(v->power_off) || kl_timer_notify(vcpu);
+	return READ_ONCE(v->reset_pending) || READ_ONCE(v->power_off) ||
+	       kl_irq_wakeup(vcpu);
 }
 
 /*
@@ -471,7 +494,7 @@ static int kl_suspended(struct kvmlite_vcpu *vcpu)
 	if (!READ_ONCE(v->suspended))
 		return 1;
 	kl_wfi(vcpu);
-	if (!READ_ONCE(v->irq_lines) && !kl_timer_notify(vcpu))
+	if (!kl_irq_wakeup(vcpu))
 		return 1;	/* a signal, or a power state change */
 	memset(&run->system_event, 0, sizeof(run->system_event));
 	run->system_event.type = KVM_SYSTEM_EVENT_WAKEUP;
@@ -493,7 +516,8 @@ static int kl_run_loop(struct kvmlite_vcpu *vcpu)
 			return 0;
 		if (READ_ONCE(kl_vcpu(vcpu)->suspended))
 			continue;
-		if (kl_timer_notify(vcpu)) {
+		/* A userspace irqchip hears of timer level changes. */
+		if (!kl_has_vgic(vcpu->vm) && kl_timer_notify(vcpu)) {
 			vcpu->run->exit_reason = KVM_EXIT_INTR;
 			return -EINTR;
 		}
@@ -521,6 +545,7 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	run->flags = 0;
 	r = kl_run_loop(vcpu);
-	kl_timer_update_run(vcpu);
+	if (!kl_has_vgic(vcpu->vm))
+		kl_timer_update_run(vcpu);
 	return r;
 }

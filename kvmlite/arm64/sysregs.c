@@ -45,6 +45,7 @@ struct kl_sysreg_desc;
 /* A trapped guest access: @val is what a write stores or a read returns. */
 struct kl_sr_access {
 	bool write;
+	bool undef;	/* set by an access function: UNDEF instead */
 	u64 val;
 };
 
@@ -134,6 +135,21 @@ static void kl_acc_ccsidr(struct kl_vcpu *v, const struct kl_sysreg_desc *d,
 	u32 csselr = v->sys[KL_CSSELR] & 0xf;	/* Level, InD */
 
 	p->val = csselr < KL_CSSELR_MAX ? kl_ccsidr(v, csselr) : 0;
+}
+
+/*
+ * ICC_SGI1R_EL1 (op2 5), ICC_ASGI1R_EL1 (6), ICC_SGI0R_EL1 (7): trapped by
+ * HCR_EL2.IMO; write-only SGI requests to the vGIC (vgic.c). Without a
+ * vGIC they are UNDEFINED, as KVM makes them.
+ */
+static void kl_acc_sgi(struct kl_vcpu *v, const struct kl_sysreg_desc *d,
+		       struct kl_sr_access *p)
+{
+	if (!kl_has_vgic(v->vcpu->vm) || !p->write) {
+		p->undef = true;
+		return;
+	}
+	kl_vgic_sgi(v, p->val, KL_ENC_OP2(d->enc) == 5);
 }
 
 static void kl_acc_oslar(struct kl_vcpu *v, const struct kl_sysreg_desc *d,
@@ -457,6 +473,9 @@ static const struct kl_sysreg_desc kl_sysregs[] = {
 	SR(R(3, 0, 10, 3, 0), KL_AMAIR),
 	SR(R(3, 0, 12, 0, 0), KL_VBAR),
 	SR(R(3, 0, 12, 1, 1), KL_DISR),
+	SR_GUEST(R(3, 0, 12, 11, 5), kl_acc_sgi),		/* ICC_SGI1R_EL1 */
+	SR_GUEST(R(3, 0, 12, 11, 6), kl_acc_sgi),		/* ICC_ASGI1R_EL1 */
+	SR_GUEST(R(3, 0, 12, 11, 7), kl_acc_sgi),		/* ICC_SGI0R_EL1 */
 	SR(R(3, 0, 13, 0, 1), KL_CONTEXTIDR),
 	SR(R(3, 0, 13, 0, 4), KL_TPIDR_EL1),
 	SR(R(3, 0, 14, 1, 0), KL_CNTKCTL),
@@ -550,6 +569,10 @@ int kl_handle_sysreg(struct kl_vcpu *v)
 		v->sys[d->idx] = p.val;
 	else
 		p.val = v->sys[d->idx];
+	if (p.undef) {
+		kl_inject_undef(v);
+		return 1;
+	}
 	if (!p.write)
 		kl_set_reg(v, rt, p.val);
 	v->gp.pc += 4;

@@ -87,13 +87,13 @@ static u64 kl_ptimer_ns_left(struct kl_vcpu *v)
 }
 
 /* The output levels of the timers (kvm_timer_should_fire()). */
-static bool kl_vtimer_level(struct kl_vcpu *v)
+bool kl_vtimer_level(struct kl_vcpu *v)
 {
 	return kl_ctl_armed(v->sys[KL_CNTV_CTL]) &&
 	       kl_read_cntvct(v) >= v->sys[KL_CNTV_CVAL];
 }
 
-static bool kl_ptimer_level(struct kl_vcpu *v)
+bool kl_ptimer_level(struct kl_vcpu *v)
 {
 	return kl_ctl_armed(v->sys[KL_CNTP_CTL]) &&
 	       kl_read_cntpct(v) >= v->sys[KL_CNTP_CVAL];
