@@ -125,6 +125,8 @@ struct kvmlite_memslot {
 	struct rcu_head rcu;
 };
 
+struct kvmlite_eventfds;
+
 /**
  * struct kvmlite_vm - a virtual machine
  * @users:	references: the VM fd and one per vCPU fd
@@ -148,6 +150,7 @@ struct kvmlite_memslot {
  * @coalesced_zones: registered zones
  * @nr_coalesced_zones: how many
  * @devices:	in-kernel devices of KVM_CREATE_DEVICE (device.c), under @lock
+ * @eventfds:	irqfds, ioeventfds and the GSI routing table (eventfd.c)
  * @arch:	backend data
  */
 struct kvmlite_vm {
@@ -170,6 +173,7 @@ struct kvmlite_vm {
 	spinlock_t coalesced_lock;	/* see @coalesced_lock above */
 	struct list_head coalesced_zones;
 	unsigned int nr_coalesced_zones;
+	struct kvmlite_eventfds *eventfds;
 	void *arch;
 };
 

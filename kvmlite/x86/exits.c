@@ -6,7 +6,9 @@
  * with vcpu->run filled, or a negative errno for KVM_RUN. Port I/O and MMIO
  * go to userspace as KVM_EXIT_IO and KVM_EXIT_MMIO with KVM's layout; an
  * IN, INS or MMIO read is finished by the next KVM_RUN
- * (kl_complete_userspace()).
+ * (kl_complete_userspace()). An OUT (not OUTS) or MMIO write is offered
+ * first to the ioeventfds (eventfd.c), then to the coalesced zones
+ * (coalesced.c): if one takes it, the guest goes on without an exit.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -206,7 +208,10 @@ static int kl_handle_io(struct kl_vcpu *v)
 			v->pio_size = size;
 		} else {
 			memcpy(kl_io_data(v), &v->gpr[KL_RAX], size);
-			if (kvmlite_coalesced_write(v->vcpu->vm, run->io.port,
+			if (kvmlite_ioeventfd_write(v->vcpu->vm, true,
+						    run->io.port, size,
+						    &v->gpr[KL_RAX]) ||
+			    kvmlite_coalesced_write(v->vcpu->vm, run->io.port,
 						    size, &v->gpr[KL_RAX],
 						    true)) {
 				kl_skip(v, v->exit_insn_len);
@@ -421,8 +426,10 @@ static int kl_mmio_exit(struct kl_vcpu *v, u64 gpa)
 		return 0;
 	}
 	if (v->mmio.write &&
-	    kvmlite_coalesced_write(v->vcpu->vm, gpa, v->mmio.len,
-				    &v->mmio.data, false)) {
+	    (kvmlite_ioeventfd_write(v->vcpu->vm, false, gpa, v->mmio.len,
+				     &v->mmio.data) ||
+	     kvmlite_coalesced_write(v->vcpu->vm, gpa, v->mmio.len,
+				     &v->mmio.data, false))) {
 		kl_skip(v, v->mmio.insn_len);
 		return 1;
 	}
