@@ -516,6 +516,7 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.device_ops	= kl_device_ops,
 	.irqchip_ready	= kl_vgic_ready,
 	.set_irq	= kl_vgic_set_irq,
+	.set_msi	= kl_its_inject_msi,
 	.nr_irqchips	= 1,
 	.irqchip_pins	= KL_VGIC_MAX_SPIS,
 	.dirty_log	= true,

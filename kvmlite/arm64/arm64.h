@@ -340,6 +340,13 @@ int kl_vgic_timer_attr(struct kvmlite_vm *vm, unsigned int ioctl,
 		       const struct kvm_device_attr *attr);
 int kl_vgic_timer_check(struct kvmlite_vm *vm);
 
+/* vgic-its.c */
+extern const struct kvmlite_device_ops kl_its_ops;
+int kl_its_inject_msi(struct kvmlite_vm *vm, const struct kvm_msi *msi);
+bool kl_its_mmio(struct kvmlite_vm *vm, u64 ipa, u32 len, bool write,
+		 u64 *val);
+void kl_its_sync_pending(struct kl_vcpu *v);
+
 /* vgic-sys.c */
 int kl_vgic_has_sysreg(const struct kvm_device_attr *attr);
 int kl_vgic_sysreg_uaccess(struct kl_vcpu *v,

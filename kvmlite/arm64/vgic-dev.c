@@ -96,6 +96,9 @@ static int kl_vgic_create(struct kvmlite_device *dev)
 	}
 	spin_lock_init(&d->lock);
 	INIT_LIST_HEAD(&d->rd_regions);
+	INIT_LIST_HEAD(&d->lpis);
+	INIT_LIST_HEAD(&d->its_list);
+	mutex_init(&d->its_lock);
 	d->dist_base = KL_INVALID_GPA;
 	d->timer_ppi[0] = KL_VGIC_VTIMER_PPI;
 	d->timer_ppi[1] = KL_VGIC_PTIMER_PPI;
@@ -118,6 +121,8 @@ static void kl_vgic_destroy(struct kvmlite_device *dev)
 	kl_vm(dev->vm)->vgic = NULL;
 	list_for_each_entry_safe(rd, tmp, &d->rd_regions, list)
 		kfree(rd);
+	/* Each ITS went first (newer devices go first) with its LPIs. */
+	WARN_ON_ONCE(!list_empty(&d->lpis) || !list_empty(&d->its_list));
 	bitmap_free(d->pending);
 	kfree(d->spis);
 	kfree(d);
@@ -650,8 +655,14 @@ static const struct kvmlite_device_ops kl_vgic_v3_ops = {
 
 const struct kvmlite_device_ops *kl_device_ops(u32 type)
 {
-	if (type == KVM_DEV_TYPE_ARM_VGIC_V3 && kl_vgic_supported())
+	if (!kl_vgic_supported())
+		return NULL;
+	switch (type) {
+	case KVM_DEV_TYPE_ARM_VGIC_V3:
 		return &kl_vgic_v3_ops;
+	case KVM_DEV_TYPE_ARM_VGIC_ITS:
+		return &kl_its_ops;
+	}
 	return NULL;
 }
 

@@ -23,6 +23,7 @@
 #define KL_SGI_BASE		0x10000
 /* INTID bits of the distributor (KVM's INTERRUPT_ID_BITS_SPIS). */
 #define KL_ID_BITS_SPIS		10
+#define KL_ID_BITS_ITS		16
 
 enum kl_irq_reg {
 	KL_IGROUPR, KL_ISENABLER, KL_ICENABLER, KL_ISPENDR, KL_ICPENDR,
@@ -252,7 +253,8 @@ static bool kl_dist_access(struct kvmlite_vm *vm, struct kl_vgic *d, u32 off,
 	case GICD_TYPER:
 		if (!write)
 			*val = ((d->nr_spis + KL_VGIC_NR_PRIVATE) / 32 - 1) |
-			       ((KL_ID_BITS_SPIS - 1) << 19);
+			       (d->has_its ? (KL_ID_BITS_ITS - 1) << 19 |
+				GICD_TYPER_LPIS : (KL_ID_BITS_SPIS - 1) << 19);
 		return true;
 	case GICD_IIDR:
 		/* Userspace may choose an older revision (KVM's rules). */
@@ -315,7 +317,8 @@ static u64 kl_gicr_typer(struct kl_vgic *d, struct kl_vcpu *v)
 	u64 aff = (m & 0xffffff) | (((m >> 32) & 0xff) << 24);
 
 	return (aff << 32) | ((u64)(v->vcpu->id & 0xffff) << 8) |
-	       (kl_rdist_is_last(d, v) ? GICR_TYPER_LAST : 0);
+	       (kl_rdist_is_last(d, v) ? GICR_TYPER_LAST : 0) |
+	       (d->has_its ? GICR_TYPER_PLPIS : 0);
 }
 
 /* @v's redistributor (both frames); as kl_dist_access(). Lock held. */
@@ -353,9 +356,18 @@ static bool kl_redist_access(struct kl_vgic *d, struct kl_vcpu *v, u32 off,
 	case GICR_PROPBASER + 4:
 	case GICR_PENDBASER:
 	case GICR_PENDBASER + 4:
-		/* No LPIs without an ITS: RAZ/WI. */
-		if (!write)
-			*val = 0;
+		if (len != 4 && len != 8)
+			break;
+		/* Fixed while LPIs are on; no LPIs without an ITS: RAZ/WI. */
+		reg = !d->has_its ? 0 : off < GICR_PENDBASER ? d->propbaser :
+		      v->vgic.pendbaser;
+		kl_reg64(&reg, off, len, write, val);
+		if (write && d->has_its && !v->vgic.lpis_enabled) {
+			if (off < GICR_PENDBASER)
+				d->propbaser = reg & GENMASK_ULL(58, 0);
+			else
+				v->vgic.pendbaser = reg & GENMASK_ULL(62, 0);
+		}
 		return true;
 	}
 	if (len != 4) {
@@ -365,6 +377,12 @@ static bool kl_redist_access(struct kl_vgic *d, struct kl_vcpu *v, u32 off,
 	}
 	switch (off) {
 	case GICR_CTLR:
+		/* EnableLPIs, with an ITS; the caller syncs pending state. */
+		if (write && d->has_its)
+			v->vgic.lpis_enabled = *val & GICR_CTLR_ENABLE_LPIS;
+		else if (!write)
+			*val = v->vgic.lpis_enabled ? GICR_CTLR_ENABLE_LPIS : 0;
+		return true;
 	case GICR_STATUSR:
 	case GICR_WAKER:
 		if (!write)
@@ -394,10 +412,13 @@ bool kl_vgic_mmio(struct kvmlite_vcpu *vcpu, u64 ipa, u32 len, bool write,
 	struct kl_vgic *d = kl_vm(vm)->vgic;
 	struct kvmlite_vcpu *t;
 	unsigned long i, flags;
+	bool lpis;
 	u64 base;
 
 	if (!d || !READ_ONCE(d->initialized))
 		return false;
+	if (READ_ONCE(d->has_its) && kl_its_mmio(vm, ipa, len, write, val))
+		return true;
 	if (ipa >= d->dist_base && ipa < d->dist_base + KL_VGIC_DIST_SIZE) {
 		spin_lock_irqsave(&d->lock, flags);
 		if (!kl_dist_access(vm, d, ipa - d->dist_base, len, write, val,
@@ -412,10 +433,14 @@ bool kl_vgic_mmio(struct kvmlite_vcpu *vcpu, u64 ipa, u32 len, bool write,
 		    ipa >= base + KL_VGIC_REDIST_SIZE)
 			continue;
 		spin_lock_irqsave(&d->lock, flags);
+		lpis = kl_vcpu(t)->vgic.lpis_enabled;
 		if (!kl_redist_access(d, kl_vcpu(t), ipa - base, len, write,
 				      val, false) && !write)
 			*val = 0;
+		lpis = !lpis && kl_vcpu(t)->vgic.lpis_enabled;
 		spin_unlock_irqrestore(&d->lock, flags);
+		if (lpis)
+			kl_its_sync_pending(kl_vcpu(t));
 		return true;
 	}
 	return false;
@@ -429,8 +454,8 @@ int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 		    bool write, u32 *val)
 {
 	struct kl_vgic *d = kl_vm(vm)->vgic;
+	bool ok, lpis = v && v->vgic.lpis_enabled;
 	u64 v64 = *val;
-	bool ok;
 
 	if (off & 3)
 		return -ENXIO;
@@ -440,6 +465,8 @@ int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 	else
 		ok = kl_dist_access(vm, d, off, 4, write, &v64, true);
 	spin_unlock_irq(&d->lock);
+	if (v && !lpis && v->vgic.lpis_enabled)
+		kl_its_sync_pending(v);
 	if (!ok)
 		return write && !v && off == GICD_IIDR ? -EINVAL : -ENXIO;
 	if (!write)

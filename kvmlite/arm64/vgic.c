@@ -335,7 +335,9 @@ void kl_irq_update(struct kl_vgic *d, struct kl_irq *irq)
 	bool on = irq->active || kl_irq_pending(irq);
 
 	lockdep_assert_held(&d->lock);
-	if (irq->intid < KL_VGIC_NR_PRIVATE) {
+	if (irq->intid >= KL_LPI_BASE) {
+		/* LPIs are found through d->lpis. */
+	} else if (irq->intid < KL_VGIC_NR_PRIVATE) {
 		if (on)
 			irq->target->vgic.pending |= BIT(irq->intid);
 		else
@@ -457,6 +459,13 @@ bool kl_vgic_pending(struct kl_vcpu *v)
 		if (irq->target == v && irq->enabled && kl_irq_pending(irq) &&
 		    irq->priority < kl_vmcr_pmr(v)) {
 			ret = true;
+			goto out;
+		}
+	}
+	list_for_each_entry(irq, &d->lpis, lpi_list) {
+		if (irq->target == v && irq->enabled && kl_irq_pending(irq) &&
+		    irq->priority < kl_vmcr_pmr(v)) {
+			ret = true;
 			break;
 		}
 	}
@@ -529,7 +538,7 @@ void kl_vgic_flush(struct kl_vcpu *v)
 {
 	struct kl_vgic *d = kl_vm(v->vcpu->vm)->vgic;
 	struct kl_vgic_cpu *c = &v->vgic;
-	struct kl_irq *best[KL_VGIC_MAX_LRS];
+	struct kl_irq *best[KL_VGIC_MAX_LRS], *irq;
 	unsigned long i, priv;
 	u32 n = 0, seen = 0;
 
@@ -543,6 +552,10 @@ void kl_vgic_flush(struct kl_vcpu *v)
 	for_each_set_bit(i, d->pending, d->nr_spis) {
 		if (d->spis[i].target == v)
 			kl_lr_consider(d, &d->spis[i], best, &n, &seen);
+	}
+	list_for_each_entry(irq, &d->lpis, lpi_list) {
+		if (irq->target == v)
+			kl_lr_consider(d, irq, best, &n, &seen);
 	}
 	/* More candidates than list registers: exit once there is room. */
 	c->hcr = KL_ICH_HCR_EN | (seen > n ? KL_ICH_HCR_UIE : 0);
@@ -615,6 +628,11 @@ void kl_vgic_fold(struct kl_vcpu *v)
 		lr = c->lr[i];
 		irq = c->lr_irq[i];
 		irq->lr_vcpu = NULL;
+		/* An LPI unmapped meanwhile (vgic-its.c) ends here. */
+		if (irq->lpi_orphan) {
+			kfree(irq);
+			continue;
+		}
 		irq->active = lr & KL_LR_ACTIVE;
 		if (lr & KL_LR_PENDING) {
 			if (!irq->level_cfg)

@@ -6,6 +6,7 @@
 #define KVMLITE_ARM64_VGIC_H
 
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -40,6 +41,9 @@
  * @pending_latch: pending by an edge, a write to ISPENDR or an SGI
  * @line_level: input level (level-sensitive: pending while high)
  * @level_cfg:	level-sensitive (GICD_ICFGR 0b00) rather than edge
+ * @lpi_list:	LPIs: in kl_vgic.lpis
+ * @lpi_refs:	LPIs: the translation entries naming it
+ * @lpi_orphan:	LPIs: unmapped while in a list register; freed at the fold
  *
  * Every field is under the VM's kl_vgic.lock.
  */
@@ -55,7 +59,13 @@ struct kl_irq {
 	bool pending_latch;
 	bool line_level;
 	bool level_cfg;
+	struct list_head lpi_list;
+	u32 lpi_refs;
+	bool lpi_orphan;
 };
+
+/* The first LPI. */
+#define KL_LPI_BASE		8192
 
 /**
  * struct kl_rdreg - a redistributor region (KVM's vgic_redist_region)
@@ -86,6 +96,11 @@ struct kl_rdreg {
  * @iidr_rev:	GICD_IIDR.Revision (KVM's implementation revision)
  * @spis:	the SPIs (INTID 32 on)
  * @pending:	the SPIs that are pending or active
+ * @lpis:	the LPIs (vgic-its.c)
+ * @its_list:	the ITSes
+ * @its_lock:	serialises their registers and commands (vgic-its.c)
+ * @has_its:	an ITS was created (LPIs in GICD_TYPER and GICR_TYPER)
+ * @propbaser:	GICR_PROPBASER, one for all redistributors (as KVM)
  * @timer_ppi:	the timers' PPIs (KVM_ARM_VCPU_TIMER_CTRL: virtual,
  *		physical, EL2 virtual, EL2 physical)
  */
@@ -99,6 +114,11 @@ struct kl_vgic {
 	u32 iidr_rev;
 	struct kl_irq *spis;
 	unsigned long *pending;
+	struct list_head lpis;
+	struct list_head its_list;
+	struct mutex its_lock;		/* see above */
+	bool has_its;
+	u64 propbaser;
 	u32 timer_ppi[4];
 };
 
@@ -116,6 +136,8 @@ struct kl_vgic {
  * @lr_irq:	the interrupt in each
  * @nr_lr:	how many are in use
  * @hcr:	ICH_HCR_EL2 for the next entry (UIE when some did not fit)
+ * @lpis_enabled: GICR_CTLR.EnableLPIs
+ * @pendbaser:	GICR_PENDBASER
  */
 struct kl_vgic_cpu {
 	struct kl_irq priv[KL_VGIC_NR_PRIVATE];
@@ -130,6 +152,8 @@ struct kl_vgic_cpu {
 	struct kl_irq *lr_irq[KL_VGIC_MAX_LRS];
 	u32 nr_lr;
 	u64 hcr;
+	bool lpis_enabled;
+	u64 pendbaser;
 };
 
 #endif /* KVMLITE_ARM64_VGIC_H */
