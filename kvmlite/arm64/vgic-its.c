@@ -192,9 +192,10 @@ static bool kl_its_check_id(struct kvmlite_vm *vm, u64 baser, u32 id)
 {
 	static const u32 psz[] = { SZ_4K, SZ_16K, SZ_64K, SZ_64K };
 	u32 page = psz[(baser >> 8) & 3];
-	u64 size = (u64)((baser & 0xff) + 1) * page, l1;
+	u64 size = (u64)((baser & 0xff) + 1) * page;
 	u64 base = baser & GENMASK_ULL(47, 12);
 	u32 per_page = page / KL_ITS_ESZ;
+	__le64 l1;
 
 	if (!(baser & GITS_BASER_VALID))
 		return false;
@@ -531,6 +532,7 @@ static void kl_its_process(struct kl_its *its)
 {
 	u64 base = its->cbaser & GENMASK_ULL(51, 12);
 	u64 size = ((its->cbaser & 0xff) + 1) * SZ_4K;
+	__le64 raw[4];
 	u64 cmd[4];
 	int i;
 
@@ -538,11 +540,11 @@ static void kl_its_process(struct kl_its *its)
 		return;
 	while (its->creadr != its->cwriter) {
 		/* A queue outside memory stalls, as KVM's. */
-		if (kvmlite_read_guest(its->vm, base + its->creadr, cmd,
-				       sizeof(cmd)))
+		if (kvmlite_read_guest(its->vm, base + its->creadr, raw,
+				       sizeof(raw)))
 			return;
 		for (i = 0; i < 4; i++)
-			cmd[i] = le64_to_cpu(cmd[i]);
+			cmd[i] = le64_to_cpu(raw[i]);
 		kl_its_cmd(its, cmd);
 		its->creadr = (its->creadr + sizeof(cmd)) % size;
 	}
@@ -858,7 +860,8 @@ static u64 kl_its_entry(struct kvmlite_vm *vm, u64 baser, u32 id)
 {
 	static const u32 psz[] = { SZ_4K, SZ_16K, SZ_64K, SZ_64K };
 	u32 page = psz[(baser >> 8) & 3], per_page = page / KL_ITS_ESZ;
-	u64 base = baser & GENMASK_ULL(47, 12), l1;
+	u64 base = baser & GENMASK_ULL(47, 12);
+	__le64 l1;
 
 	if (!kl_its_check_id(vm, baser, id))
 		return 0;
