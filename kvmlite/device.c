@@ -32,7 +32,7 @@ static long kvmlite_device_ioctl(struct file *filp, unsigned int ioctl,
 	struct kvm_device_attr attr;
 
 	/* As KVM: only the process that created the VM drives it. */
-	if (dev->vm->mm != current->mm)
+	if (dev->vm->mm != current->mm || READ_ONCE(dev->vm->dead))
 		return -EIO;
 	switch (ioctl) {
 	case KVM_SET_DEVICE_ATTR:

@@ -149,12 +149,14 @@ struct kvmlite_eventfds;
  * @coalesced_lock: protects @coalesced_zones and the kernel's side of the ring
  * @coalesced_zones: registered zones
  * @nr_coalesced_zones: how many
+ * @dead:	a fatal error happened (KVM's vm_dead): every ioctl is -EIO
  * @devices:	in-kernel devices of KVM_CREATE_DEVICE (device.c), under @lock
  * @eventfds:	irqfds, ioeventfds and the GSI routing table (eventfd.c)
  * @arch:	backend data
  */
 struct kvmlite_vm {
 	refcount_t users;
+	bool dead;
 	struct list_head devices;
 	struct mm_struct *mm;
 	struct rw_semaphore lock;
@@ -340,6 +342,7 @@ long kvmlite_check_extension(struct kvmlite_vm *vm, long ext);
 /* vm.c */
 int kvmlite_create_vm(unsigned long type);
 void kvmlite_vm_put(struct kvmlite_vm *vm);
+void kvmlite_vm_dead(struct kvmlite_vm *vm);
 struct kvmlite_vcpu *kvmlite_vm_vcpu(struct kvmlite_vm *vm, unsigned long idx);
 
 /* memslot.c */

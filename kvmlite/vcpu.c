@@ -138,7 +138,8 @@ static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	struct kvmlite_vcpu *vcpu = filp->private_data;
 	long r;
 
-	if (vcpu->vm->mm != current->mm)
+	/* As KVM: the creator's process only, and not once the VM is dead. */
+	if (vcpu->vm->mm != current->mm || READ_ONCE(vcpu->vm->dead))
 		return -EIO;
 
 	if (kvmlite_arch_ops.vcpu_async_ioctl) {

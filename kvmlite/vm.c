@@ -41,6 +41,21 @@ static void kvmlite_vm_destroy(struct kvmlite_vm *vm)
 	kfree(vm);
 }
 
+/*
+ * As kvm_vm_dead(): after a failure the VM cannot recover from (the vGIC
+ * not placed at the first run), every ioctl of the VM, its vCPUs and
+ * devices fails with -EIO.
+ */
+void kvmlite_vm_dead(struct kvmlite_vm *vm)
+{
+	struct kvmlite_vcpu *vcpu;
+	unsigned long i;
+
+	WRITE_ONCE(vm->dead, true);
+	xa_for_each(&vm->vcpus, i, vcpu)
+		kvmlite_vcpu_kick(vcpu);
+}
+
 void kvmlite_vm_put(struct kvmlite_vm *vm)
 {
 	if (refcount_dec_and_test(&vm->users))
@@ -96,7 +111,7 @@ static long kvmlite_vm_ioctl(struct file *filp, unsigned int ioctl,
 	long r;
 
 	/* As KVM: a VM is only driven from the process that created it. */
-	if (vm->mm != current->mm)
+	if (vm->mm != current->mm || READ_ONCE(vm->dead))
 		return -EIO;
 
 	switch (ioctl) {

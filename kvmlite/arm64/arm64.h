@@ -316,6 +316,7 @@ int kl_vgic_set_irq(struct kvmlite_vm *vm, u32 irqchip, u32 pin, bool level);
 bool kl_vgic_ready(struct kvmlite_vm *vm);
 bool kl_vgic_pending(struct kl_vcpu *v);
 void kl_vgic_flush(struct kl_vcpu *v);
+void kl_vgic_trap_all(bool on);
 void kl_vgic_load(struct kl_vcpu *v, u64 *host_sre);
 void kl_vgic_save(struct kl_vcpu *v, u64 host_sre);
 void kl_vgic_fold(struct kl_vcpu *v);
@@ -328,7 +329,7 @@ bool kl_vgic_mmio(struct kvmlite_vcpu *vcpu, u64 ipa, u32 len, bool write,
 		  u64 *val);
 int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 		    bool write, u32 *val);
-int kl_vgic_has_reg(bool redist, u32 off);
+int kl_vgic_has_reg(struct kl_vgic *d, bool redist, u32 off);
 u32 kl_vgic_default_iidr_rev(void);
 
 /* vgic-dev.c */

@@ -229,6 +229,8 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	kl_load_guest_el1(v);
 	if (vgic)
 		kl_vgic_load(v, &sre);
+	else
+		kl_vgic_trap_all(true);
 	/* MDSCR_EL1 and the debug registers (the isb below covers them). */
 	mdcr = kl_debug_enter(v, &dbg);
 	write_sysreg(KL_CPTR_FPEN, cpacr_el1);
@@ -258,6 +260,8 @@ static int kl_enter_guest(struct kvmlite_vcpu *vcpu)
 	kl_save_guest_el1(v);
 	if (vgic)
 		kl_vgic_save(v, sre);
+	else
+		kl_vgic_trap_all(false);
 	kvmlite_fp_save(&v->fp);
 	kl_debug_exit(v, &dbg);
 	kl_restore_host(&host);

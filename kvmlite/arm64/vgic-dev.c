@@ -420,6 +420,9 @@ int kl_vgic_map_resources(struct kvmlite_vm *vm)
 		r = -EBUSY;
 out:
 	mutex_unlock(&s2->config_lock);
+	/* As kvm_vgic_map_resources(): the VM cannot go on. */
+	if (r)
+		kvmlite_vm_dead(vm);
 	return r;
 }
 
@@ -540,7 +543,9 @@ static int kl_vgic_set_attr(struct kvmlite_device *dev,
 
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
-		return kl_vgic_addr(dev, attr, true);
+		/* As vgic_set_common_attr(): an unknown type is -ENXIO. */
+		r = kl_vgic_addr(dev, attr, true);
+		return r == -ENODEV ? -ENXIO : r;
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
 		if (get_user(val, uaddr))
 			return -EFAULT;
@@ -586,9 +591,12 @@ static int kl_vgic_get_attr(struct kvmlite_device *dev,
 	struct kl_vgic *d = kl_dev_vgic(dev);
 	u32 __user *uaddr = u64_to_user_ptr(attr->addr);
 
+	int r;
+
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
-		return kl_vgic_addr(dev, attr, false);
+		r = kl_vgic_addr(dev, attr, false);
+		return r == -ENODEV ? -ENXIO : r;
 	case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
 		return put_user(READ_ONCE(d->nr_spis) + KL_VGIC_NR_PRIVATE,
 				uaddr);
@@ -623,7 +631,7 @@ static int kl_vgic_has_attr(struct kvmlite_device *dev,
 			return -EINVAL;
 		if (attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS)
 			return kl_vgic_has_sysreg(attr);
-		return kl_vgic_has_reg(attr->group ==
+		return kl_vgic_has_reg(kl_dev_vgic(dev), attr->group ==
 				       KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
 				       attr->attr &
 				       KVM_DEV_ARM_VGIC_OFFSET_MASK);

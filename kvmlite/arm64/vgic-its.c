@@ -910,6 +910,9 @@ static int kl_its_save(struct kl_its *its)
 	u32 next, n = 0;
 	int r;
 
+	/* A table the guest has not given (or a reset took) is not written. */
+	if (!(its->baser[0] & GITS_BASER_VALID))
+		goto colls;
 	list_for_each_entry(dev, &its->devices, list) {
 		next = KL_NO_ID;
 		list_for_each_entry(it, &its->devices, list)
@@ -937,6 +940,9 @@ static int kl_its_save(struct kl_its *its)
 				return r;
 		}
 	}
+colls:
+	if (!(its->baser[1] & GITS_BASER_VALID))
+		return 0;
 	list_for_each_entry(c, &its->colls, list) {
 		if ((u64)(n + 1) * 8 > csize)
 			return -ENOSPC;

@@ -140,8 +140,15 @@ static void kl_irq_reg_access(struct kl_vgic *d, struct kl_vcpu *v,
 		irq = kl_vgic_irq(d, v, first + i);
 		if (!irq)
 			continue;
-		if (write) {
-			f = (*val >> (i * bits)) & mask;
+		f = (*val >> (i * bits)) & mask;
+		if (user && kind == KL_ICPENDR) {
+			/* Userspace restores pending state through ISPENDR. */
+			continue;
+		} else if (write && user && kind == KL_ISPENDR) {
+			/* ... which sets and clears (KVM's uaccess). */
+			irq->pending_latch = f;
+			kl_irq_update(d, irq);
+		} else if (write) {
 			kl_irq_field_write(irq, kind, f);
 			kl_irq_update(d, irq);
 		} else {
@@ -448,7 +455,7 @@ bool kl_vgic_mmio(struct kvmlite_vcpu *vcpu, u64 ipa, u32 len, bool write,
 
 /*
  * KVM_DEV_ARM_VGIC_GRP_DIST_REGS / _REDIST_REGS (@v set): a 32-bit access
- * at @off; -ENXIO where there is no register.
+ * at @off; where there is no register, reads are 0 and writes ignored.
  */
 int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 		    bool write, u32 *val)
@@ -457,8 +464,10 @@ int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 	bool ok, lpis = v && v->vgic.lpis_enabled;
 	u64 v64 = *val;
 
-	if (off & 3)
-		return -ENXIO;
+	if (off & 3) {
+		ok = false;
+		goto out;
+	}
 	spin_lock_irq(&d->lock);
 	if (v)
 		ok = kl_redist_access(d, v, off, 4, write, &v64, true);
@@ -467,17 +476,24 @@ int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 	spin_unlock_irq(&d->lock);
 	if (v && !lpis && v->vgic.lpis_enabled)
 		kl_its_sync_pending(v);
-	if (!ok)
-		return write && !v && off == GICD_IIDR ? -EINVAL : -ENXIO;
+	if (!ok && write && !v && off == GICD_IIDR)
+		return -EINVAL;
+out:
+	/* As KVM's vgic_uaccess(): no register there reads as 0. */
 	if (!write)
-		*val = v64;
+		*val = ok ? v64 : 0;
 	return 0;
 }
 
-/* KVM_HAS_DEVICE_ATTR of a register group: whether @off holds one. */
-int kl_vgic_has_reg(bool redist, u32 off)
+/*
+ * KVM_HAS_DEVICE_ATTR of a register group: whether @off holds one; the
+ * distributor's per-interrupt registers exist for the interrupts there are
+ * (none of the SPIs before NR_IRQS or INIT fixes their number).
+ */
+int kl_vgic_has_reg(struct kl_vgic *d, bool redist, u32 off)
 {
-	u32 rel;
+	u32 rel, nr = KL_VGIC_NR_PRIVATE + READ_ONCE(d->nr_spis);
+	int r;
 
 	if (off & 3)
 		return -ENXIO;
@@ -495,9 +511,12 @@ int kl_vgic_has_reg(bool redist, u32 off)
 		}
 		return off >= KL_IDREGS_START ? 0 : -ENXIO;
 	}
-	if (kl_irq_reg_at(off, KL_VGIC_MAX_IRQS + 4, &rel) >= 0 ||
-	    (off >= KL_IROUTER && off < KL_IROUTER_END) ||
-	    off >= KL_IDREGS_START)
+	r = kl_irq_reg_at(off, KL_VGIC_MAX_IRQS + 4, &rel);
+	if (r >= 0)
+		return rel * 8 / kl_irq_regs[r].bits < nr ? 0 : -ENXIO;
+	if (off >= KL_IROUTER && off < KL_IROUTER_END)
+		return (off - KL_IROUTER) / 8 < nr ? 0 : -ENXIO;
+	if (off >= KL_IDREGS_START)
 		return 0;
 	switch (off) {
 	case GICD_CTLR: case GICD_TYPER: case GICD_IIDR: case GICD_TYPER2:

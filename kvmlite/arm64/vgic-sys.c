@@ -159,7 +159,8 @@ int kl_vgic_sysreg_uaccess(struct kl_vcpu *v,
 			else
 				val = v->vgic.ap1r[reg - KL_ICC_AP1R0];
 		} else {
-			r = -ENXIO;
+			/* As KVM's sysreg lookup: no such register. */
+			r = -ENOENT;
 		}
 	}
 	if (!r && !write)

@@ -509,7 +509,13 @@ static u64 kl_make_lr(struct kl_irq *irq)
 		lr |= KL_LR_GROUP;
 	if (irq->active)
 		lr |= KL_LR_ACTIVE;
-	if (kl_irq_pending(irq) && irq->enabled) {
+	/*
+	 * Pending and active at once only for edges: a level interrupt is
+	 * sampled again after its deactivation (KVM's "software resampling
+	 * doesn't work very well if we allow P+A").
+	 */
+	if (kl_irq_pending(irq) && irq->enabled &&
+	    !(irq->active && irq->level_cfg)) {
 		lr |= KL_LR_PENDING;
 		/* The list register holds an edge's pending state now. */
 		if (!irq->level_cfg)
@@ -566,6 +572,19 @@ void kl_vgic_flush(struct kl_vcpu *v)
 	}
 	c->nr_lr = n;
 	spin_unlock(&d->lock);
+}
+
+/* ICH_HCR_EL2 traps of every ICC_* access (common, Group 0, Group 1). */
+#define KL_ICH_HCR_TRAPS	(BIT(10) | BIT(11) | BIT(12))
+
+/*
+ * A VM without a vGIC: its ICC_* accesses trap (to UNDEF, as KVM gives),
+ * where there is a GICv3 CPU interface to trap them. Interrupts off.
+ */
+void kl_vgic_trap_all(bool on)
+{
+	if (kl_gicv3)
+		write_sysreg_s(on ? KL_ICH_HCR_TRAPS : 0, KL_ICH_HCR);
 }
 
 /* The CPU interface state into the hardware (interrupts off). */
