@@ -63,6 +63,9 @@ GUEST_CODE(guest_sve,
 	   "1: mrs x20, s3_0_c1_c2_0\n"
 	   "b .\n");
 GUEST_CODE(guest_pmu, "mrs x20, s3_3_c9_c12_0\n b .\n");
+/* GICv3 CPU interface registers in a VM without a vGIC. */
+GUEST_CODE(guest_icc_pmr, "mrs x20, s3_0_c4_c6_0\n b .\n");	/* ICC_PMR_EL1 */
+GUEST_CODE(guest_icc_sgi, "msr s3_0_c12_c11_5, xzr\n b .\n");	/* ICC_SGI1R_EL1 */
 
 /* Branch to x20, where there is no memory. */
 GUEST_CODE(guest_jump, "br x20\n");
@@ -286,6 +289,28 @@ TEST_F(cpu, pmu_access_undef)
 {
 	load_vector(_metadata, &self->vm);
 	LOAD(guest_pmu);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0, X(20) >> 26);
+	EXPECT_EQ(GUEST_RAM_GPA, X(22));
+}
+
+/*
+ * Without a vGIC the GICv3 system registers UNDEF (KVM traps them with
+ * ICH_HCR_EL2.TALL0/TALL1/TC), reads and SGI writes alike.
+ */
+TEST_F(cpu, icc_access_undef_without_vgic)
+{
+	load_vector(_metadata, &self->vm);
+	LOAD(guest_icc_pmr);
+	run_to_mmio(_metadata, &self->vm);
+	EXPECT_EQ(0, X(20) >> 26);
+	EXPECT_EQ(GUEST_RAM_GPA, X(22));
+}
+
+TEST_F(cpu, icc_sgi_undef_without_vgic)
+{
+	load_vector(_metadata, &self->vm);
+	LOAD(guest_icc_sgi);
 	run_to_mmio(_metadata, &self->vm);
 	EXPECT_EQ(0, X(20) >> 26);
 	EXPECT_EQ(GUEST_RAM_GPA, X(22));
