@@ -174,7 +174,7 @@ static int kvmlite_arm64_memslot_check(struct kvmlite_vm *vm, u64 gpa, u64 size)
 	return 0;
 }
 
-static struct kvmlite_vcpu *kl_vcpu_by_id(struct kvmlite_vm *vm, u32 id)
+struct kvmlite_vcpu *kl_vcpu_by_id(struct kvmlite_vm *vm, u32 id)
 {
 	struct kvmlite_vcpu *vcpu;
 	unsigned long i;

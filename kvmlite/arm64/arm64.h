@@ -212,6 +212,7 @@ extern char kvmlite_vectors[];
 
 /* arch.c */
 void kl_vcpu_reset(struct kl_vcpu *v);
+struct kvmlite_vcpu *kl_vcpu_by_id(struct kvmlite_vm *vm, u32 id);
 
 /* coreregs.c */
 int kl_get_core_reg(struct kl_vcpu *v, const struct kvm_one_reg *reg);
@@ -331,10 +332,13 @@ int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 		    bool write, u32 *val);
 int kl_vgic_has_reg(struct kl_vgic *d, bool redist, u32 off);
 u32 kl_vgic_default_iidr_rev(void);
+void kl_reg64(u64 *reg, u32 off, u32 len, bool write, u64 *val);
 
 /* vgic-dev.c */
 const struct kvmlite_device_ops *kl_device_ops(u32 type);
 void kl_vgic_kick_all(struct kvmlite_vm *vm);
+bool kl_lock_all_vcpus(struct kvmlite_vm *vm);
+void kl_unlock_all_vcpus(struct kvmlite_vm *vm);
 int kl_vgic_map_resources(struct kvmlite_vm *vm);
 int kl_vgic_vcpu_precreate(struct kvmlite_vm *vm);
 int kl_vgic_timer_attr(struct kvmlite_vm *vm, unsigned int ioctl,

@@ -32,7 +32,7 @@ static struct kl_vgic *kl_dev_vgic(struct kvmlite_device *dev)
 }
 
 /* Stop every vCPU's ioctls (KVM's lock_all_vcpus()); false if one runs. */
-static bool kl_lock_all_vcpus(struct kvmlite_vm *vm)
+bool kl_lock_all_vcpus(struct kvmlite_vm *vm)
 {
 	struct kvmlite_vcpu *vcpu, *u;
 	unsigned long i, j;
@@ -50,7 +50,7 @@ static bool kl_lock_all_vcpus(struct kvmlite_vm *vm)
 	return true;
 }
 
-static void kl_unlock_all_vcpus(struct kvmlite_vm *vm)
+void kl_unlock_all_vcpus(struct kvmlite_vm *vm)
 {
 	struct kvmlite_vcpu *vcpu;
 	unsigned long i;

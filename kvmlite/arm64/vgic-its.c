@@ -121,15 +121,12 @@ static struct kl_its_coll *kl_find_coll(struct kl_its *its, u32 icid)
 	return NULL;
 }
 
+/* The vCPU of id @id (a collection's target: GITS_TYPER.PTA is 0). */
 static struct kl_vcpu *kl_vcpu_by_vid(struct kvmlite_vm *vm, u32 id)
 {
-	struct kvmlite_vcpu *vcpu;
-	unsigned long i;
+	struct kvmlite_vcpu *vcpu = kl_vcpu_by_id(vm, id);
 
-	xa_for_each(&vm->vcpus, i, vcpu)
-		if (vcpu->id == id)
-			return kl_vcpu(vcpu);
-	return NULL;
+	return vcpu ? kl_vcpu(vcpu) : NULL;
 }
 
 /* An LPI's reference dropped; the last frees it (lock held). */
@@ -558,18 +555,6 @@ static u64 kl_its_typer(void)
 	       ((u64)(KL_ITS_ESZ - 1) << GITS_TYPER_ITT_ENTRY_SIZE_SHIFT);
 }
 
-/* A 64-bit register as a whole or in 32-bit halves. */
-static void kl_its_reg64(u64 *reg, u32 off, u32 len, bool write, u64 *val)
-{
-	unsigned int shift = (off & 4) * 8;
-	u64 mask = len == 8 ? ~0ULL : GENMASK_ULL(31, 0) << shift;
-
-	if (write)
-		*reg = (*reg & ~mask) | ((*val << shift) & mask);
-	else
-		*val = (*reg & mask) >> shift;
-}
-
 /*
  * An ITS register (its_lock held); false where there is none. Userspace
  * (@user) may set CREADR and CWRITER without running commands.
@@ -615,12 +600,12 @@ static bool kl_its_access(struct kl_its *its, u32 off, u32 len, bool write,
 	case GITS_TYPER:
 		r = kl_its_typer();
 		if (!write)
-			kl_its_reg64(&r, off, len, false, val);
+			kl_reg64(&r, off, len, false, val);
 		return true;
 	case GITS_CBASER:
 		if (its->enabled)
 			return true;
-		kl_its_reg64(&its->cbaser, off, len, write, val);
+		kl_reg64(&its->cbaser, off, len, write, val);
 		if (write) {
 			its->creadr = 0;
 			its->cwriter = 0;
@@ -629,7 +614,7 @@ static bool kl_its_access(struct kl_its *its, u32 off, u32 len, bool write,
 	case GITS_CWRITER:
 	case GITS_CREADR:
 		r = reg == GITS_CWRITER ? its->cwriter : its->creadr;
-		kl_its_reg64(&r, off, len, write, val);
+		kl_reg64(&r, off, len, write, val);
 		if (!write)
 			return true;
 		size = ((its->cbaser & 0xff) + 1) * SZ_4K;
@@ -650,7 +635,7 @@ static bool kl_its_access(struct kl_its *its, u32 off, u32 len, bool write,
 		if (write) {
 			if (its->enabled)
 				return true;
-			kl_its_reg64(&r, off, len, true, val);
+			kl_reg64(&r, off, len, true, val);
 			r &= ~(KL_BASER_RO | GENMASK_ULL(61, 59) |
 			       GENMASK_ULL(55, 53) | GENMASK_ULL(11, 10));
 			r |= (reg == GITS_BASER ? KL_BASER_TYPE_DEVICE :
@@ -663,7 +648,7 @@ static bool kl_its_access(struct kl_its *its, u32 off, u32 len, bool write,
 				spin_unlock_irq(&d->lock);
 			}
 		} else {
-			kl_its_reg64(&r, off, len, false, val);
+			kl_reg64(&r, off, len, false, val);
 		}
 		return true;
 	}
@@ -1041,41 +1026,13 @@ static int kl_its_restore(struct kl_its *its)
 	return 0;
 }
 
-/* Stop every vCPU (as KVM does for the ITS's attributes). */
-static bool kl_its_lock_vcpus(struct kvmlite_vm *vm)
-{
-	struct kvmlite_vcpu *vcpu, *u;
-	unsigned long i, j;
-
-	xa_for_each(&vm->vcpus, i, vcpu) {
-		if (!mutex_trylock(&vcpu->mutex)) {
-			xa_for_each(&vm->vcpus, j, u) {
-				if (j == i)
-					break;
-				mutex_unlock(&u->mutex);
-			}
-			return false;
-		}
-	}
-	return true;
-}
-
-static void kl_its_unlock_vcpus(struct kvmlite_vm *vm)
-{
-	struct kvmlite_vcpu *vcpu;
-	unsigned long i;
-
-	xa_for_each(&vm->vcpus, i, vcpu)
-		mutex_unlock(&vcpu->mutex);
-}
-
 static int kl_its_tables(struct kl_its *its, bool save)
 {
 	struct kvmlite_vcpu *vcpu;
 	unsigned long i;
 	int r;
 
-	if (!kl_its_lock_vcpus(its->vm))
+	if (!kl_lock_all_vcpus(its->vm))
 		return -EBUSY;
 	mutex_lock(kl_its_mutex(its));
 	r = save ? kl_its_save(its) : kl_its_restore(its);
@@ -1085,7 +1042,7 @@ static int kl_its_tables(struct kl_its *its, bool save)
 			if (kl_vcpu(vcpu)->vgic.lpis_enabled)
 				kl_its_sync_pending(kl_vcpu(vcpu));
 	}
-	kl_its_unlock_vcpus(its->vm);
+	kl_unlock_all_vcpus(its->vm);
 	return r;
 }
 
@@ -1104,7 +1061,7 @@ static int kl_its_uaccess(struct kl_its *its,
 		return -EINVAL;
 	if (write && get_user(val, uaddr))
 		return -EFAULT;
-	if (!kl_its_lock_vcpus(its->vm))
+	if (!kl_lock_all_vcpus(its->vm))
 		return -EBUSY;
 	mutex_lock(kl_its_mutex(its));
 	if (its->base == KL_INVALID_GPA)
@@ -1112,7 +1069,7 @@ static int kl_its_uaccess(struct kl_its *its,
 	else if (off < SZ_64K)
 		ok = kl_its_access(its, off, narrow ? 4 : 8, write, &val, true);
 	mutex_unlock(kl_its_mutex(its));
-	kl_its_unlock_vcpus(its->vm);
+	kl_unlock_all_vcpus(its->vm);
 	if (r)
 		return r;
 	if (!ok)

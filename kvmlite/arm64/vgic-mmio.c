@@ -189,7 +189,7 @@ static u32 kl_iidr(struct kl_vgic *d)
 }
 
 /* A 64-bit register read or written as a whole or in 32-bit halves. */
-static void kl_reg64(u64 *reg, u32 off, u32 len, bool write, u64 *val)
+void kl_reg64(u64 *reg, u32 off, u32 len, bool write, u64 *val)
 {
 	unsigned int shift = (off & 4) * 8;
 	u64 mask = len == 8 ? ~0ULL : GENMASK_ULL(31, 0) << shift;
