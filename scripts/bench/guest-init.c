@@ -5,18 +5,66 @@
  * CPUs, the kernel release and the guest's own uptime, and powers off.
  *
  *   KVMLITE-GUEST-BOOTED cpus=N release=R uptime=S
+ *
+ * With guest_init.report on the kernel command line (nested-qemu --irqchip
+ * kernel or its), it first looks at the devices of an in-kernel irqchip run
+ * and appends to the same line, before powering off:
+ *
+ *   online=LIST             /sys/devices/system/cpu/online
+ *   timer=HWIRQ:C0+C1...    the arch_timer line of /proc/interrupts: its
+ *                           hwirq (27: the virtual timer PPI) and its count
+ *                           on each CPU
+ *   vdX=BUS:SECTORS:CHIP/N:DATA   per virtio block disk (/sys/block/vd*): the
+ *                           transport (mmio, pci or ?), its size in 512-byte
+ *                           sectors, the interrupt chip of its virtio device's
+ *                           interrupts in /proc/interrupts (GICv3, ITS-PCI-MSIX,
+ *                           ...; - when none) and their total count (read
+ *                           after the disk read), and the first 32 bytes of a
+ *                           4 KiB O_DIRECT read at offset 0 (so from the device,
+ *                           not the page cache; bytes outside 0x21-0x7e as '.');
+ *                           DATA is "error:ERRNO" when the read fails
+ *   disks=N                 how many vd* disks there were (0: none found)
+ *   hvc=ok|error:ERRNO|none a line written to /dev/hvc0 (the virtio console,
+ *                           waited for up to 20 s: its port comes after the
+ *                           device's probe, by a control message),
+ *                           "KVMLITE-GUEST-HVC cpus=N": nested-qemu checks it
+ *                           came out of QEMU's chardev
+ *
+ * The device nodes come from devtmpfs; a missing /dev/vdX or /dev/hvc0 is made
+ * from its sysfs "dev" (major:minor).
  */
 #define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <termios.h>
 #include <unistd.h>
+
+#define REPORT_OPT "guest_init.report"
+#define MAX_CPUS 16
+
+static char line[1024];	/* the marker line's report part */
+
+static void add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void add(const char *fmt, ...)
+{
+	size_t used = strlen(line);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line + used, sizeof(line) - used, fmt, ap);
+	va_end(ap);
+}
 
 static void mount_fs(const char *src, const char *dst, const char *type)
 {
@@ -25,9 +73,10 @@ static void mount_fs(const char *src, const char *dst, const char *type)
 		printf("guest-init: mount %s: %s\n", type, strerror(errno));
 }
 
-static void read_uptime(char *buf, size_t len)
+/* The first line of a small file, without its newline; "" when unreadable. */
+static void read_line(const char *path, char *buf, size_t len)
 {
-	int fd = open("/proc/uptime", O_RDONLY);
+	int fd = open(path, O_RDONLY);
 	ssize_t n = fd >= 0 ? read(fd, buf, len - 1) : -1;
 
 	if (fd >= 0)
@@ -35,9 +84,247 @@ static void read_uptime(char *buf, size_t len)
 	if (n <= 0)
 		n = 0;
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n ")] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static void read_uptime(char *buf, size_t len)
+{
+	read_line("/proc/uptime", buf, len);
+	buf[strcspn(buf, " ")] = '\0';
 	if (!*buf)
 		snprintf(buf, len, "?");
+}
+
+static int has_option(const char *opt)
+{
+	static char cmdline[4096];
+	size_t n = strlen(opt);
+	const char *p;
+
+	read_line("/proc/cmdline", cmdline, sizeof(cmdline));
+	for (p = cmdline; (p = strstr(p, opt)); p += n)
+		if ((p == cmdline || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ' ' || p[n] == '='))
+			return 1;
+	return 0;
+}
+
+/* Make NODE (S_IFBLK or S_IFCHR) from SYSDEV ("major:minor") if it is missing. */
+static void make_node(const char *node, const char *sysdev, mode_t type)
+{
+	char dev[32];
+	unsigned int ma, mi;
+
+	if (!access(node, F_OK))
+		return;
+	read_line(sysdev, dev, sizeof(dev));
+	if (sscanf(dev, "%u:%u", &ma, &mi) == 2 && mknod(node, type | 0600, makedev(ma, mi)))
+		printf("guest-init: mknod %s: %s\n", node, strerror(errno));
+}
+
+/*
+ * One line of /proc/interrupts, split: "IRQ: C0 C1 ... CHIP HWIRQ TYPE.. NAME".
+ * Returns 0 for lines that are not numbered interrupts (IPI0:, Err:, ...).
+ */
+struct irq_line {
+	unsigned long count[MAX_CPUS];
+	char chip[64], hwirq[16], name[64];
+};
+
+static int parse_irq_line(char *s, int ncpus, struct irq_line *l)
+{
+	char *tok, *save, *last = NULL;
+	int i;
+
+	tok = strtok_r(s, " \t\n", &save);
+	if (!tok || !isdigit((unsigned char)tok[0]) || tok[strlen(tok) - 1] != ':')
+		return 0;
+	for (i = 0; i < ncpus; i++) {
+		tok = strtok_r(NULL, " \t\n", &save);
+		if (!tok)
+			return 0;
+		l->count[i] = strtoul(tok, NULL, 10);
+	}
+	tok = strtok_r(NULL, " \t\n", &save);
+	snprintf(l->chip, sizeof(l->chip), "%s", tok ? tok : "?");
+	tok = strtok_r(NULL, " \t\n", &save);
+	snprintf(l->hwirq, sizeof(l->hwirq), "%s", tok ? tok : "?");
+	while ((tok = strtok_r(NULL, " \t\n", &save)))
+		last = tok;
+	snprintf(l->name, sizeof(l->name), "%s", last ? last : "?");
+	return 1;
+}
+
+/*
+ * Walk /proc/interrupts. With name NULL: report the arch_timer line. Else sum
+ * the counts of the lines whose action is NAME or starts with "NAME-" (a
+ * virtio device's interrupts: "virtio0", or "virtio1-config", "virtio1-req.0"
+ * with MSI-X) into *total and copy the first such line's chip into chip.
+ */
+static void scan_interrupts(const char *name, char *chip, size_t chiplen,
+			    unsigned long *total)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	char buf[512], *tok, *save;
+	struct irq_line l;
+	int ncpus = 0, i, found = 0;
+	size_t n = name ? strlen(name) : 0;
+
+	if (total)
+		*total = 0;
+	if (chip)
+		snprintf(chip, chiplen, "-");
+	if (!f) {
+		if (!name)
+			add(" timer=none");
+		return;
+	}
+	if (fgets(buf, sizeof(buf), f))
+		for (tok = strtok_r(buf, " \t\n", &save); tok && ncpus < MAX_CPUS;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			ncpus++;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (!parse_irq_line(buf, ncpus, &l))
+			continue;
+		if (!name) {
+			if (strcmp(l.name, "arch_timer"))
+				continue;
+			add(" timer=%s:", l.hwirq);
+			for (i = 0; i < ncpus; i++)
+				add("%s%lu", i ? "+" : "", l.count[i]);
+			found = 1;
+			break;
+		}
+		if (strncmp(l.name, name, n) || (l.name[n] && l.name[n] != '-'))
+			continue;
+		if (!found++)
+			snprintf(chip, chiplen, "%s", l.chip);
+		for (i = 0; i < ncpus; i++)
+			*total += l.count[i];
+	}
+	fclose(f);
+	if (!name && !found)
+		add(" timer=none");
+}
+
+static void report_disk(const char *disk)
+{
+	static char data[4096] __attribute__((aligned(4096)));
+	char path[300], link[512], size[32], chip[64], virtio[64] = "";
+	const char *bus = "?";
+	unsigned long irqs;
+	ssize_t n, i;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/block/%.32s", disk);
+	n = readlink(path, link, sizeof(link) - 1);
+	link[n > 0 ? n : 0] = '\0';
+	if (strstr(link, "virtio_mmio") || strstr(link, "virtio-mmio"))
+		bus = "mmio";
+	else if (strstr(link, "/pci"))
+		bus = "pci";
+	/* /sys/block/vdX/device is the virtio device, virtioN. */
+	snprintf(path, sizeof(path), "/sys/block/%.32s/device", disk);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n > 0) {
+		const char *base;
+
+		link[n] = '\0';
+		base = strrchr(link, '/');
+		snprintf(virtio, sizeof(virtio), "%.63s", base ? base + 1 : link);
+	}
+	snprintf(path, sizeof(path), "/sys/block/%.32s/size", disk);
+	read_line(path, size, sizeof(size));
+
+	snprintf(path, sizeof(path), "/sys/block/%.32s/dev", disk);
+	{
+		char node[300];
+
+		snprintf(node, sizeof(node), "/dev/%.32s", disk);
+		make_node(node, path, S_IFBLK);
+		fd = open(node, O_RDONLY | O_DIRECT);
+	}
+	n = fd >= 0 ? pread(fd, data, sizeof(data), 0) : -1;
+	if (n < 0)
+		snprintf(link, sizeof(link), "error:%d", errno);
+	else {
+		for (i = 0; i < n && i < 32; i++)
+			link[i] = data[i] > 0x20 && data[i] < 0x7f ? data[i] : '.';
+		link[i] = '\0';
+	}
+	if (fd >= 0)
+		close(fd);
+	/* The interrupts after the read: its completion is one of them. */
+	scan_interrupts(*virtio ? virtio : "none", chip, sizeof(chip), &irqs);
+	add(" %s=%s:%s:%s/%lu:%s", disk, bus, *size ? size : "?", chip, irqs, link);
+}
+
+static void report(void)
+{
+	char buf[64];
+	struct dirent *d;
+	DIR *dir;
+	int disks = 0, fd;
+
+	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
+	add(" online=%s", *buf ? buf : "?");
+	scan_interrupts(NULL, NULL, 0, NULL);
+
+	dir = opendir("/sys/block");
+	if (dir) {
+		char names[8][32];
+		int i, j;
+
+		/* readdir order is not sorted: vda before vdb. */
+		while ((d = readdir(dir)) && disks < 8)
+			if (!strncmp(d->d_name, "vd", 2))
+				snprintf(names[disks++], sizeof(names[0]), "%.31s", d->d_name);
+		closedir(dir);
+		for (i = 1; i < disks; i++)
+			for (j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+				memcpy(buf, names[j], sizeof(names[0]));
+				memcpy(names[j], names[j - 1], sizeof(names[0]));
+				memcpy(names[j - 1], buf, sizeof(names[0]));
+			}
+		for (i = 0; i < disks; i++)
+			report_disk(names[i]);
+	}
+	add(" disks=%d", disks);
+
+	/*
+	 * A virtio-serial port is added after its device probed: QEMU sends
+	 * PORT_ADD on the control queue and the driver's work makes hvc0. Wait
+	 * for it (at most 20 s) when a virtio console device is bound.
+	 */
+	dir = opendir("/sys/bus/virtio/drivers/virtio_console");
+	if (dir) {
+		int bound = 0, tries;
+
+		while ((d = readdir(dir)))
+			bound |= !strncmp(d->d_name, "virtio", 6);
+		closedir(dir);
+		for (tries = 0; bound && tries < 200 && access("/sys/class/tty/hvc0", F_OK); tries++)
+			usleep(100000);
+	}
+	if (access("/sys/class/tty/hvc0", F_OK)) {
+		add(" hvc=none");
+		return;
+	}
+	make_node("/dev/hvc0", "/sys/class/tty/hvc0/dev", S_IFCHR);
+	fd = open("/dev/hvc0", O_WRONLY | O_NOCTTY);
+	if (fd >= 0) {
+		int len = snprintf(buf, sizeof(buf), "KVMLITE-GUEST-HVC cpus=%ld\n",
+				   sysconf(_SC_NPROCESSORS_ONLN));
+
+		if (write(fd, buf, len) == len && !tcdrain(fd)) {
+			add(" hvc=ok");
+		} else {
+			add(" hvc=error:%d", errno);
+		}
+		close(fd);
+	} else {
+		add(" hvc=error:%d", errno);
+	}
 }
 
 int main(void)
@@ -59,10 +346,12 @@ int main(void)
 	mount_fs("sysfs", "/sys", "sysfs");
 	if (uname(&uts))
 		snprintf(uts.release, sizeof(uts.release), "?");
+	if (has_option(REPORT_OPT))
+		report();
 	read_uptime(up, sizeof(up));
 
-	printf("KVMLITE-GUEST-BOOTED cpus=%ld release=%s uptime=%s\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), uts.release, up);
+	printf("KVMLITE-GUEST-BOOTED cpus=%ld release=%s uptime=%s%s\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), uts.release, up, line);
 	fflush(stdout);
 	tcdrain(1);
 	sync();

@@ -53,7 +53,7 @@ static double now(void)
 struct state {
 	const char *marker;
 	double first, booting, seen;
-	char marker_line[512];
+	char marker_line[1024];
 };
 
 static void line(struct state *st, char *s, size_t len)
