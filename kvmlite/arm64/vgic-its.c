@@ -635,9 +635,9 @@ static bool kl_its_access(struct kl_its *its, u32 off, u32 len, bool write,
 		if (write) {
 			if (its->enabled)
 				return true;
+			/* Cacheability and shareability stick as written. */
 			kl_reg64(&r, off, len, true, val);
-			r &= ~(KL_BASER_RO | GENMASK_ULL(61, 59) |
-			       GENMASK_ULL(55, 53) | GENMASK_ULL(11, 10));
+			r &= ~KL_BASER_RO;
 			r |= (reg == GITS_BASER ? KL_BASER_TYPE_DEVICE :
 			      KL_BASER_TYPE_COLL) << 56;
 			r |= (u64)(KL_ITS_ESZ - 1) << 48;

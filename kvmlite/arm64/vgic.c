@@ -98,11 +98,12 @@ static void kl_maint_init(void)
 	/* The GICv3 binding: interrupt 0 is the maintenance interrupt. */
 	kl_maint_irq = irq_of_parse_and_map(np, 0);
 	of_node_put(np);
-	if (!kl_maint_irq)
+	/* KVM's already: it handles it the same way. */
+	if (!kl_maint_irq || irq_has_action(kl_maint_irq))
 		return;
 	if (request_percpu_irq(kl_maint_irq, kl_maint_handler, "kvmlite-vgic",
 			       &kl_maint_cookie))
-		return;		/* KVM's: it handles it the same way */
+		return;
 	kl_maint_owned = true;
 	on_each_cpu(kl_maint_enable, NULL, 1);
 }
