@@ -161,6 +161,33 @@
 	"79: movz x1, #0x1000, lsl #16\n mrs x2, esr_el1\n"		\
 	"str x2, [x1, #0xff0]\n str x0, [x1, #0xff8]\n b 79b\n"
 
+/*
+ * GIC_GUEST_VECTORS for LPIs as well: only INTIDs 1020-1023 count as
+ * spurious, everything else is logged, reported and EOIed alike.
+ */
+#define GIC_GUEST_LPI_VECTORS						\
+	GIC_GUEST_BAD_VECTOR(0x000) GIC_GUEST_BAD_VECTOR(0x080)		\
+	GIC_GUEST_BAD_VECTOR(0x100) GIC_GUEST_BAD_VECTOR(0x180)		\
+	GIC_GUEST_BAD_VECTOR(0x200)					\
+	".org 0x280\n b 70f\n"						\
+	GIC_GUEST_BAD_VECTOR(0x300) GIC_GUEST_BAD_VECTOR(0x380)		\
+	GIC_GUEST_BAD_VECTOR(0x400) GIC_GUEST_BAD_VECTOR(0x480)		\
+	GIC_GUEST_BAD_VECTOR(0x500) GIC_GUEST_BAD_VECTOR(0x580)		\
+	GIC_GUEST_BAD_VECTOR(0x600) GIC_GUEST_BAD_VECTOR(0x680)		\
+	GIC_GUEST_BAD_VECTOR(0x700) GIC_GUEST_BAD_VECTOR(0x780)		\
+	".org 0x800\n"							\
+	"70: mrs x0, " ICC_IAR1_EL1 "\n and x3, x0, #0xffffff\n"	\
+	"sub x1, x3, #1020\n cmp x1, #4\n b.lo 75f\n"			\
+	"ldr x1, [x25]\n cmp x1, #1000\n b.hs 71f\n"			\
+	"add x2, x25, #16\n str x3, [x2, x1, lsl #3]\n"			\
+	"71: add x1, x1, #1\n str x1, [x25]\n"				\
+	"cbz x26, 72f\n str x3, [x26]\n"				\
+	"72: cbz x27, 73f\n mov x4, x30\n blr x27\n mov x30, x4\n"	\
+	"73: msr " ICC_EOIR1_EL1 ", x3\n isb\n eret\n"			\
+	"75: ldr x1, [x25, #8]\n add x1, x1, #1\n str x1, [x25, #8]\n eret\n" \
+	"79: movz x1, #0x1000, lsl #16\n mrs x2, esr_el1\n"		\
+	"str x2, [x1, #0xff0]\n str x0, [x1, #0xff8]\n b 79b\n"
+
 /* ---- host side ---- */
 
 /* KVM_CREATE_DEVICE of a vGICv3 (@flags: KVM_CREATE_DEVICE_TEST): fd, 0 or -errno. */
@@ -397,6 +424,73 @@ static inline void gic_cfg_irq(struct gic_cfg *c, int i, __u32 intid, __u8 prio,
 	if (intid >= 16)
 		gic_cfg_edge(c, i, intid, edge);
 	gic_cfg_bit(c, i, intid, GICD_ISENABLER, 1);
+}
+
+/* ---- the ITS (KVM_DEV_TYPE_ARM_VGIC_ITS) ---- */
+
+/* QEMU virt's ITS: its control frame, then the translation frame. */
+#define GIC_ITS_GPA		0x08080000ULL
+#define GIC_ITS_SIZE		0x20000ULL
+
+/* ITS registers (include/linux/irqchip/arm-gic-v3.h) */
+#define GITS_CTLR		0x0000
+#define GITS_IIDR		0x0004
+#define GITS_TYPER		0x0008
+#define GITS_CBASER		0x0080
+#define GITS_CWRITER		0x0088
+#define GITS_CREADR		0x0090
+#define GITS_BASER		0x0100
+#define GITS_PIDR4		0xffd0
+#define GITS_PIDR2		0xffe8
+#define GITS_TRANSLATER		0x10040
+#define GITS_CTLR_ENABLE	0x1U
+#define GITS_CTLR_QUIESCENT	0x80000000U
+#define GITS_VALID		0x8000000000000000ULL	/* CBASER, BASER<n> */
+
+/* Redistributor LPI registers (RD_base) */
+#define GICR_PROPBASER		0x0070
+#define GICR_PENDBASER		0x0078
+#define GICR_CTLR_ENABLE_LPIS	0x1U
+
+/* The first LPI */
+#define GIC_LPI(n)		(8192 + (n))
+
+/* KVM_CREATE_DEVICE of an ITS (@flags: KVM_CREATE_DEVICE_TEST): fd, 0 or -errno. */
+static inline int its_create(int vm, __u32 flags)
+{
+	struct kvm_create_device cd = {
+		.type = KVM_DEV_TYPE_ARM_VGIC_ITS, .flags = flags, .fd = -1,
+	};
+	long r = kioctlp(vm, KVM_CREATE_DEVICE, &cd);
+
+	if (r < 0)
+		return r;
+	return flags & KVM_CREATE_DEVICE_TEST ? 0 : (int)cd.fd;
+}
+
+/* ITS register at @off (KVM_DEV_ARM_VGIC_GRP_ITS_REGS, always a __u64): get or set. */
+static inline int its_reg(int dev, __u32 off, __u64 *val, int write)
+{
+	return gic_attr(dev, write ? KVM_SET_DEVICE_ATTR : KVM_GET_DEVICE_ATTR,
+			KVM_DEV_ARM_VGIC_GRP_ITS_REGS, off, val);
+}
+
+static inline int its_ctrl(int dev, __u64 attr)
+{
+	return gic_set(dev, KVM_DEV_ARM_VGIC_GRP_CTRL, attr, NULL);
+}
+
+/* KVM_SIGNAL_MSI to the ITS at @its_gpa: 1 delivered, 0 blocked, or -errno. */
+static inline int its_msi(int vm, __u64 its_gpa, __u32 flags, __u32 devid,
+			  __u32 event)
+{
+	__u64 db = its_gpa + GITS_TRANSLATER;
+	struct kvm_msi msi = {
+		.address_lo = (__u32)db, .address_hi = (__u32)(db >> 32),
+		.data = event, .flags = flags, .devid = devid,
+	};
+
+	return kioctlp(vm, KVM_SIGNAL_MSI, &msi);
 }
 
 #endif /* KVMLITE_GIC_H */
