@@ -351,6 +351,8 @@ int kl_its_inject_msi(struct kvmlite_vm *vm, const struct kvm_msi *msi);
 bool kl_its_mmio(struct kvmlite_vm *vm, u64 ipa, u32 len, bool write,
 		 u64 *val);
 void kl_its_sync_pending(struct kl_vcpu *v);
+void kl_its_attach(struct kl_vgic *d, struct kvmlite_device *dev);
+void kl_its_detach_all(struct kl_vgic *d);
 
 /* vgic-sys.c */
 int kl_vgic_has_sysreg(const struct kvm_device_attr *attr);

@@ -71,6 +71,7 @@ void kl_vgic_kick_all(struct kvmlite_vm *vm)
 static int kl_vgic_create(struct kvmlite_device *dev)
 {
 	struct kl_vm *s2 = kl_vm(dev->vm);
+	struct kvmlite_device *its_dev;
 	struct kvmlite_vcpu *vcpu;
 	struct kl_vgic *d;
 	unsigned long i;
@@ -105,6 +106,10 @@ static int kl_vgic_create(struct kvmlite_device *dev)
 	d->timer_ppi[2] = 28;
 	d->timer_ppi[3] = 26;
 	dev->private = d;
+	/* ITSes created before the vGIC (KVM allows that) hang off it now. */
+	list_for_each_entry(its_dev, &dev->vm->devices, node)
+		if (its_dev->type == KVM_DEV_TYPE_ARM_VGIC_ITS)
+			kl_its_attach(d, its_dev);
 	WRITE_ONCE(s2->vgic, d);
 	kl_idregs_set_gic(s2);
 out:
@@ -118,11 +123,12 @@ static void kl_vgic_destroy(struct kvmlite_device *dev)
 	struct kl_vgic *d = kl_dev_vgic(dev);
 	struct kl_rdreg *rd, *tmp;
 
+	/* An ITS older than the vGIC outlives it: detach it first. */
+	kl_its_detach_all(d);
 	kl_vm(dev->vm)->vgic = NULL;
 	list_for_each_entry_safe(rd, tmp, &d->rd_regions, list)
 		kfree(rd);
-	/* Each ITS went first (newer devices go first) with its LPIs. */
-	WARN_ON_ONCE(!list_empty(&d->lpis) || !list_empty(&d->its_list));
+	WARN_ON_ONCE(!list_empty(&d->lpis));
 	bitmap_free(d->pending);
 	kfree(d->spis);
 	kfree(d);
@@ -489,6 +495,7 @@ static int kl_vgic_regs(struct kvmlite_device *dev,
 	bool sys = attr->group == KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS;
 	u32 off = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK, val = 0;
 	struct kl_vcpu *v;
+	bool lpis;
 	int r;
 
 	v = kl_attr_vcpu(dev, attr);
@@ -498,6 +505,7 @@ static int kl_vgic_regs(struct kvmlite_device *dev,
 		return -EFAULT;
 	if (!kl_lock_all_vcpus(dev->vm))
 		return -EBUSY;
+	lpis = v->vgic.lpis_enabled;
 	mutex_lock(&s2->config_lock);
 	if (!d->initialized) {
 		r = -EBUSY;
@@ -526,6 +534,9 @@ static int kl_vgic_regs(struct kvmlite_device *dev,
 	}
 out:
 	mutex_unlock(&s2->config_lock);
+	/* GICR_CTLR.EnableLPIs restored: its pending table (not under config_lock). */
+	if (!lpis && v->vgic.lpis_enabled)
+		kl_its_sync_pending(v);
 	kl_unlock_all_vcpus(dev->vm);
 	if (!r && !sys && !write)
 		r = put_user(val, uaddr);

@@ -36,6 +36,8 @@
 #define KL_BASER_TYPE_DEVICE	1ULL
 #define KL_BASER_TYPE_COLL	4ULL
 #define KL_BASER_RO		(GENMASK_ULL(58, 56) | GENMASK_ULL(52, 48))
+/* KVM's reset value: RaWb, inner shareable, 64 KiB pages, 8-byte entries. */
+#define KL_BASER_INIT		0x1807000000000600ULL
 
 struct kl_its_ite {
 	struct list_head list;
@@ -603,7 +605,7 @@ static bool kl_its_access(struct kl_its *its, u32 off, u32 len, bool write,
 			kl_reg64(&r, off, len, false, val);
 		return true;
 	case GITS_CBASER:
-		if (its->enabled)
+		if (write && its->enabled)
 			return true;
 		kl_reg64(&its->cbaser, off, len, write, val);
 		if (write) {
@@ -743,9 +745,6 @@ static int kl_its_create(struct kvmlite_device *dev)
 	struct kl_vgic *d = kl_vm(dev->vm)->vgic;
 	struct kl_its *its;
 
-	/* The ITS hangs off a vGICv3 (KVM: -ENODEV for the type alone). */
-	if (!d)
-		return -ENODEV;
 	its = kzalloc(sizeof(*its), GFP_KERNEL_ACCOUNT);
 	if (!its)
 		return -ENOMEM;
@@ -753,16 +752,37 @@ static int kl_its_create(struct kvmlite_device *dev)
 	its->base = KL_INVALID_GPA;
 	INIT_LIST_HEAD(&its->devices);
 	INIT_LIST_HEAD(&its->colls);
-	its->baser[0] = (KL_BASER_TYPE_DEVICE << 56) |
-			((u64)(KL_ITS_ESZ - 1) << 48);
-	its->baser[1] = (KL_BASER_TYPE_COLL << 56) |
-			((u64)(KL_ITS_ESZ - 1) << 48);
+	its->baser[0] = KL_BASER_INIT | (KL_BASER_TYPE_DEVICE << 56);
+	its->baser[1] = KL_BASER_INIT | (KL_BASER_TYPE_COLL << 56);
+	INIT_LIST_HEAD(&its->list);
+	dev->private = its;
+	/* Without a vGIC yet, the vGIC takes it when created (vgic-dev.c). */
+	if (d)
+		kl_its_attach(d, dev);
+	return 0;
+}
+
+void kl_its_attach(struct kl_vgic *d, struct kvmlite_device *dev)
+{
+	struct kl_its *its = dev->private;
+
 	spin_lock_irq(&d->lock);
 	list_add_tail(&its->list, &d->its_list);
 	d->has_its = true;
 	spin_unlock_irq(&d->lock);
-	dev->private = its;
-	return 0;
+}
+
+/* The vGIC goes before an ITS created before it: the ITS keeps nothing. */
+void kl_its_detach_all(struct kl_vgic *d)
+{
+	struct kl_its *its, *t;
+
+	spin_lock_irq(&d->lock);
+	list_for_each_entry_safe(its, t, &d->its_list, list) {
+		kl_its_free_all(d, its);
+		list_del_init(&its->list);
+	}
+	spin_unlock_irq(&d->lock);
 }
 
 static void kl_its_destroy(struct kvmlite_device *dev)
@@ -771,7 +791,7 @@ static void kl_its_destroy(struct kvmlite_device *dev)
 	struct kl_vgic *d = kl_vm(dev->vm)->vgic;
 
 	/* The vGIC goes with the VM too; whichever goes first unlinks. */
-	if (d) {
+	if (d && !list_empty(&its->list)) {
 		spin_lock_irq(&d->lock);
 		kl_its_free_all(d, its);
 		list_del(&its->list);
@@ -812,6 +832,9 @@ static int kl_its_set_attr(struct kvmlite_device *dev,
 		mutex_unlock(&s2->config_lock);
 		return r;
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
+		/* The rest needs the vGIC the ITS belongs to. */
+		if (attr->attr != KVM_DEV_ARM_VGIC_CTRL_INIT && !d)
+			return -ENXIO;
 		switch (attr->attr) {
 		case KVM_DEV_ARM_VGIC_CTRL_INIT:
 			return 0;
@@ -824,8 +847,8 @@ static int kl_its_set_attr(struct kvmlite_device *dev,
 			its->cbaser = 0;
 			its->creadr = 0;
 			its->cwriter = 0;
-			its->baser[0] &= KL_BASER_RO;
-			its->baser[1] &= KL_BASER_RO;
+			its->baser[0] &= ~GITS_BASER_VALID;
+			its->baser[1] &= ~GITS_BASER_VALID;
 			mutex_unlock(kl_its_mutex(its));
 			return 0;
 		case KVM_DEV_ARM_ITS_SAVE_TABLES:
@@ -833,7 +856,8 @@ static int kl_its_set_attr(struct kvmlite_device *dev,
 			return kl_its_tables(its, attr->attr ==
 					     KVM_DEV_ARM_ITS_SAVE_TABLES);
 		}
-		return -ENXIO;
+		/* KVM's switch has no default: unknown controls are 0. */
+		return 0;
 	case KVM_DEV_ARM_VGIC_GRP_ITS_REGS:
 		return kl_its_uaccess(its, attr, true);
 	}
@@ -1061,6 +1085,8 @@ static int kl_its_uaccess(struct kl_its *its,
 		return -EINVAL;
 	if (write && get_user(val, uaddr))
 		return -EFAULT;
+	if (!kl_vm(its->vm)->vgic)
+		return -ENXIO;
 	if (!kl_lock_all_vcpus(its->vm))
 		return -EBUSY;
 	mutex_lock(kl_its_mutex(its));
@@ -1110,6 +1136,12 @@ static int kl_its_has_attr(struct kvmlite_device *dev,
 		}
 		break;
 	case KVM_DEV_ARM_VGIC_GRP_ITS_REGS:
+		/* 32-bit registers 4-aligned, 64-bit ones 8-aligned. */
+		if (attr->attr & (attr->attr < GITS_TYPER ||
+				  attr->attr >= GITS_IDREGS_BASE ? 3 : 7))
+			return -EINVAL;
+		if (attr->attr >= GITS_IDREGS_BASE && attr->attr < SZ_64K)
+			return 0;
 		switch (attr->attr) {
 		case GITS_CTLR: case GITS_IIDR: case GITS_TYPER:
 		case GITS_CBASER: case GITS_CWRITER: case GITS_CREADR:

@@ -461,7 +461,7 @@ int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 		    bool write, u32 *val)
 {
 	struct kl_vgic *d = kl_vm(vm)->vgic;
-	bool ok, lpis = v && v->vgic.lpis_enabled;
+	bool ok;
 	u64 v64 = *val;
 
 	if (off & 3) {
@@ -474,8 +474,7 @@ int kl_vgic_uaccess(struct kvmlite_vm *vm, struct kl_vcpu *v, u32 off,
 	else
 		ok = kl_dist_access(vm, d, off, 4, write, &v64, true);
 	spin_unlock_irq(&d->lock);
-	if (v && !lpis && v->vgic.lpis_enabled)
-		kl_its_sync_pending(v);
+
 	if (!ok && write && !v && off == GICD_IIDR)
 		return -EINVAL;
 out:
