@@ -55,7 +55,6 @@
 
 static char line[1024];	/* the marker line's report part */
 
-static void add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void add(const char *fmt, ...)
 {
 	size_t used = strlen(line);
@@ -209,7 +208,7 @@ static void scan_interrupts(const char *name, char *chip, size_t chiplen,
 
 static void report_disk(const char *disk)
 {
-	static char data[4096] __attribute__((aligned(4096)));
+	static char *data;
 	char path[300], link[512], size[32], chip[64], virtio[64] = "";
 	const char *bus = "?";
 	unsigned long irqs;
@@ -244,10 +243,13 @@ static void report_disk(const char *disk)
 		make_node(node, path, S_IFBLK);
 		fd = open(node, O_RDONLY | O_DIRECT);
 	}
-	n = fd >= 0 ? pread(fd, data, sizeof(data), 0) : -1;
-	if (n < 0)
+	/* O_DIRECT wants an aligned buffer. */
+	if (!data)
+		data = aligned_alloc(4096, 4096);
+	n = fd >= 0 && data ? pread(fd, data, 4096, 0) : -1;
+	if (n < 0) {
 		snprintf(link, sizeof(link), "error:%d", errno);
-	else {
+	} else {
 		for (i = 0; i < n && i < 32; i++)
 			link[i] = data[i] > 0x20 && data[i] < 0x7f ? data[i] : '.';
 		link[i] = '\0';
@@ -303,7 +305,8 @@ static void report(void)
 		while ((d = readdir(dir)))
 			bound |= !strncmp(d->d_name, "virtio", 6);
 		closedir(dir);
-		for (tries = 0; bound && tries < 200 && access("/sys/class/tty/hvc0", F_OK); tries++)
+		for (tries = 0; bound && tries < 200 &&
+		     access("/sys/class/tty/hvc0", F_OK); tries++)
 			usleep(100000);
 	}
 	if (access("/sys/class/tty/hvc0", F_OK)) {
@@ -316,11 +319,10 @@ static void report(void)
 		int len = snprintf(buf, sizeof(buf), "KVMLITE-GUEST-HVC cpus=%ld\n",
 				   sysconf(_SC_NPROCESSORS_ONLN));
 
-		if (write(fd, buf, len) == len && !tcdrain(fd)) {
+		if (write(fd, buf, len) == len && !tcdrain(fd))
 			add(" hvc=ok");
-		} else {
+		else
 			add(" hvc=error:%d", errno);
-		}
 		close(fd);
 	} else {
 		add(" hvc=error:%d", errno);
