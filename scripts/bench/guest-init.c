@@ -261,12 +261,29 @@ static void report_disk(const char *disk)
 	add(" %s=%s:%s:%s/%lu:%s", disk, bus, *size ? size : "?", chip, irqs, link);
 }
 
+/* One line to /dev/hvc0: 0, or the errno. */
+static int hvc_write_once(void)
+{
+	char buf[64];
+	int fd, len, err = 0;
+
+	fd = open("/dev/hvc0", O_WRONLY | O_NOCTTY);
+	if (fd < 0)
+		return errno;
+	len = snprintf(buf, sizeof(buf), "KVMLITE-GUEST-HVC cpus=%ld\n",
+		       sysconf(_SC_NPROCESSORS_ONLN));
+	if (write(fd, buf, len) != len || tcdrain(fd))
+		err = errno ? errno : EIO;
+	close(fd);
+	return err;
+}
+
 static void report(void)
 {
 	char buf[64];
 	struct dirent *d;
 	DIR *dir;
-	int disks = 0, fd;
+	int disks = 0, tries, err = 0;
 
 	read_line("/sys/devices/system/cpu/online", buf, sizeof(buf));
 	add(" online=%s", *buf ? buf : "?");
@@ -300,7 +317,7 @@ static void report(void)
 	 */
 	dir = opendir("/sys/bus/virtio/drivers/virtio_console");
 	if (dir) {
-		int bound = 0, tries;
+		int bound = 0;
 
 		while ((d = readdir(dir)))
 			bound |= !strncmp(d->d_name, "virtio", 6);
@@ -314,19 +331,20 @@ static void report(void)
 		return;
 	}
 	make_node("/dev/hvc0", "/sys/class/tty/hvc0/dev", S_IFCHR);
-	fd = open("/dev/hvc0", O_WRONLY | O_NOCTTY);
-	if (fd >= 0) {
-		int len = snprintf(buf, sizeof(buf), "KVMLITE-GUEST-HVC cpus=%ld\n",
-				   sysconf(_SC_NPROCESSORS_ONLN));
-
-		if (write(fd, buf, len) == len && !tcdrain(fd))
-			add(" hvc=ok");
-		else
-			add(" hvc=error:%d", errno);
-		close(fd);
-	} else {
-		add(" hvc=error:%d", errno);
+	/*
+	 * The tty can exist before its port is connected (open or write
+	 * then fail with ENODEV/ENXIO): try again for up to 10 s.
+	 */
+	for (tries = 0; tries < 100; tries++) {
+		err = hvc_write_once();
+		if (!err)
+			break;
+		usleep(100000);
 	}
+	if (err)
+		add(" hvc=error:%d", err);
+	else
+		add(" hvc=ok");
 }
 
 int main(void)
