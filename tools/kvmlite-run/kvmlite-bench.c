@@ -6,10 +6,11 @@
  * -icount the counter follows the number of instructions the emulated CPUs
  * execute, so the numbers are deterministic enough to compare.
  *
- *   kvmlite-bench [--dev PATH] [--label NAME] [--div N]
+ *   kvmlite-bench [--dev PATH] [--label NAME] [--div N] [--rows KEY,...]
  *
  * Each result is one line: "BENCH <label> <key> <value> <unit>"; --div
- * divides the iteration counts (a quicker, noisier run).
+ * divides the iteration counts (a quicker, noisier run); --rows runs only
+ * the rows named (keys below, e.g. --rows ipi,irqfd).
  *   mmio     one MMIO exit round trip to userspace (guest store, KVM_RUN
  *            returns, KVM_RUN again)
  *   psci     one PSCI call handled in the kernel (HVC PSCI_VERSION)
@@ -45,6 +46,7 @@
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -202,6 +204,7 @@ GUEST(g_ipi1, GIC_SETUP
 static const char *dev = "/dev/kvmlite";
 static const char *row = "";
 static const char *label = "";
+static const char *rows;	/* --rows: comma-separated keys, NULL: all */
 static uint64_t freq;
 
 static uint64_t ticks(void)
@@ -850,6 +853,22 @@ static void bench_ipi(int sys, int n)
 	vm_destroy(&v);
 }
 
+/* Whether --rows asks for the row @key. */
+static bool want(const char *key)
+{
+	size_t len = strlen(key);
+	const char *p = rows;
+
+	while (p) {
+		if (!strncmp(p, key, len) && (p[len] == ',' || !p[len]))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return !rows;
+}
+
 /* The best of @rounds (--div lowers them to 1). */
 static void bench_create(int sys, int rounds)
 {
@@ -935,6 +954,8 @@ int main(int argc, char **argv)
 			dev = argv[i + 1];
 		else if (!strcmp(argv[i], "--label"))
 			label = argv[i + 1];
+		else if (!strcmp(argv[i], "--rows"))
+			rows = argv[i + 1];
 		else if (!strcmp(argv[i], "--div"))
 			div = atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : 1;
 	}
@@ -951,14 +972,22 @@ int main(int argc, char **argv)
 	 * rows together add about 35 s to make bench); creating a VM and
 	 * touching 64 MiB costs about 3 s of guest time per round.
 	 */
-	bench_mmio(sys, loops(1000, div));
-	bench_psci(sys, loops(10000, div));
-	bench_wfi(sys, loops(500, div));
-	bench_irqfd(sys, loops(1000, div));
-	bench_ioeventfd(sys, loops(1000, div));
-	bench_ipi(sys, loops(1000, div));
-	bench_create(sys, max_div(3, div));
-	bench_memory(sys, 100);
+	if (want("mmio"))
+		bench_mmio(sys, loops(1000, div));
+	if (want("psci"))
+		bench_psci(sys, loops(10000, div));
+	if (want("wfi"))
+		bench_wfi(sys, loops(500, div));
+	if (want("irqfd"))
+		bench_irqfd(sys, loops(1000, div));
+	if (want("ioeventfd"))
+		bench_ioeventfd(sys, loops(1000, div));
+	if (want("ipi"))
+		bench_ipi(sys, loops(1000, div));
+	if (want("create"))
+		bench_create(sys, max_div(3, div));
+	if (want("memory"))
+		bench_memory(sys, 100);
 	alarm(0);
 	close(sys);
 	return 0;
