@@ -382,7 +382,11 @@ static int kl_vgic_init(struct kvmlite_vm *vm, struct kl_vgic *d)
 		d->iidr_rev = kl_vgic_default_iidr_rev();
 	kl_vgic_place_redists(vm, d);
 	spin_lock_irq(&d->lock);
-	WRITE_ONCE(d->initialized, true);
+	/* vm->lock held: no vCPU is being created. */
+	xa_for_each(&vm->vcpus, i, vcpu)
+		d->vcpus[d->nr_vcpus++] = kl_vcpu(vcpu);
+	/* Release: see kl_vgic_mmio(). */
+	smp_store_release(&d->initialized, true);
 	spin_unlock_irq(&d->lock);
 	return 0;
 }

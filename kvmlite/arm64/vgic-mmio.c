@@ -417,12 +417,14 @@ bool kl_vgic_mmio(struct kvmlite_vcpu *vcpu, u64 ipa, u32 len, bool write,
 {
 	struct kvmlite_vm *vm = vcpu->vm;
 	struct kl_vgic *d = kl_vm(vm)->vgic;
-	struct kvmlite_vcpu *t;
-	unsigned long i, flags;
+	unsigned long flags;
+	struct kl_vcpu *t;
 	bool lpis;
 	u64 base;
+	u32 i;
 
-	if (!d || !READ_ONCE(d->initialized))
+	/* Acquire: d->vcpus is filled before. */
+	if (!d || !smp_load_acquire(&d->initialized))
 		return false;
 	if (READ_ONCE(d->has_its) && kl_its_mmio(vm, ipa, len, write, val))
 		return true;
@@ -434,20 +436,21 @@ bool kl_vgic_mmio(struct kvmlite_vcpu *vcpu, u64 ipa, u32 len, bool write,
 		spin_unlock_irqrestore(&d->lock, flags);
 		return true;
 	}
-	xa_for_each(&vm->vcpus, i, t) {
-		base = READ_ONCE(kl_vcpu(t)->vgic.rd_base);
+	for (i = 0; i < d->nr_vcpus; i++) {
+		t = d->vcpus[i];
+		base = READ_ONCE(t->vgic.rd_base);
 		if (base == KL_INVALID_GPA || ipa < base ||
 		    ipa >= base + KL_VGIC_REDIST_SIZE)
 			continue;
 		spin_lock_irqsave(&d->lock, flags);
-		lpis = kl_vcpu(t)->vgic.lpis_enabled;
-		if (!kl_redist_access(d, kl_vcpu(t), ipa - base, len, write,
+		lpis = t->vgic.lpis_enabled;
+		if (!kl_redist_access(d, t, ipa - base, len, write,
 				      val, false) && !write)
 			*val = 0;
-		lpis = !lpis && kl_vcpu(t)->vgic.lpis_enabled;
+		lpis = !lpis && t->vgic.lpis_enabled;
 		spin_unlock_irqrestore(&d->lock, flags);
 		if (lpis)
-			kl_its_sync_pending(kl_vcpu(t));
+			kl_its_sync_pending(t);
 		return true;
 	}
 	return false;

@@ -709,15 +709,13 @@ struct kl_vcpu *kl_vgic_mpidr_to_vcpu(struct kvmlite_vm *vm, u64 aff)
  */
 void kl_vgic_sgi(struct kl_vcpu *v, u64 val, bool g1)
 {
-	struct kvmlite_vm *vm = v->vcpu->vm;
-	struct kl_vgic *d = kl_vm(vm)->vgic;
+	struct kl_vgic *d = kl_vm(v->vcpu->vm)->vgic;
 	u32 sgi = (val >> KL_SGI_INTID_SHIFT) & 0xf;
 	bool all = val & KL_SGI_IRM;
-	struct kvmlite_vcpu *vcpu;
+	unsigned long flags;
 	struct kl_vcpu *t;
-	unsigned long i, flags;
 	u64 m, aff;
-	u32 aff0;
+	u32 aff0, i;
 
 	if (!d)
 		return;
@@ -725,8 +723,8 @@ void kl_vgic_sgi(struct kl_vcpu *v, u64 val, bool g1)
 	      (((val >> KL_SGI_AFF2_SHIFT) & 0xff) << 16) |
 	      (((val >> KL_SGI_AFF1_SHIFT) & 0xff) << 8);
 	spin_lock_irqsave(&d->lock, flags);
-	xa_for_each(&vm->vcpus, i, vcpu) {
-		t = kl_vcpu(vcpu);
+	for (i = 0; i < d->nr_vcpus; i++) {
+		t = d->vcpus[i];
 		m = t->sys[KL_MPIDR];
 		if (all) {
 			if (t == v)

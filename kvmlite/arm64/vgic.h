@@ -103,6 +103,9 @@ struct kl_rdreg {
  * @propbaser:	GICR_PROPBASER, one for all redistributors (as KVM)
  * @timer_ppi:	the timers' PPIs (KVM_ARM_VCPU_TIMER_CTRL: virtual,
  *		physical, EL2 virtual, EL2 physical)
+ * @vcpus:	the vCPUs, by index, once initialised (none is created
+ *		after): cheaper on the interrupt paths than vm->vcpus
+ * @nr_vcpus:	how many; 0 before initialisation
  */
 struct kl_vgic {
 	spinlock_t lock;		/* see above */
@@ -120,6 +123,8 @@ struct kl_vgic {
 	bool has_its;
 	u64 propbaser;
 	u32 timer_ppi[4];
+	struct kl_vcpu *vcpus[KVMLITE_MAX_VCPUS];
+	u32 nr_vcpus;
 };
 
 /**
