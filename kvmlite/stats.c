@@ -29,7 +29,14 @@ static_assert(ARRAY_SIZE(kvmlite_vm_stats) == KVMLITE_VM_NR_STATS);
 static_assert(sizeof(struct kvmlite_stats_desc) == 16 + KVMLITE_STATS_NAME_SIZE);
 
 static const struct kvmlite_stats_desc kvmlite_vcpu_stats[] = {
+	COUNTER("halt_successful_poll", KVMLITE_STAT_HALT_SUCCESSFUL_POLL),
+	COUNTER("halt_attempted_poll", KVMLITE_STAT_HALT_ATTEMPTED_POLL),
+	COUNTER("halt_poll_invalid", KVMLITE_STAT_HALT_POLL_INVALID),
 	COUNTER("halt_wakeup", KVMLITE_STAT_HALT_WAKEUP),
+	STAT("halt_poll_success_ns", KVMLITE_STAT_HALT_POLL_SUCCESS_NS,
+	     CUMULATIVE, SECONDS, POW10, -9),
+	STAT("halt_poll_fail_ns", KVMLITE_STAT_HALT_POLL_FAIL_NS, CUMULATIVE,
+	     SECONDS, POW10, -9),
 	STAT("halt_wait_ns", KVMLITE_STAT_HALT_WAIT_NS, CUMULATIVE, SECONDS,
 	     POW10, -9),
 	STAT("blocking", KVMLITE_STAT_BLOCKING, INSTANT, BOOLEAN, POW10, 0),

@@ -187,6 +187,8 @@ struct kl_vcpu {
 	u32 guest_debug;
 	bool ss_pending;
 	struct kl_debug_regs ext_debug;
+	/* Halt polling window of WFI (switch.c), ns. */
+	u32 halt_poll_ns;
 	/* PV stolen time (pvtime.c): the record's IPA, run_delay counted. */
 	u64 steal_base;
 	u64 last_steal;

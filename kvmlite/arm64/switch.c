@@ -22,7 +22,9 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kvm.h>
+#include <linux/module.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/stat.h>
 #include <linux/stddef.h>
 #include <linux/wait.h>
 #include <asm/arch_timer.h>
@@ -299,21 +301,78 @@ static bool kl_vcpu_wakeup(struct kvmlite_vcpu *vcpu)
 }
 
 /*
- * WFI: sleep until an IRQ or FIQ line is raised, the virtual timer's level
- * changes (an hrtimer wakes us at its compare value), the vCPU is stopped or
- * reset by another, or a signal arrives.
+ * Halt polling, as KVM's kvm_vcpu_halt(): before sleeping, a vCPU in WFI
+ * spins for up to its own window, which grows (from 10 us, doubling) while
+ * halts end within halt_poll_ns, and halves (to 0 below 10 us) after a
+ * longer one or a wake-up that is not an interrupt. Never while another
+ * task wants the CPU. The counts are KVM's halt_*poll* statistics.
  */
-static void kl_wfi(struct kvmlite_vcpu *vcpu)
+static unsigned int halt_poll_ns = 500000;
+module_param(halt_poll_ns, uint, 0644);
+MODULE_PARM_DESC(halt_poll_ns, "Maximum time a vCPU in WFI polls before sleeping (ns; KVM's arm64 default)");
+
+#define KL_HALT_POLL_GROW_START	10000
+
+/*
+ * Spin until a wake-up or the end of the window; whether it woke, the time
+ * of the last look in @end. With a vGIC the full check (its lock) runs only
+ * when the vGIC kicked this vCPU, a timer fell due or the power state
+ * changed, so that the poller does not hold up the vCPU sending it an
+ * interrupt.
+ */
+static bool kl_halt_poll(struct kvmlite_vcpu *vcpu, ktime_t start, u32 ns,
+			 ktime_t *end)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	ktime_t stop = ktime_add_ns(start, ns), now = start, due;
+	bool vgic = kl_has_vgic(vcpu->vm), check = true;
+	u64 tns = kl_timer_wait_ns(v);
+	u32 seq = 0;
+
+	due = tns ? ktime_add_ns(start, tns) : KTIME_MAX;
+	do {
+		if (check || !vgic || READ_ONCE(v->vgic.kick_seq) != seq ||
+		    !ktime_before(now, due) || READ_ONCE(v->reset_pending) ||
+		    READ_ONCE(v->power_off)) {
+			seq = READ_ONCE(v->vgic.kick_seq);
+			if (kl_vcpu_wakeup(vcpu)) {
+				*end = now;
+				return true;
+			}
+			check = false;
+		}
+		cpu_relax();
+		now = ktime_get();
+	} while (single_task_running() && !need_resched() &&
+		 !signal_pending(current) && ktime_before(now, stop));
+	*end = now;
+	return false;
+}
+
+/* The next window after a halt of @halt_ns (@woken: by an interrupt). */
+static void kl_halt_poll_adapt(struct kl_vcpu *v, bool woken, u64 halt_ns)
+{
+	u32 max = READ_ONCE(halt_poll_ns), cur = v->halt_poll_ns;
+
+	if (!max)
+		cur = 0;
+	else if (!woken || (cur && halt_ns > max))
+		cur = cur / 2 < KL_HALT_POLL_GROW_START ? 0 : cur / 2;
+	else if (halt_ns > cur && cur < max && halt_ns < max)
+		cur = min(max, max_t(u32, cur * 2, KL_HALT_POLL_GROW_START));
+	v->halt_poll_ns = cur;
+}
+
+/* Sleep until a wake-up or a signal; whether it slept at all. */
+static bool kl_block(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
 	u64 *stats = vcpu->stats, ns;
-	ktime_t start;
+	bool waited = false;
 
-	if (kl_vcpu_wakeup(vcpu) || signal_pending(current))
-		return;
-	start = ktime_get();
 	kvmlite_stat_add(&stats[KVMLITE_STAT_BLOCKING], 1);
 	while (!kl_vcpu_wakeup(vcpu) && !signal_pending(current)) {
+		waited = true;
 		ns = kl_timer_wait_ns(v);
 		if (ns)
 			wait_event_interruptible_hrtimeout(vcpu->wq,
@@ -324,10 +383,56 @@ static void kl_wfi(struct kvmlite_vcpu *vcpu)
 						 kl_vcpu_wakeup(vcpu));
 	}
 	WRITE_ONCE(stats[KVMLITE_STAT_BLOCKING], 0);
-	kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_WAIT_NS],
-			 ktime_to_ns(ktime_sub(ktime_get(), start)));
-	if (kl_vcpu_wakeup(vcpu))
-		kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_WAKEUP], 1);
+	return waited;
+}
+
+/*
+ * WFI: poll (above), then sleep until an IRQ or FIQ line is raised, the
+ * virtual timer's level changes (an hrtimer wakes us at its compare value),
+ * the vCPU is stopped or reset by another, or a signal arrives.
+ */
+static void kl_wfi(struct kvmlite_vcpu *vcpu)
+{
+	struct kl_vcpu *v = kl_vcpu(vcpu);
+	bool polled, woken = false, waited = false;
+	u64 *stats = vcpu->stats, poll_ns;
+	ktime_t start, poll_end, now;
+
+	if (kl_vcpu_wakeup(vcpu) || signal_pending(current))
+		return;
+	start = ktime_get();
+	poll_end = start;
+	polled = v->halt_poll_ns;
+	if (polled)
+		woken = kl_halt_poll(vcpu, start, v->halt_poll_ns, &poll_end);
+	if (!woken) {
+		waited = kl_block(vcpu);
+		woken = kl_vcpu_wakeup(vcpu);
+	}
+	now = ktime_get();
+	if (waited) {
+		kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_WAIT_NS],
+				 ktime_to_ns(ktime_sub(now, poll_end)));
+		if (woken)
+			kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_WAKEUP], 1);
+	}
+	if (polled) {
+		poll_ns = ktime_to_ns(ktime_sub(poll_end, start));
+		kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_ATTEMPTED_POLL], 1);
+		if (waited) {
+			kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_POLL_FAIL_NS],
+					 poll_ns);
+		} else {
+			kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_SUCCESSFUL_POLL],
+					 1);
+			kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_POLL_SUCCESS_NS],
+					 poll_ns);
+			if (!woken)
+				kvmlite_stat_add(&stats[KVMLITE_STAT_HALT_POLL_INVALID],
+						 1);
+		}
+	}
+	kl_halt_poll_adapt(v, woken, ktime_to_ns(ktime_sub(now, start)));
 }
 
 static int kl_internal_error(struct kvmlite_vcpu *vcpu)

@@ -348,8 +348,12 @@ void kl_irq_update(struct kl_vgic *d, struct kl_irq *irq)
 	} else {
 		__clear_bit(irq->intid - KL_VGIC_NR_PRIVATE, d->pending);
 	}
-	if (irq->target && kl_irq_deliverable(d, irq))
+	if (irq->target && kl_irq_deliverable(d, irq)) {
+		/* For a vCPU halt-polling without the lock (switch.c). */
+		WRITE_ONCE(irq->target->vgic.kick_seq,
+			   irq->target->vgic.kick_seq + 1);
 		kvmlite_vcpu_kick(irq->target->vcpu);
+	}
 }
 
 /* Drive @irq's input: a level, or an edge when @level rises. */

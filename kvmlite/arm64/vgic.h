@@ -143,6 +143,7 @@ struct kl_vgic {
  * @hcr:	ICH_HCR_EL2 for the next entry (UIE when some did not fit)
  * @lpis_enabled: GICR_CTLR.EnableLPIs
  * @pendbaser:	GICR_PENDBASER
+ * @kick_seq:	bumped when an interrupt becomes deliverable to this vCPU
  */
 struct kl_vgic_cpu {
 	struct kl_irq priv[KL_VGIC_NR_PRIVATE];
@@ -159,6 +160,7 @@ struct kl_vgic_cpu {
 	u64 hcr;
 	bool lpis_enabled;
 	u64 pendbaser;
+	u32 kick_seq;
 };
 
 #endif /* KVMLITE_ARM64_VGIC_H */

@@ -35,6 +35,7 @@
 #ifdef __aarch64__
 #include "kvmlite_thread.h"
 #include "kvmlite_gic.h"
+#include "kvmlite_stats.h"
 
 #define SYSTEM_OFF_ASM	"movz w0, #0x0008\n movk w0, #0x8400, lsl #16\n hvc #0\n"
 
@@ -913,6 +914,97 @@ TEST(vtimer_wakes_wfi)
 TEST(ptimer_wakes_wfi)
 {
 	timer_wakes_wfi(_metadata, 1);
+}
+
+/* vCPU 1: ready flag at x21, WFI until x24 SGIs came, report the count. */
+GUEST_CODE(guest_sgi_count,
+	   GIC_GUEST_SETUP
+	   "mov x9, #1\n str x9, [x21]\n"
+	   GIC_GUEST_WAIT_LOG("x24")
+	   "str x9, [x22]\n b .\n");
+
+/*
+ * vCPU 0: once vCPU 1 is ready, x28 times: x24 counter ticks after vCPU 1
+ * took the previous one (its log count at x23), SGI 0 to it; report.
+ */
+GUEST_CODE(guest_sgi_paced,
+	   GIC_GUEST_SETUP
+	   "1: ldr x9, [x21]\n cbz x9, 1b\n"
+	   "mov x19, #0\n"
+	   "2: mrs x10, cntvct_el0\n add x10, x10, x24\n"
+	   "3: isb\n mrs x9, cntvct_el0\n cmp x9, x10\n b.lo 3b\n"
+	   "mov x9, #2\n msr " ICC_SGI1R_EL1 ", x9\n isb\n"
+	   "add x19, x19, #1\n"
+	   "4: ldr x9, [x23]\n cmp x9, x19\n b.lo 4b\n"
+	   "cmp x19, x28\n b.lo 2b\n"
+	   "str x19, [x22]\n b .\n");
+
+#define GAPS	200
+
+/*
+ * Halt polling (KVM's halt_poll_ns, 500 us on arm64): vCPU 0 sends vCPU 1
+ * an SGI 100 us (guest counter) after vCPU 1 took the previous one, so
+ * each of vCPU 1's WFIs lasts well under the limit: its polling window
+ * grows until the SGI comes while it polls, and some halts end without
+ * sleeping. vCPU 1's halt_*poll* statistics (KVM's names) say so and agree
+ * with each other.
+ */
+TEST(halt_polling)
+{
+	long long attempted, successful, invalid, ok_ns, fail_ns;
+	struct vrunner r0, r1;
+	struct gic_cfg cfg;
+	struct kvm_vm vm;
+	struct stats st;
+	int dev, ret, fd, i;
+	__u64 *flag;
+
+	install_kick_signal();
+	dev = vgic_vm(_metadata, &vm, 2);
+	ASSERT_LE(0, dev);
+	guest_prep(_metadata, &vm, 0, guest_sgi_paced, guest_sgi_paced_end, &cfg);
+	guest_prep(_metadata, &vm, 1, guest_sgi_count, guest_sgi_count_end, &cfg);
+	gic_cfg_dist_enable(&cfg);
+	gic_cfg_irq(&cfg, 1, 0, 0x80, 1);
+	flag = vm_gpa(&vm, FLAGS_GPA);
+	*flag = 0;
+	for (i = 0; i < 2; i++)
+		setx(_metadata, &vm, i, 21, FLAGS_GPA);
+	setx(_metadata, &vm, 0, 20, 0);		/* the table is vCPU 1's */
+	setx(_metadata, &vm, 0, 23, LOG_GPA(1));
+	setx(_metadata, &vm, 0, 24, cntfrq() / 10000);
+	setx(_metadata, &vm, 0, 28, GAPS);
+	setx(_metadata, &vm, 1, 24, GAPS);
+	fd = ioctl(vm.vcpu[1], KVM_GET_STATS_FD, 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, stats_read(fd, &st));
+
+	ASSERT_EQ(0, vr_start(&r1, &vm, 1, 1));
+	ASSERT_EQ(0, vr_start(&r0, &vm, 0, 1));
+	ret = vr_wait(&r0, WAIT_S);
+	EXPECT_EQ(0, ret) TH_LOG("vCPU 0: %s, vCPU 1 took %llu", strerror(-ret),
+				 (unsigned long long)glog(&vm, 1)[0]);
+	ret = vr_wait(&r1, WAIT_S);
+	ASSERT_EQ(0, ret) TH_LOG("vCPU 1: %s", strerror(-ret));
+	expect_mmio(_metadata, &vm, 1, 0, GAPS);
+	attempted = stat_value(fd, &st, "halt_attempted_poll");
+	successful = stat_value(fd, &st, "halt_successful_poll");
+	invalid = stat_value(fd, &st, "halt_poll_invalid");
+	ok_ns = stat_value(fd, &st, "halt_poll_success_ns");
+	fail_ns = stat_value(fd, &st, "halt_poll_fail_ns");
+	TH_LOG("vCPU 1: %lld WFI exits; %lld halts polled, %lld ended by polling (%lld ns polled), the others slept (%lld ns polled)",
+	       stat_value(fd, &st, "wfi_exit_stat"), attempted, successful,
+	       ok_ns, fail_ns);
+	EXPECT_LT(0, successful);
+	EXPECT_LE(successful, attempted);
+	EXPECT_LE(0, invalid);
+	EXPECT_LE(invalid, successful);
+	EXPECT_LT(0, ok_ns);
+	EXPECT_LE(0, fail_ns);
+	free(st.desc);
+	close(fd);
+	close(dev);
+	vm_destroy(&vm);
 }
 
 /*
