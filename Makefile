@@ -80,5 +80,10 @@ selftests-kvm:
 nested-debian:
 	scripts/bench/nested-qemu --guest debian --dev both --append quiet --timeout 2400
 
+# The project's fuzzers (selftests/fuzz) in the arm64 bench machine (KASAN,
+# lockdep, kmemleak): FUZZ_SECS=N (default 600), FUZZ_SEED=S to repeat a run.
+fuzz:
+	scripts/bench/fuzz
+
 .PHONY: all module module-debug module-install clean sparse style dkms-install \
-	check shell demo bench selftests-kvm nested-debian
+	check shell demo bench selftests-kvm nested-debian fuzz

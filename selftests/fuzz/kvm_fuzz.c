@@ -1,0 +1,1099 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm_fuzz: a seeded, time-bounded fuzzer of the KVM ioctl ABI of the device
+ * under test ($KVMLITE_DEV, default /dev/kvmlite; arm64).
+ *
+ *   kvm_fuzz [--secs N] [--seed S] [--episode E] [--ops N]
+ *
+ * The run is a sequence of episodes; episode E of seed S draws everything
+ * from its own generator (seeded from S and E), opens the device, performs
+ * --ops operations (default 300) on a pool of system, VM, vCPU, device,
+ * eventfd and statistics fds, and closes everything. Operations: every
+ * ioctl of the system, VM, vCPU and device fds with valid and invalid fds,
+ * sizes, flags and pointers (NULL, unmapped, read-only, PROT_NONE,
+ * file-backed, kernel addresses), random ioctl numbers, memslots created,
+ * moved and deleted and their memory unmapped or remapped while vCPUs run,
+ * device attributes in any order, eventfds closed under the kernel, fds
+ * closed while in use, fork() (the child's calls come from another mm).
+ * Hostile guests: vCPUs run on up to two threads at once, on guest memory
+ * filled with random instruction words and targeted ones (loads and stores
+ * at x0, which points into the GIC distributor, redistributors, ITS or
+ * elsewhere; HVC/SMC with PSCI and SMCCC function ids in x0; WFI; MSR/MRS
+ * of random system registers; ICC_SGI1R_EL1 writes).
+ *
+ * Each episode writes "kvm_fuzz: seed S episode E" to /dev/kmsg, so a
+ * kernel report in the log follows the marker of the episode that caused
+ * it; `kvm_fuzz --seed S --episode E` replays that episode (the operations
+ * of one thread are reproducible; the races with the vCPU threads are not).
+ * A watchdog fails the run if no operation completes for 60 s. At the end:
+ * per operation, the count and the distribution of results (0 or errno),
+ * and the KTAP line and totals of a kselftest program. Kernel reports are
+ * the bench's to catch (scripts/vm-run fails the boot).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef __aarch64__
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define MAX_FDS		48
+#define NR_REGIONS	6
+#define REGION_SIZE	(256 * 1024)
+#define MAX_ERRNO	140
+#define NR_RUNNERS	2
+
+enum kind { K_NONE, K_SYS, K_VM, K_VCPU, K_DEV, K_EFD, K_STATS };
+
+struct obj {
+	int fd;
+	enum kind kind;
+};
+
+struct runner {
+	pthread_t thr;
+	int fd;			/* a dup() of the vCPU fd */
+	struct kvm_run *run;
+	long run_size;
+	int stop;
+	int active;
+};
+
+enum op {
+	OP_CREATE_VM, OP_CREATE_VCPU, OP_VCPU_INIT, OP_SET_MEM, OP_RUN,
+	OP_ONE_REG, OP_REG_LIST, OP_CREATE_DEV, OP_DEV_ATTR, OP_IRQ_LINE,
+	OP_IRQFD, OP_IOEVENTFD, OP_ROUTING, OP_SIGNAL_MSI, OP_DIRTY_LOG,
+	OP_CHECK_EXT, OP_ENABLE_CAP, OP_STATS, OP_MMAP_RUN, OP_RAND_IOCTL,
+	OP_CLOSE, OP_REMAP, OP_FORK, OP_MISC_VCPU, OP_GUEST_CODE, NR_OPS
+};
+
+static const char *const op_names[NR_OPS] = {
+	"create_vm", "create_vcpu", "vcpu_init", "set_mem", "run",
+	"one_reg", "reg_list", "create_dev", "dev_attr", "irq_line",
+	"irqfd", "ioeventfd", "gsi_routing", "signal_msi", "dirty_log",
+	"check_ext", "enable_cap", "stats_fd", "mmap_run", "random_ioctl",
+	"close", "remap", "fork", "vcpu_misc", "guest_code",
+};
+
+static unsigned long long results[NR_OPS][MAX_ERRNO + 1];
+static unsigned long long progress;
+static int cur_op = -1;
+static unsigned long long cur_episode;
+
+static __u64 rng;
+static struct obj objs[MAX_FDS];
+static unsigned char *regions[NR_REGIONS];
+static int region_rw[NR_REGIONS];
+static unsigned char *scratch, *ro_page, *none_page, *file_page;
+static struct runner runners[NR_RUNNERS];
+static const char *dev_path;
+static int sys_fd;
+static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* xorshift64* */
+static __u64 rnd(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+static __u64 below(__u64 n)
+{
+	return n ? rnd() % n : 0;
+}
+
+static int chance(int pct)
+{
+	return (int)below(100) < pct;
+}
+
+static __u64 mix(__u64 a, __u64 b)
+{
+	__u64 z = a + 0x9e3779b97f4a7c15ULL * (b + 1);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31)) | 1;
+}
+
+static void note(enum op op, long r)
+{
+	int e = r < 0 ? (int)-r : 0;
+
+	results[op][e > MAX_ERRNO ? MAX_ERRNO : e]++;
+	__atomic_add_fetch(&progress, 1, __ATOMIC_RELAXED);
+}
+
+static long xioctl(int fd, unsigned long req, unsigned long arg)
+{
+	long r = ioctl(fd, req, arg);
+
+	return r < 0 ? -errno : r;
+}
+
+/* A pointer argument: mostly the scratch buffer, sometimes a bad one. */
+static void *ptr(void)
+{
+	switch (below(12)) {
+	case 0:
+		return NULL;
+	case 1:
+		return ro_page;
+	case 2:
+		return none_page;
+	case 3:
+		return (void *)0xffff800008000000ULL;	/* kernel */
+	case 4:
+		return (void *)0x10;
+	case 5:
+		return file_page;
+	case 6:
+		return scratch + 4096 * 15 - 1;	/* runs into the guard page */
+	default:
+		return scratch + below(4096);
+	}
+}
+
+/* The scratch buffer with random or zero bytes. */
+static void *fill(size_t n)
+{
+	size_t i;
+
+	if (chance(30)) {
+		memset(scratch, 0, n);
+	} else {
+		for (i = 0; i < n; i += 8) {
+			__u64 v = rnd();
+
+			memcpy(scratch + i, &v, n - i < 8 ? n - i : 8);
+		}
+	}
+	return scratch;
+}
+
+/* An argument pointer: usually @n filled bytes of scratch, else ptr(). */
+static void *arg(size_t n)
+{
+	return chance(85) ? fill(n) : ptr();
+}
+
+/* A random object of @kind (K_NONE: any), or -1. */
+static int pick(enum kind kind)
+{
+	int i, n = 0, idx[MAX_FDS];
+
+	for (i = 0; i < MAX_FDS; i++)
+		if (objs[i].kind != K_NONE && (kind == K_NONE || objs[i].kind == kind))
+			idx[n++] = i;
+	return n ? idx[below(n)] : -1;
+}
+
+static int fd_of(enum kind kind)
+{
+	int i = pick(kind);
+
+	if (i < 0 || chance(3))
+		return chance(50) ? -1 : 1000;	/* not a KVM fd */
+	return objs[i].fd;
+}
+
+static int known(int fd)
+{
+	int i;
+
+	for (i = 0; i < MAX_FDS; i++)
+		if (objs[i].kind != K_NONE && objs[i].fd == fd)
+			return 1;
+	return 0;
+}
+
+static void add(int fd, enum kind kind)
+{
+	int i;
+
+	if (fd < 0)
+		return;
+	for (i = 0; i < MAX_FDS; i++) {
+		if (objs[i].kind == K_NONE) {
+			objs[i].fd = fd;
+			objs[i].kind = kind;
+			return;
+		}
+	}
+	close(fd);
+}
+
+static __u64 gic_addr(void)
+{
+	static const __u64 bases[] = {
+		0x08000000, 0x080a0000, 0x080c0000, 0x08080000, 0x80000000,
+		0x10000000, 0,
+	};
+
+	return bases[below(ARRAY_SIZE(bases))] +
+	       (chance(70) ? below(0x20000) & ~3ULL : rnd());
+}
+
+/* ==== guest code ==== */
+
+static __u32 insn(void)
+{
+	static const __u32 fixed[] = {
+		0xb9000001,	/* str w1, [x0] */
+		0xb9400001,	/* ldr w1, [x0] */
+		0xf9000001,	/* str x1, [x0] */
+		0xf9400001,	/* ldr x1, [x0] */
+		0x39000001,	/* strb w1, [x0] */
+		0x79400001,	/* ldrh w1, [x0] */
+		0x91001000,	/* add x0, x0, #4 */
+		0xd4000002,	/* hvc #0 */
+		0xd4000003,	/* smc #0 */
+		0xd503207f,	/* wfi */
+		0xd503205f,	/* wfe */
+		0xd518cba1,	/* msr ICC_SGI1R_EL1, x1 */
+		0xd538cc01,	/* mrs x1, ICC_IAR1_EL1 */
+		0xd5033fdf,	/* isb */
+		0x17fffff0,	/* b .-64 */
+		0xd63f0000,	/* blr x0 */
+	};
+
+	switch (below(4)) {
+	case 0:
+		return (__u32)rnd();
+	case 1:		/* MSR/MRS of a random system register */
+		return 0xd5100000 | (below(2) << 21) | (__u32)below(1 << 20);
+	default:
+		return fixed[below(ARRAY_SIZE(fixed))];
+	}
+}
+
+static void op_guest_code(void)
+{
+	int n = below(NR_REGIONS);
+	unsigned char *r = regions[n];
+	size_t off = below(REGION_SIZE / 4 - 256) * 4, i;
+	__u32 w;
+
+	if (!region_rw[n]) {	/* remapped read-only or inaccessible */
+		note(OP_GUEST_CODE, -EACCES);
+		return;
+	}
+
+	for (i = 0; i < 256; i++) {
+		w = insn();
+		memcpy(r + off + 4 * i, &w, 4);
+	}
+	note(OP_GUEST_CODE, 0);
+}
+
+/* ==== vCPU runners ==== */
+
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+static void *runner_fn(void *p)
+{
+	struct runner *rn = p;
+	long r;
+
+	while (!__atomic_load_n(&rn->stop, __ATOMIC_ACQUIRE)) {
+		r = xioctl(rn->fd, KVM_RUN, 0);
+		note(OP_RUN, r);
+		if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EFAULT)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * Stop a runner: immediate_exit and a signal end its KVM_RUN (the kicker
+ * keeps signalling while it lives, so a vCPU asleep in WFI is not missed).
+ */
+static void runner_stop(struct runner *rn)
+{
+	if (!rn->active)
+		return;
+	pthread_mutex_lock(&run_lock);
+	rn->active = 0;
+	__atomic_store_n(&rn->stop, 1, __ATOMIC_RELEASE);
+	rn->run->immediate_exit = 1;
+	pthread_kill(rn->thr, SIGUSR1);
+	pthread_mutex_unlock(&run_lock);
+	pthread_join(rn->thr, NULL);
+	munmap(rn->run, rn->run_size);
+	close(rn->fd);
+	memset(rn, 0, sizeof(*rn));
+}
+
+/*
+ * Every 5 ms, a signal to each running vCPU thread: KVM_RUN returns
+ * (EINTR), so the main thread's calls on the same vCPU (which wait for its
+ * mutex) are not held up by a guest asleep in WFI.
+ */
+static void *kicker(void *p)
+{
+	int i;
+
+	(void)p;
+	for (;;) {
+		usleep(5000);
+		pthread_mutex_lock(&run_lock);
+		for (i = 0; i < NR_RUNNERS; i++)
+			if (runners[i].active)
+				pthread_kill(runners[i].thr, SIGUSR1);
+		pthread_mutex_unlock(&run_lock);
+	}
+	return NULL;
+}
+
+static __u64 core_reg(int n)
+{
+	return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE |
+	       (n * 2);	/* regs.regs[n], in units of u32 */
+}
+
+static void op_run(void)
+{
+	struct runner *rn = &runners[below(NR_RUNNERS)];
+	int vcpu = fd_of(K_VCPU), i;
+	__u64 v;
+
+	if (rn->active)
+		runner_stop(rn);
+	if (vcpu < 0 || vcpu == 1000) {
+		note(OP_RUN, -EBADF);
+		return;
+	}
+	/* Registers for the targeted instructions: x0 an address, x1 a value. */
+	v = chance(30) ? (0x84000000 | below(0x20)) | (below(2) << 30) : gic_addr();
+	ioctl(vcpu, KVM_SET_ONE_REG, &(struct kvm_one_reg) {
+		.id = core_reg(0), .addr = (unsigned long)&v });
+	v = rnd();
+	ioctl(vcpu, KVM_SET_ONE_REG, &(struct kvm_one_reg) {
+		.id = core_reg(1), .addr = (unsigned long)&v });
+	if (chance(60)) {
+		v = 0x80000000 + below(REGION_SIZE / 4) * 4;
+		ioctl(vcpu, KVM_SET_ONE_REG, &(struct kvm_one_reg) {
+			.id = core_reg(32), .addr = (unsigned long)&v });	/* pc */
+	}
+	rn->fd = dup(vcpu);
+	if (rn->fd < 0)
+		return;
+	rn->run_size = ioctl(sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	rn->run = rn->run_size > 0 ? mmap(NULL, rn->run_size, PROT_READ | PROT_WRITE,
+					  MAP_SHARED, rn->fd, 0) : MAP_FAILED;
+	if (rn->run == MAP_FAILED) {
+		note(OP_RUN, -errno);
+		close(rn->fd);
+		memset(rn, 0, sizeof(*rn));
+		return;
+	}
+	rn->stop = 0;
+	pthread_mutex_lock(&run_lock);
+	if (!pthread_create(&rn->thr, NULL, runner_fn, rn))
+		rn->active = 1;
+	pthread_mutex_unlock(&run_lock);
+	if (!rn->active) {
+		munmap(rn->run, rn->run_size);
+		close(rn->fd);
+		memset(rn, 0, sizeof(*rn));
+		return;
+	}
+	/* Sometimes let it run a little before going on. */
+	for (i = below(3); i > 0; i--)
+		usleep(1000);
+}
+
+/* ==== the operations ==== */
+
+static void op_create_vm(void)
+{
+	unsigned long type = chance(80) ? 0 : chance(50) ? below(64) : rnd();
+	long r;
+
+	if (pick(K_VM) >= 0 && chance(70)) {
+		note(OP_CREATE_VM, 0);
+		return;
+	}
+	r = xioctl(chance(95) ? sys_fd : fd_of(K_NONE), KVM_CREATE_VM, type);
+	note(OP_CREATE_VM, r);
+	add(r, K_VM);
+}
+
+static void op_create_vcpu(void)
+{
+	unsigned long id = chance(85) ? below(4) : rnd();
+	long r = xioctl(fd_of(K_VM), KVM_CREATE_VCPU, id);
+
+	note(OP_CREATE_VCPU, r);
+	add(r, K_VCPU);
+}
+
+static void op_vcpu_init(void)
+{
+	struct kvm_vcpu_init init;
+	int vm = fd_of(K_VM);
+	long r;
+
+	memset(&init, 0, sizeof(init));
+	ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init);
+	if (chance(30))
+		init.target = (__u32)rnd();
+	init.features[0] = chance(60) ? 1U << KVM_ARM_VCPU_PSCI_0_2 :
+			   chance(50) ? (__u32)below(256) : (__u32)rnd();
+	if (chance(10))
+		init.features[1 + below(6)] = (__u32)rnd();
+	r = xioctl(fd_of(K_VCPU), KVM_ARM_VCPU_INIT,
+		   chance(90) ? (unsigned long)&init : (unsigned long)ptr());
+	note(OP_VCPU_INIT, r);
+}
+
+static void op_set_mem(void)
+{
+	static const __u64 gpas[] = {
+		0x80000000, 0x80040000, 0x0, 0x40000000, 0x08000000,
+		0xfffffffff000ULL,
+	};
+	struct kvm_userspace_memory_region m;
+	unsigned char *base = regions[below(NR_REGIONS)];
+	long r;
+
+	memset(&m, 0, sizeof(m));
+	m.slot = chance(90) ? below(4) : (__u32)rnd();
+	m.flags = chance(70) ? 0 : chance(50) ? KVM_MEM_LOG_DIRTY_PAGES :
+		  chance(50) ? KVM_MEM_READONLY : (__u32)rnd();
+	m.guest_phys_addr = chance(90) ? gpas[below(6)] : rnd();
+	m.memory_size = chance(20) ? 0 : chance(80) ? (below(REGION_SIZE / 4096) + 1) * 4096 :
+			rnd();
+	m.userspace_addr = chance(85) ? (unsigned long)base :
+			   chance(50) ? (unsigned long)file_page : (unsigned long)ptr();
+	if (chance(5))
+		m.userspace_addr += 1;
+	r = xioctl(fd_of(K_VM), KVM_SET_USER_MEMORY_REGION, (unsigned long)&m);
+	note(OP_SET_MEM, r);
+}
+
+static void op_one_reg(void)
+{
+	static const __u64 sysregs[] = {
+		ARM64_SYS_REG(3, 0, 0, 0, 5),	/* MPIDR_EL1 */
+		ARM64_SYS_REG(3, 0, 1, 0, 0),	/* SCTLR_EL1 */
+		ARM64_SYS_REG(3, 0, 12, 0, 0),	/* VBAR_EL1 */
+		ARM64_SYS_REG(3, 0, 0, 4, 0),	/* ID_AA64PFR0_EL1 */
+		ARM64_SYS_REG(3, 0, 0, 7, 0),	/* ID_AA64MMFR0_EL1 */
+		ARM64_SYS_REG(3, 3, 14, 3, 1),	/* CNTV_CTL_EL0 */
+		ARM64_SYS_REG(3, 3, 14, 3, 2),	/* CNTV_CVAL_EL0 */
+		ARM64_SYS_REG(3, 3, 14, 0, 2),	/* CNTVCT_EL0 */
+		ARM64_SYS_REG(3, 0, 2, 0, 0),	/* TTBR0_EL1 */
+	};
+	struct kvm_one_reg reg;
+	long r;
+
+	switch (below(4)) {
+	case 0:
+		reg.id = core_reg(below(40));
+		break;
+	case 1:
+		reg.id = sysregs[below(ARRAY_SIZE(sysregs))];
+		break;
+	case 2:
+		reg.id = KVM_REG_ARM64 | KVM_REG_ARM_FW | KVM_REG_SIZE_U64 | below(4);
+		break;
+	default:
+		reg.id = rnd();
+		break;
+	}
+	reg.addr = (unsigned long)arg(256);
+	r = xioctl(fd_of(K_VCPU), chance(50) ? KVM_GET_ONE_REG : KVM_SET_ONE_REG,
+		   (unsigned long)&reg);
+	note(OP_ONE_REG, r);
+}
+
+static void op_reg_list(void)
+{
+	struct kvm_reg_list *l = fill(4096);
+	long r;
+
+	l->n = chance(50) ? below(600) : (__u64)rnd();
+	r = xioctl(fd_of(K_VCPU), KVM_GET_REG_LIST,
+		   chance(90) ? (unsigned long)l : (unsigned long)ptr());
+	note(OP_REG_LIST, r);
+}
+
+static void op_create_dev(void)
+{
+	struct kvm_create_device cd;
+	long r;
+
+	memset(&cd, 0, sizeof(cd));
+	cd.type = chance(45) ? KVM_DEV_TYPE_ARM_VGIC_V3 :
+		  chance(70) ? KVM_DEV_TYPE_ARM_VGIC_ITS : (__u32)below(16);
+	cd.flags = chance(85) ? 0 : chance(50) ? KVM_CREATE_DEVICE_TEST : (__u32)rnd();
+	r = xioctl(fd_of(K_VM), KVM_CREATE_DEVICE, (unsigned long)&cd);
+	note(OP_CREATE_DEV, r);
+	if (!r && !(cd.flags & KVM_CREATE_DEVICE_TEST))
+		add(cd.fd, K_DEV);
+}
+
+static void op_dev_attr(void)
+{
+	static const unsigned long reqs[] = {
+		KVM_SET_DEVICE_ATTR, KVM_GET_DEVICE_ATTR, KVM_HAS_DEVICE_ATTR,
+	};
+	struct kvm_device_attr a;
+	__u64 *val = fill(64);
+	int fd = chance(80) ? fd_of(K_DEV) : chance(50) ? fd_of(K_VCPU) : fd_of(K_VM);
+	long r;
+
+	memset(&a, 0, sizeof(a));
+	a.group = chance(90) ? below(10) : (__u32)rnd();
+	switch (below(4)) {
+	case 0:
+		a.attr = below(8);	/* ADDR types, CTRL commands */
+		break;
+	case 1:			/* register offsets, with a vCPU's MPIDR */
+		a.attr = (below(2) << 32) | (below(0x10000) & ~3ULL);
+		break;
+	case 2:			/* CPU_SYSREGS encodings */
+		a.attr = (below(2) << 32) | (3ULL << 14) | below(1 << 14);
+		break;
+	default:
+		a.attr = rnd();
+		break;
+	}
+	if (chance(50))
+		*val = chance(50) ? gic_addr() & ~0xffffULL : below(1024);
+	a.addr = chance(90) ? (unsigned long)val : (unsigned long)ptr();
+	if (chance(3))
+		a.flags = (__u32)rnd();
+	r = xioctl(fd, reqs[below(3)], (unsigned long)&a);
+	note(OP_DEV_ATTR, r);
+}
+
+static void op_irq_line(void)
+{
+	struct kvm_irq_level l;
+	long r;
+
+	l.irq = chance(80) ? (__u32)((below(4) << 24) | (below(3) << 16) | below(1100)) :
+		(__u32)rnd();
+	l.level = chance(90) ? below(2) : (__u32)rnd();
+	r = xioctl(fd_of(K_VM), KVM_IRQ_LINE, (unsigned long)&l);
+	note(OP_IRQ_LINE, r);
+}
+
+static int efd(void)
+{
+	int i = pick(K_EFD);
+
+	if (i < 0 || chance(30)) {
+		int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+
+		add(fd, K_EFD);
+		return fd;
+	}
+	return objs[i].fd;
+}
+
+static void op_irqfd(void)
+{
+	struct kvm_irqfd f;
+	long r;
+
+	memset(&f, 0, sizeof(f));
+	f.fd = chance(90) ? efd() : fd_of(K_NONE);
+	f.gsi = chance(80) ? below(64) : (__u32)rnd();
+	f.flags = chance(50) ? 0 : chance(40) ? KVM_IRQFD_FLAG_DEASSIGN :
+		  chance(70) ? KVM_IRQFD_FLAG_RESAMPLE : (__u32)rnd();
+	if (f.flags & KVM_IRQFD_FLAG_RESAMPLE)
+		f.resamplefd = efd();
+	r = xioctl(fd_of(K_VM), KVM_IRQFD, (unsigned long)&f);
+	note(OP_IRQFD, r);
+	if (!r && chance(50)) {	/* fire it */
+		__u64 one = 1;
+
+		if (write(f.fd, &one, 8) != 8)
+			note(OP_IRQFD, -errno);
+	}
+}
+
+static void op_ioeventfd(void)
+{
+	static const __u32 lens[] = { 0, 1, 2, 4, 8, 3 };
+	struct kvm_ioeventfd io;
+	long r;
+
+	memset(&io, 0, sizeof(io));
+	io.fd = efd();
+	io.addr = chance(80) ? 0x10000000 + below(8) * 8 : gic_addr();
+	io.len = lens[below(6)];
+	io.datamatch = below(4);
+	io.flags = chance(60) ? (below(2) ? KVM_IOEVENTFD_FLAG_DATAMATCH : 0) :
+		   chance(50) ? KVM_IOEVENTFD_FLAG_DEASSIGN : (__u32)rnd();
+	r = xioctl(fd_of(K_VM), KVM_IOEVENTFD, (unsigned long)&io);
+	note(OP_IOEVENTFD, r);
+}
+
+static void op_routing(void)
+{
+	struct kvm_irq_routing *rt = fill(4096);
+	__u32 i, n = chance(90) ? below(8) : (__u32)rnd();
+	long r;
+
+	rt->nr = n;
+	rt->flags = chance(90) ? 0 : (__u32)rnd();
+	for (i = 0; i < n && i < 8; i++) {
+		rt->entries[i].gsi = below(64);
+		rt->entries[i].type = chance(90) ? 1 + below(2) : (__u32)rnd();
+		rt->entries[i].flags = chance(80) ? 0 : KVM_MSI_VALID_DEVID;
+		rt->entries[i].u.irqchip.irqchip = below(2);
+		rt->entries[i].u.irqchip.pin = below(1000);
+	}
+	r = xioctl(fd_of(K_VM), KVM_SET_GSI_ROUTING,
+		   chance(95) ? (unsigned long)rt : (unsigned long)ptr());
+	note(OP_ROUTING, r);
+}
+
+static void op_signal_msi(void)
+{
+	struct kvm_msi m;
+	long r;
+
+	memset(&m, 0, sizeof(m));
+	m.address_lo = chance(70) ? 0x08080000 + 0x10040 : (__u32)rnd();
+	m.data = chance(70) ? below(64) : (__u32)rnd();
+	m.flags = chance(70) ? KVM_MSI_VALID_DEVID : (__u32)rnd();
+	m.devid = below(8);
+	r = xioctl(fd_of(K_VM), KVM_SIGNAL_MSI, (unsigned long)&m);
+	note(OP_SIGNAL_MSI, r);
+}
+
+static void op_dirty_log(void)
+{
+	struct kvm_dirty_log d;
+	long r;
+
+	memset(&d, 0, sizeof(d));
+	d.slot = chance(90) ? below(4) : (__u32)rnd();
+	d.dirty_bitmap = chance(85) ? fill(1024) : ptr();
+	r = xioctl(fd_of(K_VM), KVM_GET_DIRTY_LOG, (unsigned long)&d);
+	note(OP_DIRTY_LOG, r);
+}
+
+static void op_check_ext(void)
+{
+	long r = xioctl(chance(50) ? sys_fd : fd_of(K_VM), KVM_CHECK_EXTENSION,
+			chance(80) ? below(240) : rnd());
+
+	note(OP_CHECK_EXT, r);
+}
+
+static void op_enable_cap(void)
+{
+	struct kvm_enable_cap c;
+	long r;
+
+	memset(&c, 0, sizeof(c));
+	c.cap = chance(80) ? below(240) : (__u32)rnd();
+	c.flags = chance(80) ? 0 : (__u32)rnd();
+	c.args[0] = chance(50) ? below(64) : rnd();
+	c.args[1] = rnd();
+	r = xioctl(chance(70) ? fd_of(K_VM) : fd_of(K_VCPU), KVM_ENABLE_CAP,
+		   (unsigned long)&c);
+	note(OP_ENABLE_CAP, r);
+}
+
+static void op_stats(void)
+{
+	long r = xioctl(chance(50) ? fd_of(K_VM) : fd_of(K_VCPU), KVM_GET_STATS_FD, 0);
+
+	note(OP_STATS, r);
+	if (r < 0)
+		return;
+	if (pread(r, scratch, below(8192), chance(80) ? below(4096) : rnd() >> 1) < 0)
+		note(OP_STATS, -errno);
+	add(r, K_STATS);
+}
+
+static void op_mmap_run(void)
+{
+	int fd = fd_of(K_VCPU);
+	size_t len = chance(80) ? 4096 * (1 + below(4)) : below(1 << 20);
+	int prot = chance(80) ? PROT_READ | PROT_WRITE : PROT_READ | PROT_EXEC;
+
+	off_t off = chance(80) ? 0 : 4096 * below(4);
+	void *p;
+
+	p = mmap(NULL, len, prot, chance(90) ? MAP_SHARED : MAP_PRIVATE, fd, off);
+	if (p == MAP_FAILED) {
+		note(OP_MMAP_RUN, -errno);
+		return;
+	}
+	note(OP_MMAP_RUN, 0);
+	/* Pages past kvm_run may have nothing (SIGBUS, as with KVM). */
+	if ((prot & PROT_WRITE) && !off && chance(50))
+		memset(p, 0xa5, len < 64 ? len : 64);
+	munmap(p, len);
+}
+
+static void op_rand_ioctl(void)
+{
+	unsigned long req = _IOC(below(4), KVMIO, below(0x100), below(0x400));
+	long r;
+
+	/* Never KVM_RUN-like blocking calls from the main thread. */
+	if (_IOC_NR(req) == _IOC_NR(KVM_RUN))
+		req = KVM_CHECK_EXTENSION;
+	if (chance(10))
+		req = rnd();
+	r = xioctl(fd_of(K_NONE), req, chance(80) ? (unsigned long)arg(0x400) :
+		   (unsigned long)ptr());
+	note(OP_RAND_IOCTL, r < 0 ? r : 0);
+	/* A new fd (KVM_CREATE_*): not one of ours, closed. */
+	if (r > 2 && !known(r))
+		close(r);
+}
+
+static void op_close(void)
+{
+	int i = pick(K_NONE);
+
+	if (i < 0 || objs[i].kind == K_SYS) {
+		note(OP_CLOSE, -EBADF);
+		return;
+	}
+	note(OP_CLOSE, close(objs[i].fd) ? -errno : 0);
+	objs[i].kind = K_NONE;
+}
+
+/* A region unmapped or remapped under its memslots (and running vCPUs). */
+static void op_remap(void)
+{
+	int i = below(NR_REGIONS);
+	void *p;
+
+	region_rw[i] = 0;
+	if (chance(30)) {
+		p = mmap(regions[i], REGION_SIZE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+			 MAP_FIXED, -1, 0);
+	} else if (chance(30)) {
+		p = mmap(regions[i], REGION_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+			 MAP_FIXED, -1, 0);
+	} else {
+		p = mmap(regions[i], REGION_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		region_rw[i] = p != MAP_FAILED;
+	}
+	note(OP_REMAP, p == MAP_FAILED ? -errno : 0);
+}
+
+/* The child's calls come from another mm: KVM answers EIO. */
+static void op_fork(void)
+{
+	pid_t pid = fork();
+	int st, fd;
+
+	if (pid < 0) {
+		note(OP_FORK, -errno);
+		return;
+	}
+	if (!pid) {
+		fd = fd_of(K_VM);
+		ioctl(fd, KVM_CREATE_VCPU, 7);
+		ioctl(fd_of(K_VCPU), KVM_RUN, 0);
+		ioctl(fd_of(K_VCPU), KVM_GET_ONE_REG, ptr());
+		ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP);
+		_exit(0);
+	}
+	note(OP_FORK, waitpid(pid, &st, 0) < 0 ? -errno : 0);
+}
+
+static void op_misc_vcpu(void)
+{
+	static const unsigned long reqs[] = {
+		KVM_GET_MP_STATE, KVM_SET_MP_STATE, KVM_SET_GUEST_DEBUG,
+		KVM_SET_SIGNAL_MASK, KVM_GET_VCPU_EVENTS, KVM_SET_VCPU_EVENTS,
+		KVM_ARM_VCPU_FINALIZE, KVM_HAS_DEVICE_ATTR, KVM_SET_DEVICE_ATTR,
+		KVM_KVMCLOCK_CTRL,
+	};
+	unsigned long req = reqs[below(ARRAY_SIZE(reqs))];
+	__u32 *p = fill(512);
+	long r;
+
+	if (req == KVM_SET_MP_STATE && chance(70))
+		p[0] = below(8);
+	if (req == KVM_SET_SIGNAL_MASK) {
+		if (chance(70))
+			p[0] = chance(50) ? 8 : below(64);
+		/* The runners' kicks must get through. */
+		((unsigned char *)p)[4 + (SIGUSR1 - 1) / 8] &= ~(1 << ((SIGUSR1 - 1) % 8));
+	}
+	if (req == KVM_ARM_VCPU_FINALIZE)
+		r = xioctl(fd_of(K_VCPU), req, (unsigned long)arg(4));
+	else
+		r = xioctl(fd_of(K_VCPU), req, chance(90) ? (unsigned long)p :
+			   (unsigned long)ptr());
+	note(OP_MISC_VCPU, r);
+}
+
+/* ==== episodes ==== */
+
+static void (*const ops[NR_OPS])(void) = {
+	[OP_CREATE_VM] = op_create_vm,
+	[OP_CREATE_VCPU] = op_create_vcpu,
+	[OP_VCPU_INIT] = op_vcpu_init,
+	[OP_SET_MEM] = op_set_mem,
+	[OP_RUN] = op_run,
+	[OP_ONE_REG] = op_one_reg,
+	[OP_REG_LIST] = op_reg_list,
+	[OP_CREATE_DEV] = op_create_dev,
+	[OP_DEV_ATTR] = op_dev_attr,
+	[OP_IRQ_LINE] = op_irq_line,
+	[OP_IRQFD] = op_irqfd,
+	[OP_IOEVENTFD] = op_ioeventfd,
+	[OP_ROUTING] = op_routing,
+	[OP_SIGNAL_MSI] = op_signal_msi,
+	[OP_DIRTY_LOG] = op_dirty_log,
+	[OP_CHECK_EXT] = op_check_ext,
+	[OP_ENABLE_CAP] = op_enable_cap,
+	[OP_STATS] = op_stats,
+	[OP_MMAP_RUN] = op_mmap_run,
+	[OP_RAND_IOCTL] = op_rand_ioctl,
+	[OP_CLOSE] = op_close,
+	[OP_REMAP] = op_remap,
+	[OP_FORK] = op_fork,
+	[OP_MISC_VCPU] = op_misc_vcpu,
+	[OP_GUEST_CODE] = op_guest_code,
+};
+
+static void run_episode(__u64 seed, unsigned long long e, int nops)
+{
+	int i, kfd;
+	char msg[96];
+
+	rng = mix(seed, e);
+	cur_episode = e;
+	kfd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+	if (kfd >= 0) {
+		snprintf(msg, sizeof(msg), "kvm_fuzz: seed 0x%llx episode %llu\n",
+			 (unsigned long long)seed, e);
+		if (write(kfd, msg, strlen(msg)) < 0)
+			perror("kmsg");
+		close(kfd);
+	}
+	memset(objs, 0, sizeof(objs));
+	for (i = 0; i < NR_REGIONS; i++)
+		region_rw[i] = mmap(regions[i], REGION_SIZE,
+				    PROT_READ | PROT_WRITE | PROT_EXEC,
+				    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED;
+	sys_fd = open(dev_path, O_RDWR | O_CLOEXEC);
+	if (sys_fd < 0) {
+		perror(dev_path);
+		exit(1);
+	}
+	add(sys_fd, K_SYS);
+	for (i = 0; i < nops; i++) {
+		enum op op = below(NR_OPS);
+
+		/* A VM and vCPUs come first, more often. */
+		if (pick(K_VM) < 0 && chance(80))
+			op = OP_CREATE_VM;
+		else if (pick(K_VCPU) < 0 && chance(60))
+			op = chance(50) ? OP_CREATE_VCPU : OP_SET_MEM;
+		cur_op = op;
+		ops[op]();
+	}
+	cur_op = -1;
+	for (i = 0; i < NR_RUNNERS; i++)
+		runner_stop(&runners[i]);
+	for (i = 0; i < MAX_FDS; i++)
+		if (objs[i].kind != K_NONE)
+			close(objs[i].fd);
+}
+
+/* The fuzzer's own crash: say where, as a failed test. */
+static void on_crash(int sig)
+{
+	char msg[160];
+	int n;
+
+	n = snprintf(msg, sizeof(msg),
+		     "# signal %d in episode %llu, operation %s\nnot ok 1 kvm_fuzz\n"
+		     "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0\n",
+		     sig, cur_episode, cur_op >= 0 ? op_names[cur_op] : "(none)");
+	if (write(1, msg, n) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void *watchdog(void *p)
+{
+	unsigned long long last = ~0ULL, now;
+	int idle = 0;
+
+	(void)p;
+	for (;;) {
+		sleep(1);
+		now = __atomic_load_n(&progress, __ATOMIC_RELAXED);
+		idle = now == last ? idle + 1 : 0;
+		last = now;
+		if (idle >= 60) {
+			printf("# stuck for 60 s: episode %llu, operation %s\n",
+			       cur_episode, cur_op >= 0 ? op_names[cur_op] : "(none)");
+			printf("not ok 1 kvm_fuzz\n");
+			printf("# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0\n");
+			fflush(stdout);
+			_exit(1);
+		}
+	}
+	return NULL;
+}
+
+static void *map(int prot, int flags, int fd)
+{
+	void *p = mmap(NULL, 16 * 4096, prot, flags, fd, 0);
+
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	return p;
+}
+
+static void report(__u64 seed, unsigned long long episodes, double secs)
+{
+	unsigned long long total = 0, n;
+	int op, e;
+
+	for (op = 0; op < NR_OPS; op++)
+		for (e = 0; e <= MAX_ERRNO; e++)
+			total += results[op][e];
+	printf("# kvm_fuzz on %s: seed 0x%llx, %llu episodes, %llu operations in %.1f s\n",
+	       dev_path, (unsigned long long)seed, episodes, total, secs);
+	for (op = 0; op < NR_OPS; op++) {
+		char line[1024];
+		int len = 0;
+
+		n = 0;
+		for (e = 0; e <= MAX_ERRNO; e++)
+			n += results[op][e];
+		for (e = 0; e <= MAX_ERRNO && len < 900; e++) {
+			if (!results[op][e])
+				continue;
+			len += snprintf(line + len, sizeof(line) - len, " %s %llu",
+					e ? strerrorname_np(e) ?: "E?" : "ok",
+					results[op][e]);
+		}
+		line[len] = 0;
+		printf("#   %-13s %8llu:%s\n", op_names[op], n, line);
+	}
+	printf("# replay an episode: kvm_fuzz --seed 0x%llx --episode N\n",
+	       (unsigned long long)seed);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long long e = 0, only = ~0ULL;
+	struct sigaction sa = { .sa_handler = on_kick };
+	__u64 seed = 0;
+	double secs = 60, t0, t;
+	struct timespec ts;
+	pthread_t wd;
+	int i, nops = 300, fd;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--secs"))
+			secs = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--seed"))
+			seed = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--episode"))
+			only = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--ops"))
+			nops = atoi(argv[i + 1]);
+	}
+	if (getenv("FUZZ_SECS"))
+		secs = atof(getenv("FUZZ_SECS"));
+	if (!seed && getenv("FUZZ_SEED"))
+		seed = strtoull(getenv("FUZZ_SEED"), NULL, 0);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	if (!seed)
+		seed = mix(ts.tv_sec, ts.tv_nsec);
+	dev_path = getenv("KVMLITE_DEV") ?: "/dev/kvmlite";
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..1\n");
+	printf("# seed 0x%llx (replay: kvm_fuzz --seed 0x%llx --episode N)\n",
+	       (unsigned long long)seed, (unsigned long long)seed);
+	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN returns */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGSEGV, on_crash);
+	signal(SIGBUS, on_crash);
+	scratch = map(PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	/* map() gives 16 pages: the last one is scratch's guard. */
+	mprotect(scratch + 15 * 4096, 4096, PROT_NONE);
+	ro_page = map(PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	none_page = map(PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	fd = memfd_create("kvm_fuzz", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, 16 * 4096)) {
+		perror("memfd");
+		return 1;
+	}
+	file_page = map(PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+	for (i = 0; i < NR_REGIONS; i++) {
+		regions[i] = mmap(NULL, REGION_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (regions[i] == MAP_FAILED) {
+			perror("mmap");
+			return 1;
+		}
+	}
+	pthread_create(&wd, NULL, watchdog, NULL);
+	pthread_create(&wd, NULL, kicker, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
+	if (only != ~0ULL) {
+		run_episode(seed, only, nops);
+		e = 1;
+	} else {
+		do {
+			run_episode(seed, e++, nops);
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			t = ts.tv_sec + ts.tv_nsec / 1e9;
+		} while (t - t0 < secs);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	report(seed, e, ts.tv_sec + ts.tv_nsec / 1e9 - t0);
+	printf("ok 1 kvm_fuzz\n");
+	printf("# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0\n");
+	return 0;
+}
+
+#else
+
+#include <stdio.h>
+
+int main(void)
+{
+	printf("TAP version 13\n1..1\nok 1 kvm_fuzz # SKIP arm64 only\n");
+	printf("# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0\n");
+	return 0;
+}
+
+#endif
