@@ -152,8 +152,14 @@ static int pool_pages_alloc(struct tee_shm_pool *pool, struct tee_shm *shm,
 
 	if (!nr_pages)
 		return -EINVAL;
+	/*
+	 * One physically contiguous piece (the TEE core maps user buffers
+	 * by paddr): above the page allocator's largest order, or when it
+	 * has no such piece, a user's request fails with ENOMEM, not with a
+	 * kernel warning.
+	 */
 	shm->kaddr = alloc_pages_exact(nr_pages * PAGE_SIZE,
-				       GFP_KERNEL | __GFP_ZERO);
+				       GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!shm->kaddr)
 		return -ENOMEM;
 	shm->paddr = virt_to_phys(shm->kaddr);
