@@ -157,6 +157,9 @@ struct kvmlite_eventfds;
  * @dead:	a fatal error happened (KVM's vm_dead): every ioctl is -EIO
  * @devices:	in-kernel devices of KVM_CREATE_DEVICE (device.c), under @lock
  * @eventfds:	irqfds, ioeventfds and the GSI routing table (eventfd.c)
+ * @max_halt_poll_ns: KVM_CAP_HALT_POLL's bound on halt polling (ns)
+ * @override_halt_poll_ns: KVM_CAP_HALT_POLL was enabled: @max_halt_poll_ns
+ *		replaces the backend's module parameter
  * @arch:	backend data
  */
 struct kvmlite_vm {
@@ -181,6 +184,8 @@ struct kvmlite_vm {
 	struct list_head coalesced_zones;
 	unsigned int nr_coalesced_zones;
 	struct kvmlite_eventfds *eventfds;
+	unsigned int max_halt_poll_ns;
+	bool override_halt_poll_ns;
 	void *arch;
 };
 
@@ -377,6 +382,8 @@ bool kvmlite_dirty_log_protect_at_start(struct kvmlite_vm *vm);
 void kvmlite_mark_page_dirty(struct kvmlite_memslot *slot, u64 gpa);
 long kvmlite_dirty_log_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 			     void __user *argp);
+unsigned int kvmlite_max_halt_poll_ns(struct kvmlite_vm *vm,
+				      unsigned int dflt);
 int kvmlite_enable_manual_dirty_log(struct kvmlite_vm *vm,
 				    const struct kvm_enable_cap *cap);
 long kvmlite_dirty_log_caps(void);

@@ -38,6 +38,7 @@ static long kvmlite_check_extension_generic(long ext)
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_BINARY_STATS_FD:
 	case KVM_CAP_COALESCED_PIO:
+	case KVM_CAP_HALT_POLL:
 		return 1;
 	case KVM_CAP_COALESCED_MMIO:
 		return KVM_COALESCED_MMIO_PAGE_OFFSET;

@@ -89,6 +89,16 @@ static long kvmlite_vm_set_memory(struct kvmlite_vm *vm, unsigned int ioctl,
 	return kvmlite_set_memory_region(vm, &mem);
 }
 
+/* The bound on a vCPU's halt polling: KVM_CAP_HALT_POLL's, else @dflt. */
+unsigned int kvmlite_max_halt_poll_ns(struct kvmlite_vm *vm, unsigned int dflt)
+{
+	if (!READ_ONCE(vm->override_halt_poll_ns))
+		return dflt;
+	/* Pairs with the smp_wmb() in kvmlite_vm_enable_cap(). */
+	smp_rmb();
+	return READ_ONCE(vm->max_halt_poll_ns);
+}
+
 /* KVM_ENABLE_CAP on a VM: the core's caps, then the backend's. */
 static int kvmlite_vm_enable_cap(struct kvmlite_vm *vm, void __user *argp)
 {
@@ -98,6 +108,16 @@ static int kvmlite_vm_enable_cap(struct kvmlite_vm *vm, void __user *argp)
 		return -EFAULT;
 	if (cap.cap == KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2)
 		return kvmlite_enable_manual_dirty_log(vm, &cap);
+	if (cap.cap == KVM_CAP_HALT_POLL) {
+		/* As KVM: the VM's own bound on halt polling, in ns. */
+		if (cap.flags || cap.args[0] != (u32)cap.args[0])
+			return -EINVAL;
+		WRITE_ONCE(vm->max_halt_poll_ns, cap.args[0]);
+		/* Pairs with the smp_rmb() in kvmlite_max_halt_poll_ns(). */
+		smp_wmb();
+		WRITE_ONCE(vm->override_halt_poll_ns, true);
+		return 0;
+	}
 	if (kvmlite_arch_ops.vm_enable_cap)
 		return kvmlite_arch_ops.vm_enable_cap(vm, &cap);
 	return -EINVAL;

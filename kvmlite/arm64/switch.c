@@ -352,7 +352,8 @@ static bool kl_halt_poll(struct kvmlite_vcpu *vcpu, ktime_t start, u32 ns,
 /* The next window after a halt of @halt_ns (@woken: by an interrupt). */
 static void kl_halt_poll_adapt(struct kl_vcpu *v, bool woken, u64 halt_ns)
 {
-	u32 max = READ_ONCE(halt_poll_ns), cur = v->halt_poll_ns;
+	u32 max = kvmlite_max_halt_poll_ns(v->vcpu->vm, READ_ONCE(halt_poll_ns));
+	u32 cur = v->halt_poll_ns;
 
 	if (!max)
 		cur = 0;

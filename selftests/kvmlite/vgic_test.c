@@ -942,16 +942,18 @@ GUEST_CODE(guest_sgi_paced,
 #define GAPS	200
 
 /*
- * Halt polling (KVM's halt_poll_ns, 500 us on arm64): vCPU 0 sends vCPU 1
- * an SGI 100 us (guest counter) after vCPU 1 took the previous one, so
- * each of vCPU 1's WFIs lasts well under the limit: its polling window
- * grows until the SGI comes while it polls, and some halts end without
- * sleeping. vCPU 1's halt_*poll* statistics (KVM's names) say so and agree
- * with each other.
+ * Halt polling: vCPU 0 sends vCPU 1 an SGI 100 us (guest counter) after
+ * vCPU 1 took the previous one, so that each of vCPU 1's WFIs is short;
+ * with the VM's bound raised to 50 ms by KVM_CAP_HALT_POLL (the default,
+ * 500 us, is less than such a halt lasts on a loaded emulator), vCPU 1's
+ * polling window grows until the SGI comes while it polls, and halts end
+ * without sleeping. vCPU 1's halt_*poll* statistics (KVM's names) say so
+ * and agree with each other. The cap's bad inputs: EINVAL.
  */
 TEST(halt_polling)
 {
 	long long attempted, successful, invalid, ok_ns, fail_ns;
+	struct kvm_enable_cap cap;
 	struct vrunner r0, r1;
 	struct gic_cfg cfg;
 	struct kvm_vm vm;
@@ -978,6 +980,16 @@ TEST(halt_polling)
 	fd = ioctl(vm.vcpu[1], KVM_GET_STATS_FD, 0);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, stats_read(fd, &st));
+	ASSERT_EQ(1, kioctl(vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_HALT_POLL));
+	memset(&cap, 0, sizeof(cap));
+	cap.cap = KVM_CAP_HALT_POLL;
+	cap.args[0] = 1ULL << 32;
+	EXPECT_EQ(-EINVAL, kioctlp(vm.fd, KVM_ENABLE_CAP, &cap));
+	cap.args[0] = 50000000;
+	cap.flags = 1;
+	EXPECT_EQ(-EINVAL, kioctlp(vm.fd, KVM_ENABLE_CAP, &cap));
+	cap.flags = 0;
+	ASSERT_EQ(0, kioctlp(vm.fd, KVM_ENABLE_CAP, &cap));
 
 	ASSERT_EQ(0, vr_start(&r1, &vm, 1, 1));
 	ASSERT_EQ(0, vr_start(&r0, &vm, 0, 1));
