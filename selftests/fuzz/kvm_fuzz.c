@@ -45,16 +45,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifdef __aarch64__
+#include "fuzz.h"
 
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
+#ifdef __aarch64__
 
 #define MAX_FDS		48
 #define NR_REGIONS	6
 #define REGION_SIZE	(256 * 1024)
-#define MAX_ERRNO	140
 #define NR_RUNNERS	2
 
 enum kind { K_NONE, K_SYS, K_VM, K_VCPU, K_DEV, K_EFD, K_STATS };
@@ -89,12 +86,6 @@ static const char *const op_names[NR_OPS] = {
 	"close", "remap", "fork", "vcpu_misc", "guest_code",
 };
 
-static unsigned long long results[NR_OPS][MAX_ERRNO + 1];
-static unsigned long long progress;
-static int cur_op = -1;
-static unsigned long long cur_episode;
-
-static __u64 rng;
 static struct obj objs[MAX_FDS];
 static unsigned char *regions[NR_REGIONS];
 static int region_rw[NR_REGIONS];
@@ -103,49 +94,6 @@ static struct runner runners[NR_RUNNERS];
 static const char *dev_path;
 static int sys_fd;
 static pthread_mutex_t run_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* xorshift64* */
-static __u64 rnd(void)
-{
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return rng * 0x2545f4914f6cdd1dULL;
-}
-
-static __u64 below(__u64 n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static int chance(int pct)
-{
-	return (int)below(100) < pct;
-}
-
-static __u64 mix(__u64 a, __u64 b)
-{
-	__u64 z = a + 0x9e3779b97f4a7c15ULL * (b + 1);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31)) | 1;
-}
-
-static void note(enum op op, long r)
-{
-	int e = r < 0 ? (int)-r : 0;
-
-	results[op][e > MAX_ERRNO ? MAX_ERRNO : e]++;
-	__atomic_add_fetch(&progress, 1, __ATOMIC_RELAXED);
-}
-
-static long xioctl(int fd, unsigned long req, unsigned long arg)
-{
-	long r = ioctl(fd, req, arg);
-
-	return r < 0 ? -errno : r;
-}
 
 /* A pointer argument: mostly the scratch buffer, sometimes a bad one. */
 static void *ptr(void)
@@ -884,21 +832,10 @@ static void (*const ops[NR_OPS])(void) = {
 	[OP_GUEST_CODE] = op_guest_code,
 };
 
-static void run_episode(__u64 seed, unsigned long long e, int nops)
+static void episode(int nops)
 {
-	int i, kfd;
-	char msg[96];
+	int i;
 
-	rng = mix(seed, e);
-	cur_episode = e;
-	kfd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (kfd >= 0) {
-		snprintf(msg, sizeof(msg), "kvm_fuzz: seed 0x%llx episode %llu\n",
-			 (unsigned long long)seed, e);
-		if (write(kfd, msg, strlen(msg)) < 0)
-			perror("kmsg");
-		close(kfd);
-	}
 	memset(objs, 0, sizeof(objs));
 	for (i = 0; i < NR_REGIONS; i++)
 		region_rw[i] = mmap(regions[i], REGION_SIZE,
@@ -918,53 +855,15 @@ static void run_episode(__u64 seed, unsigned long long e, int nops)
 			op = OP_CREATE_VM;
 		else if (pick(K_VCPU) < 0 && chance(60))
 			op = chance(50) ? OP_CREATE_VCPU : OP_SET_MEM;
-		cur_op = op;
+		fuzz_cur_op = op;
 		ops[op]();
 	}
-	cur_op = -1;
+	fuzz_cur_op = -1;
 	for (i = 0; i < NR_RUNNERS; i++)
 		runner_stop(&runners[i]);
 	for (i = 0; i < MAX_FDS; i++)
 		if (objs[i].kind != K_NONE)
 			close(objs[i].fd);
-}
-
-/* The fuzzer's own crash: say where, as a failed test. */
-static void on_crash(int sig)
-{
-	char msg[160];
-	int n;
-
-	n = snprintf(msg, sizeof(msg),
-		     "# signal %d in episode %llu, operation %s\nnot ok 1 kvm_fuzz\n"
-		     "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0\n",
-		     sig, cur_episode, cur_op >= 0 ? op_names[cur_op] : "(none)");
-	if (write(1, msg, n) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void *watchdog(void *p)
-{
-	unsigned long long last = ~0ULL, now;
-	int idle = 0;
-
-	(void)p;
-	for (;;) {
-		sleep(1);
-		now = __atomic_load_n(&progress, __ATOMIC_RELAXED);
-		idle = now == last ? idle + 1 : 0;
-		last = now;
-		if (idle >= 60) {
-			printf("# stuck for 60 s: episode %llu, operation %s\n",
-			       cur_episode, cur_op >= 0 ? op_names[cur_op] : "(none)");
-			printf("not ok 1 kvm_fuzz\n");
-			printf("# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0\n");
-			fflush(stdout);
-			_exit(1);
-		}
-	}
-	return NULL;
 }
 
 static void *map(int prot, int flags, int fd)
@@ -978,78 +877,13 @@ static void *map(int prot, int flags, int fd)
 	return p;
 }
 
-static void report(__u64 seed, unsigned long long episodes, double secs)
+static void setup(void)
 {
-	unsigned long long total = 0, n;
-	int op, e;
-
-	for (op = 0; op < NR_OPS; op++)
-		for (e = 0; e <= MAX_ERRNO; e++)
-			total += results[op][e];
-	printf("# kvm_fuzz on %s: seed 0x%llx, %llu episodes, %llu operations in %.1f s\n",
-	       dev_path, (unsigned long long)seed, episodes, total, secs);
-	for (op = 0; op < NR_OPS; op++) {
-		char line[1024];
-		int len = 0;
-
-		n = 0;
-		for (e = 0; e <= MAX_ERRNO; e++)
-			n += results[op][e];
-		for (e = 0; e <= MAX_ERRNO && len < 900; e++) {
-			if (!results[op][e])
-				continue;
-			len += snprintf(line + len, sizeof(line) - len, " %s %llu",
-					e ? strerrorname_np(e) ?: "E?" : "ok",
-					results[op][e]);
-		}
-		line[len] = 0;
-		printf("#   %-13s %8llu:%s\n", op_names[op], n, line);
-	}
-	printf("# replay an episode: kvm_fuzz --seed 0x%llx --episode N\n",
-	       (unsigned long long)seed);
-}
-
-int main(int argc, char **argv)
-{
-	unsigned long long e = 0, only = ~0ULL;
 	struct sigaction sa = { .sa_handler = on_kick };
-	__u64 seed = 0;
-	double secs = 60, t0, t;
-	struct timespec ts;
-	pthread_t wd;
-	int i, nops = 300, fd;
+	pthread_t thr;
+	int i, fd;
 
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--secs"))
-			secs = atof(argv[i + 1]);
-		else if (!strcmp(argv[i], "--seed"))
-			seed = strtoull(argv[i + 1], NULL, 0);
-		else if (!strcmp(argv[i], "--episode"))
-			only = strtoull(argv[i + 1], NULL, 0);
-		else if (!strcmp(argv[i], "--ops"))
-			nops = atoi(argv[i + 1]);
-	}
-	if (getenv("FUZZ_SECS"))
-		secs = atof(getenv("FUZZ_SECS"));
-	if (!seed && getenv("FUZZ_SEED"))
-		seed = strtoull(getenv("FUZZ_SEED"), NULL, 0);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (!seed)
-		seed = mix(ts.tv_sec, ts.tv_nsec);
-	dev_path = getenv("KVMLITE_DEV") ?: "/dev/kvmlite";
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..1\n");
-	if (access(dev_path, F_OK)) {
-		printf("ok 1 kvm_fuzz # SKIP no %s (kvmlite not loaded)\n", dev_path);
-		printf("# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0\n");
-		return 0;
-	}
-	printf("# seed 0x%llx (replay: kvm_fuzz --seed 0x%llx --episode N)\n",
-	       (unsigned long long)seed, (unsigned long long)seed);
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: KVM_RUN returns */
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGSEGV, on_crash);
-	signal(SIGBUS, on_crash);
 	scratch = map(PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
 	/* map() gives 16 pages: the last one is scratch's guard. */
 	mprotect(scratch + 15 * 4096, 4096, PROT_NONE);
@@ -1058,7 +892,7 @@ int main(int argc, char **argv)
 	fd = memfd_create("kvm_fuzz", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, 16 * 4096)) {
 		perror("memfd");
-		return 1;
+		exit(1);
 	}
 	file_page = map(PROT_READ | PROT_WRITE, MAP_SHARED, fd);
 	for (i = 0; i < NR_REGIONS; i++) {
@@ -1066,28 +900,28 @@ int main(int argc, char **argv)
 				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (regions[i] == MAP_FAILED) {
 			perror("mmap");
-			return 1;
+			exit(1);
 		}
 	}
-	pthread_create(&wd, NULL, watchdog, NULL);
-	pthread_create(&wd, NULL, kicker, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
-	if (only != ~0ULL) {
-		run_episode(seed, only, nops);
-		e = 1;
-	} else {
-		do {
-			run_episode(seed, e++, nops);
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			t = ts.tv_sec + ts.tv_nsec / 1e9;
-		} while (t - t0 < secs);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	report(seed, e, ts.tv_sec + ts.tv_nsec / 1e9 - t0);
-	printf("ok 1 kvm_fuzz\n");
-	printf("# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0\n");
-	return 0;
+	pthread_create(&thr, NULL, kicker, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct fuzz f = {
+		.name = "kvm_fuzz",
+		.why_absent = "kvmlite not loaded",
+		.op_names = op_names,
+		.nr_ops = NR_OPS,
+		.nops = 300,
+		.setup = setup,
+		.episode = episode,
+	};
+	struct fuzz run = f;
+
+	dev_path = getenv("KVMLITE_DEV") ?: "/dev/kvmlite";
+	run.dev = dev_path;
+	return fuzz_main(argc, argv, &run);
 }
 
 #else

@@ -20,7 +20,7 @@
  * a fake supplicant that answers well, answers garbage (random result,
  * parameter count, attributes, values), or dies in the middle of a request.
  * A kicker interrupts blocking calls with signals every 20 ms. The report
- * and the watchdog are kvm_fuzz's.
+ * and the watchdog are fuzz.h's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,15 +36,11 @@
 #include <unistd.h>
 
 #include "../optee_lite/ta_ids.h"
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
+#include "fuzz.h"
 
 #define MAX_FDS		32
 #define MAX_SESS	16
 #define MAX_SHM		16
-#define MAX_ERRNO	140
 #define NR_PARAMS	4
 
 enum op {
@@ -60,13 +56,7 @@ static const char *const op_names[NR_STATS] = {
 	"random_ioctl", "supplicant", "racer", "supp_reply",
 };
 
-static unsigned long long results[NR_STATS][MAX_ERRNO + 1];
-static unsigned long long progress;
-static int cur_op = -1;
-static unsigned long long cur_episode;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static __u64 rng;
+#define lock fuzz_lock
 static int fds[MAX_FDS];
 static struct { int fd, id; } sess[MAX_SESS];
 static struct { int fd, id; void *map; size_t size; } shm[MAX_SHM];
@@ -79,55 +69,6 @@ static struct {
 	unsigned int die_pct;
 	__u64 rng;
 } supp;
-
-static __u64 xs(__u64 *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 0x2545f4914f6cdd1dULL;
-}
-
-static __u64 rnd(void)
-{
-	return xs(&rng);
-}
-
-static __u64 below(__u64 n)
-{
-	return n ? rnd() % n : 0;
-}
-
-static int chance(int pct)
-{
-	return (int)below(100) < pct;
-}
-
-static __u64 mix(__u64 a, __u64 b)
-{
-	__u64 z = a + 0x9e3779b97f4a7c15ULL * (b + 1);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31)) | 1;
-}
-
-static void note(int op, long r)
-{
-	int e = r < 0 ? (int)-r : 0;
-
-	pthread_mutex_lock(&lock);
-	results[op][e > MAX_ERRNO ? MAX_ERRNO : e]++;
-	pthread_mutex_unlock(&lock);
-	__atomic_add_fetch(&progress, 1, __ATOMIC_RELAXED);
-}
-
-static long xioctl(int fd, unsigned long req, void *arg)
-{
-	long r = ioctl(fd, req, arg);
-
-	return r < 0 ? -errno : r;
-}
 
 static void *ptr(void)
 {
@@ -190,8 +131,8 @@ static void op_close_fd(void)
 
 static void op_version(void)
 {
-	note(OP_VERSION, xioctl(any_fd(), TEE_IOC_VERSION,
-				chance(85) ? (void *)scratch : ptr()));
+	note(OP_VERSION, xioctlp(any_fd(), TEE_IOC_VERSION,
+				 chance(85) ? (void *)scratch : ptr()));
 }
 
 static void add_shm(int fd, int id, size_t size)
@@ -225,7 +166,7 @@ static void op_shm_alloc(void)
 		.size = chance(80) ? 1 + below(65536) : chance(70) ? below(8 << 20) : rnd(),
 		.flags = chance(90) ? 0 : (__u32)rnd(),
 	};
-	long r = xioctl(any_fd(), TEE_IOC_SHM_ALLOC, chance(95) ? (void *)&d : ptr());
+	long r = xioctlp(any_fd(), TEE_IOC_SHM_ALLOC, chance(95) ? (void *)&d : ptr());
 
 	note(OP_SHM_ALLOC, r < 0 ? r : 0);
 	if (r >= 0)
@@ -240,7 +181,7 @@ static void op_shm_register(void)
 		.length = chance(80) ? 1 + below(4096) : rnd(),
 		.flags = chance(90) ? 0 : (__u32)rnd(),
 	};
-	long r = xioctl(any_fd(), TEE_IOC_SHM_REGISTER, &d);
+	long r = xioctlp(any_fd(), TEE_IOC_SHM_REGISTER, &d);
 
 	note(OP_SHM_REGISTER, r < 0 ? r : 0);
 	if (r >= 0) {
@@ -345,7 +286,7 @@ static void op_open_session(void)
 		params(u.a.params, n);
 	if (chance(5))
 		d.buf_ptr = (unsigned long)ptr();
-	r = xioctl(fd, TEE_IOC_OPEN_SESSION, &d);
+	r = xioctlp(fd, TEE_IOC_OPEN_SESSION, &d);
 	note(OP_OPEN_SESSION, r);
 	if (!r && !u.a.ret)
 		add_session(fd, u.a.session);
@@ -372,14 +313,14 @@ static void op_invoke(void)
 	u.a.cancel_id = below(4);
 	u.a.num_params = chance(90) ? n : (__u32)rnd();
 	params(u.a.params, n);
-	note(OP_INVOKE, xioctl(fd, TEE_IOC_INVOKE, &d));
+	note(OP_INVOKE, xioctlp(fd, TEE_IOC_INVOKE, &d));
 }
 
 static void op_cancel(void)
 {
 	struct tee_ioctl_cancel_arg c = { .cancel_id = below(4), .session = (__u32)below(64) };
 
-	note(OP_CANCEL, xioctl(any_fd(), TEE_IOC_CANCEL, chance(95) ? (void *)&c : ptr()));
+	note(OP_CANCEL, xioctlp(any_fd(), TEE_IOC_CANCEL, chance(95) ? (void *)&c : ptr()));
 }
 
 static void op_close_session(void)
@@ -389,8 +330,8 @@ static void op_close_session(void)
 
 	if (chance(10))
 		c.session = (__u32)rnd();
-	note(OP_CLOSE_SESSION, xioctl(sess[i].fd > 0 ? sess[i].fd : any_fd(),
-				      TEE_IOC_CLOSE_SESSION, &c));
+	note(OP_CLOSE_SESSION, xioctlp(sess[i].fd > 0 ? sess[i].fd : any_fd(),
+				       TEE_IOC_CLOSE_SESSION, &c));
 }
 
 static void op_rand_ioctl(void)
@@ -408,9 +349,9 @@ static void op_rand_ioctl(void)
 	if (chance(50)) {
 		/* The buffer ioctls, with a random buffer. */
 		req = _IOR(TEE_IOC_MAGIC, 2 + below(6), struct tee_ioctl_buf_data);
-		r = xioctl(any_fd(), req, &d);
+		r = xioctlp(any_fd(), req, &d);
 	} else {
-		r = xioctl(any_fd(), req, chance(80) ? (void *)scratch : ptr());
+		r = xioctlp(any_fd(), req, chance(80) ? (void *)scratch : ptr());
 	}
 	note(OP_RAND_IOCTL, r < 0 ? r : 0);
 	if (r > 2)
@@ -450,7 +391,7 @@ static void *supp_fn(void *p)
 		memset(&u, 0, sizeof(u));
 		u.recv.num_params = NR_PARAMS;
 		d.buf_len = sizeof(u);
-		r = xioctl(supp.fd, TEE_IOC_SUPPL_RECV, &d);
+		r = xioctlp(supp.fd, TEE_IOC_SUPPL_RECV, &d);
 		if (r == -EINTR)
 			continue;
 		note(OP_SUPP_REPLY, r);
@@ -480,7 +421,7 @@ static void *supp_fn(void *p)
 		u.send.num_params = n;
 		d.buf_len = sizeof(u.send) + (n < NR_PARAMS ? n : NR_PARAMS) *
 			    sizeof(struct tee_ioctl_param);
-		note(OP_SUPP_REPLY, xioctl(supp.fd, TEE_IOC_SUPPL_SEND, &d));
+		note(OP_SUPP_REPLY, xioctlp(supp.fd, TEE_IOC_SUPPL_SEND, &d));
 	}
 	if (supp.fd >= 0)
 		close(supp.fd);
@@ -541,11 +482,11 @@ static void *racer(void *p)
 		if (xs(&s) % 4) {
 			struct tee_ioctl_cancel_arg c = { .cancel_id = xs(&s) % 4, .session = id };
 
-			note(OP_RACE, xioctl(fd, TEE_IOC_CANCEL, &c));
+			note(OP_RACE, xioctlp(fd, TEE_IOC_CANCEL, &c));
 		} else {
 			struct tee_ioctl_close_session_arg c = { .session = id };
 
-			note(OP_RACE, xioctl(fd, TEE_IOC_CLOSE_SESSION, &c));
+			note(OP_RACE, xioctlp(fd, TEE_IOC_CLOSE_SESSION, &c));
 		}
 	}
 	return NULL;
@@ -586,21 +527,10 @@ static void (*const ops[NR_OPS])(void) = {
 	[OP_SUPP] = op_supp,
 };
 
-static void run_episode(__u64 seed, unsigned long long e, int nops)
+static void episode(int nops)
 {
-	char msg[96];
-	int i, kfd;
+	int i;
 
-	rng = mix(seed, e);
-	cur_episode = e;
-	kfd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
-	if (kfd >= 0) {
-		snprintf(msg, sizeof(msg), "tee_fuzz: seed 0x%llx episode %llu\n",
-			 (unsigned long long)seed, e);
-		if (write(kfd, msg, strlen(msg)) < 0)
-			perror("kmsg");
-		close(kfd);
-	}
 	memset(fds, 0, sizeof(fds));
 	memset(sess, 0, sizeof(sess));
 	memset(shm, 0, sizeof(shm));
@@ -613,10 +543,10 @@ static void run_episode(__u64 seed, unsigned long long e, int nops)
 	__atomic_store_n(&racing, 1, __ATOMIC_RELEASE);
 	pthread_create(&racer_thr, NULL, racer, (void *)(unsigned long)rnd());
 	for (i = 0; i < nops; i++) {
-		cur_op = below(NR_OPS);
-		ops[cur_op]();
+		fuzz_cur_op = below(NR_OPS);
+		ops[fuzz_cur_op]();
 	}
-	cur_op = -1;
+	fuzz_cur_op = -1;
 	__atomic_store_n(&racing, 0, __ATOMIC_RELEASE);
 	pthread_join(racer_thr, NULL);
 	supp_stop();
@@ -632,140 +562,40 @@ static void run_episode(__u64 seed, unsigned long long e, int nops)
 			close(fds[i]);
 }
 
-static void give_up(const char *why)
-{
-	char msg[200];
-	int n;
-
-	n = snprintf(msg, sizeof(msg),
-		     "# %s in episode %llu, operation %s\nnot ok 1 tee_fuzz\n"
-		     "# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0\n",
-		     why, cur_episode, cur_op >= 0 ? op_names[cur_op] : "(none)");
-	if (write(1, msg, n) < 0)
-		_exit(2);
-	_exit(1);
-}
-
-static void on_crash(int sig)
-{
-	give_up(sig == SIGSEGV ? "SIGSEGV" : "SIGBUS");
-}
-
-static void *watchdog(void *p)
-{
-	unsigned long long last = ~0ULL, now;
-	int idle = 0;
-
-	(void)p;
-	for (;;) {
-		sleep(1);
-		now = __atomic_load_n(&progress, __ATOMIC_RELAXED);
-		idle = now == last ? idle + 1 : 0;
-		last = now;
-		if (idle >= 60)
-			give_up("stuck for 60 s");
-	}
-	return NULL;
-}
-
-static void report(__u64 seed, unsigned long long episodes, double secs)
-{
-	unsigned long long total = 0, n;
-	int op, e, len;
-	char line[1024];
-
-	for (op = 0; op < NR_STATS; op++)
-		for (e = 0; e <= MAX_ERRNO; e++)
-			total += results[op][e];
-	printf("# tee_fuzz on %s: seed 0x%llx, %llu episodes, %llu operations in %.1f s\n",
-	       tee_path, (unsigned long long)seed, episodes, total, secs);
-	for (op = 0; op < NR_STATS; op++) {
-		n = 0;
-		len = 0;
-		for (e = 0; e <= MAX_ERRNO; e++)
-			n += results[op][e];
-		for (e = 0; e <= MAX_ERRNO && len < 900; e++) {
-			if (!results[op][e])
-				continue;
-			len += snprintf(line + len, sizeof(line) - len, " %s %llu",
-					e ? strerrorname_np(e) ?: "E?" : "ok",
-					results[op][e]);
-		}
-		line[len] = 0;
-		printf("#   %-13s %8llu:%s\n", op_names[op], n, line);
-	}
-	printf("# replay an episode: tee_fuzz --seed 0x%llx --episode N\n",
-	       (unsigned long long)seed);
-}
-
-int main(int argc, char **argv)
+static void setup(void)
 {
 	struct sigaction sa = { .sa_handler = on_kick };
-	unsigned long long e = 0, only = ~0ULL;
-	double secs = 60, t0, t;
-	struct timespec ts;
-	int i, nops = 200;
-	__u64 seed = 0;
 	pthread_t thr;
 
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--secs"))
-			secs = atof(argv[i + 1]);
-		else if (!strcmp(argv[i], "--seed"))
-			seed = strtoull(argv[i + 1], NULL, 0);
-		else if (!strcmp(argv[i], "--episode"))
-			only = strtoull(argv[i + 1], NULL, 0);
-		else if (!strcmp(argv[i], "--ops"))
-			nops = atoi(argv[i + 1]);
-	}
-	if (getenv("FUZZ_SECS"))
-		secs = atof(getenv("FUZZ_SECS"));
-	if (!seed && getenv("FUZZ_SEED"))
-		seed = strtoull(getenv("FUZZ_SEED"), NULL, 0);
-	clock_gettime(CLOCK_REALTIME, &ts);
-	if (!seed)
-		seed = mix(ts.tv_sec, ts.tv_nsec);
-	tee_path = getenv("TEE_DEV") ?: "/dev/tee0";
-	priv_path = getenv("TEEPRIV_DEV") ?: "/dev/teepriv0";
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("TAP version 13\n1..1\n");
-	printf("# seed 0x%llx (replay: tee_fuzz --seed 0x%llx --episode N)\n",
-	       (unsigned long long)seed, (unsigned long long)seed);
-	if (access(tee_path, F_OK)) {
-		printf("ok 1 tee_fuzz # SKIP no %s (no secure world in this machine)\n",
-		       tee_path);
-		printf("# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:1 error:0\n");
-		return 0;
-	}
 	sigaction(SIGUSR1, &sa, NULL);	/* no SA_RESTART: calls return EINTR */
-	signal(SIGPIPE, SIG_IGN);
-	signal(SIGSEGV, on_crash);
-	signal(SIGBUS, on_crash);
 	scratch = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (scratch == MAP_FAILED)
-		return 1;
+	if (scratch == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
 	mprotect(scratch + 8192, 4096, PROT_NONE);	/* guard */
 	none_page = scratch + 8192;
 	main_thr = pthread_self();
 	supp.fd = -1;
-	pthread_create(&thr, NULL, watchdog, NULL);
 	pthread_create(&thr, NULL, kicker, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	t0 = ts.tv_sec + ts.tv_nsec / 1e9;
-	if (only != ~0ULL) {
-		run_episode(seed, only, nops);
-		e = 1;
-	} else {
-		do {
-			run_episode(seed, e++, nops);
-			clock_gettime(CLOCK_MONOTONIC, &ts);
-			t = ts.tv_sec + ts.tv_nsec / 1e9;
-		} while (t - t0 < secs);
-	}
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	report(seed, e, ts.tv_sec + ts.tv_nsec / 1e9 - t0);
-	printf("ok 1 tee_fuzz\n");
-	printf("# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0\n");
-	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct fuzz f = {
+		.name = "tee_fuzz",
+		.why_absent = "no secure world in this machine",
+		.op_names = op_names,
+		.nr_ops = NR_STATS,
+		.nops = 200,
+		.setup = setup,
+		.episode = episode,
+	};
+	struct fuzz run = f;
+
+	tee_path = getenv("TEE_DEV") ?: "/dev/tee0";
+	priv_path = getenv("TEEPRIV_DEV") ?: "/dev/teepriv0";
+	run.dev = tee_path;
+	return fuzz_main(argc, argv, &run);
 }
