@@ -110,11 +110,27 @@ static void put_fd(int fd)
 
 static void op_open_fd(void)
 {
-	int fd = open(chance(85) ? tee_path : priv_path, O_RDWR | O_CLOEXEC);
+	int priv = chance(15), fd = open(priv ? priv_path : tee_path, O_RDWR | O_CLOEXEC);
+	struct tee_ioctl_buf_data d = {
+		.buf_ptr = (unsigned long)scratch,
+		.buf_len = below(128),
+	};
 
 	note(OP_OPEN_FD, fd < 0 ? -errno : 0);
-	if (fd >= 0)
+	if (fd < 0)
+		return;
+	if (!priv) {
 		put_fd(fd);
+		return;
+	}
+	/*
+	 * The supplicant's device (when the fake supplicant let it go): a
+	 * version query and a reply to no request, then closed at once, for
+	 * requests must not queue up behind a supplicant that never reads.
+	 */
+	note(OP_OPEN_FD, xioctlp(fd, TEE_IOC_VERSION, scratch));
+	note(OP_OPEN_FD, xioctlp(fd, TEE_IOC_SUPPL_SEND, &d));
+	close(fd);
 }
 
 static void op_close_fd(void)
@@ -447,9 +463,12 @@ static void supp_stop(void)
 	__atomic_store_n(&supp.stop, 1, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&lock);
 	supp.active = 0;
-	pthread_kill(supp.thr, SIGUSR1);
 	pthread_mutex_unlock(&lock);
-	pthread_join(supp.thr, NULL);
+	/* Signalled until it has left: one signal could come before its RECV. */
+	while (pthread_tryjoin_np(supp.thr, NULL)) {
+		pthread_kill(supp.thr, SIGUSR1);
+		usleep(1000);
+	}
 }
 
 /* How often the supplicant dies in a request: 0..40 %. */
@@ -549,7 +568,7 @@ static void episode(int nops)
 	fuzz_cur_op = -1;
 	__atomic_store_n(&racing, 0, __ATOMIC_RELEASE);
 	pthread_join(racer_thr, NULL);
-	supp_stop();
+	/* The supplicant last: closing sessions may need it. */
 	for (i = 0; i < MAX_SHM; i++) {
 		if (shm[i].fd > 0) {
 			if (shm[i].map)
@@ -560,6 +579,7 @@ static void episode(int nops)
 	for (i = 0; i < MAX_FDS; i++)
 		if (fds[i] > 0)
 			close(fds[i]);
+	supp_stop();
 }
 
 static void setup(void)
