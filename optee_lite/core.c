@@ -58,6 +58,7 @@ static int optee_lite_open(struct tee_context *ctx)
 		}
 		ol->supp.ctx = ctx;
 		mutex_unlock(&ol->supp.mutex);
+		optee_lite_bus_supp_opened(ol);
 	}
 	ctx->cap_memref_null = !!(ol->sec_caps & OPTEE_SMC_SEC_CAP_MEMREF_NULL);
 	ctx->data = octx;
@@ -141,6 +142,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 	init_waitqueue_head(&ol->callq.wait);
 	atomic_set(&ol->callq.ended, 0);
 	optee_lite_supp_init(&ol->supp);
+	optee_lite_bus_init(ol);
 	ret = optee_lite_rpc_init(ol, max_notif);
 	if (ret)
 		goto err_pool;
@@ -174,6 +176,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 		goto err_ctx;
 
 	platform_set_drvdata(pdev, ol);
+	optee_lite_bus_scan(ol);
 	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x)\n",
 		 rsv_size ? "reserved" : "dynamic", ol->thread_count,
 		 ol->sec_caps);
@@ -205,6 +208,7 @@ static void optee_lite_remove(struct platform_device *pdev)
 {
 	struct optee_lite *ol = platform_get_drvdata(pdev);
 
+	optee_lite_bus_uninit(ol);
 	/* Memory the secure world still holds keeps our context: give it back. */
 	optee_lite_rpc_free_all(ol);
 	optee_lite_arg_cache_free(ol);

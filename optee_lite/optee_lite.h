@@ -8,6 +8,7 @@
  *   rpc.c	RPCs from the secure world
  *   supp.c	the request queue served by tee-supplicant
  *   shm.c	shared memory pools and registration with the secure world
+ *   device.c	devices on the TEE bus, from the secure world's list
  */
 #ifndef OPTEE_LITE_H
 #define OPTEE_LITE_H
@@ -18,6 +19,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "compat.h"
@@ -76,6 +78,22 @@ struct optee_lite_arg_cache {
 	struct tee_shm *shm[8];
 };
 
+/**
+ * struct optee_lite_bus - our devices on the TEE bus (device.c)
+ * @mutex:	protects the members below
+ * @devs:	struct optee_lite_bus_dev, registered
+ * @supp_scanned: the scan for the TAs that need tee-supplicant was started
+ * @dead:	the driver is going: no more scans
+ * @supp_work:	that scan, run when the supplicant first opens its device
+ */
+struct optee_lite_bus {
+	struct mutex mutex;
+	struct list_head devs;
+	bool supp_scanned;
+	bool dead;
+	struct work_struct supp_work;
+};
+
 /* State of one yielding call across its RPCs. */
 struct optee_lite_call_ctx {
 	u64 *pages_list;	/* of the last OPTEE_RPC_CMD_SHM_ALLOC */
@@ -99,6 +117,7 @@ struct optee_lite_call_ctx {
  *		(the secure world only ever sees these cookies, never pointers)
  * @notif:	notification keys
  * @arg_cache:	message buffers for reuse
+ * @bus:	devices on the TEE bus
  */
 struct optee_lite {
 	struct device *dev;
@@ -115,6 +134,7 @@ struct optee_lite {
 	u32 rpc_next;
 	struct optee_lite_notif notif;
 	struct optee_lite_arg_cache arg_cache;
+	struct optee_lite_bus bus;
 };
 
 /* Per open file of /dev/teeN: the sessions it opened. */
@@ -190,6 +210,12 @@ int optee_lite_shm_unregister_supp(struct tee_context *ctx,
 				   struct tee_shm *shm);
 u64 *optee_lite_pages_list(struct page **pages, size_t num_pages,
 			   size_t page_offset, size_t *list_bytes);
+
+/* device.c */
+void optee_lite_bus_init(struct optee_lite *ol);
+void optee_lite_bus_scan(struct optee_lite *ol);
+void optee_lite_bus_supp_opened(struct optee_lite *ol);
+void optee_lite_bus_uninit(struct optee_lite *ol);
 
 /* TEE client API return codes and origins the driver produces itself. */
 #define TEEC_SUCCESS			0x00000000

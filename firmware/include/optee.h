@@ -222,6 +222,7 @@ void sha256_update(struct sha256 *c, const void *data, u64 len);
 void sha256_final(struct sha256 *c, u8 out[32]);
 
 /* The TAs (firmware/ta/). */
-extern const struct ta ta_arith, ta_memref, ta_sha256, ta_kv, ta_rpc, ta_long, ta_bad;
+extern const struct ta ta_arith, ta_memref, ta_sha256, ta_kv, ta_rpc, ta_long, ta_bad,
+		       ta_device, ta_rng;
 
 #endif

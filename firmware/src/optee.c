@@ -96,6 +96,7 @@ u64 optee_shm_base, optee_shm_size;
 
 static const struct ta *const tas[] = {
 	&ta_arith, &ta_memref, &ta_sha256, &ta_kv, &ta_rpc, &ta_long, &ta_bad,
+	&ta_device, &ta_rng,
 };
 
 /*

@@ -139,4 +139,33 @@
 /* p0 memref offset moved past the end of its shm (rmem offs = size + 8) */
 #define TA_BAD_CMD_BAD_OFFSET	7
 
+/*
+ * Pseudo-TAs of OP-TEE OS that the firmware also has, with OP-TEE's UUIDs and
+ * commands, for the kernel's TEE-bus clients.
+ *
+ * Device enumeration (7011a688-ddde-4053-a5a9-7b3c4ddf13b8): p0 mout, filled
+ * with the 16-octet UUIDs of the TAs kernel drivers bind to; a buffer too
+ * small (or NULL) gets TEEC_ERROR_SHORT_BUFFER with p0.size the size needed.
+ * GET_DEVICES lists the RNG pseudo-TA, GET_DEVICES_SUPP (the TAs that need
+ * tee-supplicant) the RPC TA above.
+ */
+#define PTA_DEVICE_UUID		{ 0x70, 0x11, 0xa6, 0x88, 0xdd, 0xde, 0x40, 0x53, \
+				  0xa5, 0xa9, 0x7b, 0x3c, 0x4d, 0xdf, 0x13, 0xb8 }
+#define PTA_CMD_GET_DEVICES		0
+#define PTA_CMD_GET_DEVICES_SUPP	1
+
+/*
+ * Random numbers (ab7a617c-b8e7-4d8f-8301-d09b61036b64), the kernel's
+ * optee-rng driver binds to it. GET_ENTROPY: p0 minout, filled with random
+ * bytes (at most PTA_RNG_MAX_REQ, else TEEC_ERROR_NOT_SUPPORTED); GET_RNG_INFO:
+ * p0 vout {data rate in bytes per second, entropy per 1024 bits}. The bytes
+ * come from the CPU's RNDR (FEAT_RNG); without it, from a SHA-256 generator
+ * seeded with the counter, announced as quality 0.
+ */
+#define PTA_RNG_UUID		{ 0xab, 0x7a, 0x61, 0x7c, 0xb8, 0xe7, 0x4d, 0x8f, \
+				  0x83, 0x01, 0xd0, 0x9b, 0x61, 0x03, 0x6b, 0x64 }
+#define PTA_RNG_CMD_GET_ENTROPY		0
+#define PTA_RNG_CMD_GET_RNG_INFO	1
+#define PTA_RNG_MAX_REQ			4096
+
 #endif
