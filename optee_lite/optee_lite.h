@@ -87,7 +87,7 @@ struct optee_lite_arg_cache {
  * @supp_work:	that scan, run when the supplicant first opens its device
  */
 struct optee_lite_bus {
-	struct mutex mutex;
+	struct mutex mutex;		/* protects the members below */
 	struct list_head devs;
 	bool supp_scanned;
 	bool dead;
