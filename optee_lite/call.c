@@ -68,7 +68,7 @@ void optee_lite_put_msg_arg(struct tee_context *ctx, struct tee_shm *shm)
 		spin_unlock(&c->lock);
 	}
 	if (shm)
-		optee_lite_put_msg_arg(ctx, shm);
+		tee_shm_free(shm);
 }
 
 void optee_lite_arg_cache_free(struct optee_lite *ol)
