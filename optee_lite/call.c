@@ -12,39 +12,38 @@
 
 #include "optee_lite.h"
 
-/**
- * optee_lite_get_msg_arg() - a zeroed message with room for parameters
- * @ctx:	the caller's context
- * @num_params:	number of parameters
- * @msg_arg:	set to the message's kernel address
- *
- * Messages live in the driver's own context (a closing client's context
- * cannot take references), in page-sized buffers kept for reuse: a call
- * allocates nothing in the common case. Give it back with
- * optee_lite_put_msg_arg().
- *
- * Return: the shared memory holding the message, or an ERR_PTR.
- */
-struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
-				       size_t num_params,
-				       struct optee_msg_arg **msg_arg)
+/* Which cache a message buffer belongs to. */
+static struct optee_lite_arg_cache *arg_cache_of(struct optee_lite *ol,
+						 struct tee_shm *shm)
 {
-	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
-	struct optee_lite_arg_cache *c = &ol->arg_cache;
+	if (ol->regd_args && (shm->flags & TEE_SHM_PRIV))
+		return &ol->unreg_cache;
+	return &ol->arg_cache;
+}
+
+static struct tee_shm *get_msg_arg(struct optee_lite *ol, size_t num_params,
+				   struct optee_msg_arg **msg_arg, bool reg)
+{
+	struct optee_lite_arg_cache *c = reg ? &ol->arg_cache : &ol->unreg_cache;
 	size_t size = OPTEE_MSG_GET_ARG_SIZE(num_params);
 	struct tee_shm *shm = NULL;
 
 	/* At most 4 parameters for a TA plus 2 meta ones, as upstream. */
 	if (num_params > OPTEE_LITE_MAX_ARG_PARAMS)
 		return ERR_PTR(-EINVAL);
-	if (size <= PAGE_SIZE) {
-		spin_lock(&c->lock);
-		if (c->n)
-			shm = c->shm[--c->n];
-		spin_unlock(&c->lock);
-	}
+	spin_lock(&c->lock);
+	if (c->n)
+		shm = c->shm[--c->n];
+	spin_unlock(&c->lock);
 	if (!shm) {
-		shm = tee_shm_alloc_priv_buf(ol->ctx, max_t(size_t, size, PAGE_SIZE));
+		/*
+		 * A page: the message, then the RPC argument when the secure
+		 * world writes it there (OPTEE_SMC_SEC_CAP_RPC_ARG).
+		 */
+		if (reg)
+			shm = tee_shm_alloc_kernel_buf(ol->ctx, PAGE_SIZE);
+		else
+			shm = tee_shm_alloc_priv_buf(ol->ctx, PAGE_SIZE);
 		if (IS_ERR(shm))
 			return shm;
 	}
@@ -54,29 +53,67 @@ struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
 	return shm;
 }
 
+/**
+ * optee_lite_get_msg_arg() - a zeroed message with room for parameters
+ * @ctx:	the caller's context
+ * @num_params:	number of parameters
+ * @msg_arg:	set to the message's kernel address
+ *
+ * Messages live in the driver's own context (a closing client's context
+ * cannot take references), in page-sized buffers kept for reuse: a call
+ * allocates nothing in the common case. With dynamic shared memory and RPC
+ * arguments in the call's buffer, the buffers are registered with the secure
+ * world, which then finds a message by cookie (CALL_WITH_REGD_ARG) without
+ * mapping it for every call. Give it back with optee_lite_put_msg_arg().
+ *
+ * Return: the shared memory holding the message, or an ERR_PTR.
+ */
+struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
+				       size_t num_params,
+				       struct optee_msg_arg **msg_arg)
+{
+	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
+
+	return get_msg_arg(ol, num_params, msg_arg, ol->regd_args);
+}
+
+/*
+ * The same, never registered: for the messages that register and unregister
+ * memory, registered message buffers among it.
+ */
+struct tee_shm *optee_lite_get_unreg_msg_arg(struct tee_context *ctx,
+					     size_t num_params,
+					     struct optee_msg_arg **msg_arg)
+{
+	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
+
+	return get_msg_arg(ol, num_params, msg_arg, false);
+}
+
 void optee_lite_put_msg_arg(struct tee_context *ctx, struct tee_shm *shm)
 {
 	struct optee_lite *ol = tee_get_drvdata(ctx->teedev);
-	struct optee_lite_arg_cache *c = &ol->arg_cache;
+	struct optee_lite_arg_cache *c = arg_cache_of(ol, shm);
 
-	if (shm->size == PAGE_SIZE) {
-		spin_lock(&c->lock);
-		if (c->n < ARRAY_SIZE(c->shm)) {
-			c->shm[c->n++] = shm;
-			shm = NULL;
-		}
-		spin_unlock(&c->lock);
+	spin_lock(&c->lock);
+	if (c->n < ARRAY_SIZE(c->shm)) {
+		c->shm[c->n++] = shm;
+		shm = NULL;
 	}
+	spin_unlock(&c->lock);
 	if (shm)
 		tee_shm_free(shm);
 }
 
+/* Registered buffers first: unregistering them takes unregistered ones. */
 void optee_lite_arg_cache_free(struct optee_lite *ol)
 {
-	struct optee_lite_arg_cache *c = &ol->arg_cache;
+	struct optee_lite_arg_cache *caches[] = { &ol->arg_cache, &ol->unreg_cache };
+	size_t i;
 
-	while (c->n)
-		tee_shm_free(c->shm[--c->n]);
+	for (i = 0; i < ARRAY_SIZE(caches); i++)
+		while (caches[i]->n)
+			tee_shm_free(caches[i]->shm[--caches[i]->n]);
 }
 
 /*

@@ -139,6 +139,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 		return PTR_ERR(ol->pool);
 
 	spin_lock_init(&ol->arg_cache.lock);
+	spin_lock_init(&ol->unreg_cache.lock);
 	init_waitqueue_head(&ol->callq.wait);
 	atomic_set(&ol->callq.ended, 0);
 	optee_lite_supp_init(&ol->supp);
@@ -167,6 +168,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 		goto err_dev;
 	}
 	ol->ctx = ctx;
+	optee_lite_enable_shm_cache(ol);
 
 	ret = tee_device_register(ol->teedev);
 	if (ret)
@@ -177,12 +179,15 @@ static int optee_lite_probe(struct platform_device *pdev)
 
 	platform_set_drvdata(pdev, ol);
 	optee_lite_bus_scan(ol);
-	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x)\n",
+	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x, %s)\n",
 		 rsv_size ? "reserved" : "dynamic", ol->thread_count,
-		 ol->sec_caps);
+		 ol->sec_caps, ol->regd_args ? "registered arguments" :
+		 ol->rpc_param_count ? "RPC arguments in the call's" :
+		 ol->shm_cache ? "shm cache" : "no shm cache");
 	return 0;
 
 err_ctx:
+	optee_lite_disable_shm_cache(ol);
 	optee_lite_rpc_free_all(ol);
 	optee_lite_arg_cache_free(ol);
 	teedev_close_context(ol->ctx);
@@ -209,6 +214,7 @@ static void optee_lite_remove(struct platform_device *pdev)
 	struct optee_lite *ol = platform_get_drvdata(pdev);
 
 	optee_lite_bus_uninit(ol);
+	optee_lite_disable_shm_cache(ol);
 	/* Memory the secure world still holds keeps our context: give it back. */
 	optee_lite_rpc_free_all(ol);
 	optee_lite_arg_cache_free(ol);

@@ -71,6 +71,12 @@ struct optee_lite_notif {
 /* Most parameters of a message: 4 for a TA, 2 meta ones (as upstream). */
 #define OPTEE_LITE_MAX_ARG_PARAMS	6
 
+/*
+ * Most parameters of an RPC argument in the call's own buffer
+ * (OPTEE_SMC_SEC_CAP_RPC_ARG): with the largest message, it fits in a page.
+ */
+#define OPTEE_LITE_MAX_RPC_PARAMS	32
+
 /* Page-sized message buffers kept for reuse (see optee_lite_get_msg_arg()). */
 struct optee_lite_arg_cache {
 	spinlock_t lock;		/* protects the members below */
@@ -98,6 +104,7 @@ struct optee_lite_bus {
 struct optee_lite_call_ctx {
 	u64 *pages_list;	/* of the last OPTEE_RPC_CMD_SHM_ALLOC */
 	size_t list_bytes;
+	struct optee_msg_arg *rpc_arg;	/* in the call's buffer, or NULL */
 };
 
 /**
@@ -111,12 +118,20 @@ struct optee_lite_call_ctx {
  * @invoke_fn:	the conduit, SMC or HVC
  * @sec_caps:	OPTEE_SMC_SEC_CAP_* the secure world announced
  * @thread_count: secure threads (0 when the secure world does not say)
+ * @rpc_param_count: parameters of the RPC argument that follows each call's
+ *		message in its buffer (OPTEE_SMC_SEC_CAP_RPC_ARG), 0 without
+ * @regd_args:	message buffers are registered with the secure world and
+ *		passed by cookie (CALL_WITH_REGD_ARG)
+ * @shm_cache:	the secure world keeps its RPC argument buffers across calls
+ *		(ENABLE_SHM_CACHE; given back with DISABLE_SHM_CACHE)
  * @callq:	callers waiting for a secure-world thread
  * @supp:	tee-supplicant request queue
  * @rpc_shm:	shared memory the secure world holds through RPCs, by cookie
  *		(the secure world only ever sees these cookies, never pointers)
  * @notif:	notification keys
  * @arg_cache:	message buffers for reuse
+ * @unreg_cache: unregistered message buffers for registering memory, when
+ *		@arg_cache holds registered ones
  * @bus:	devices on the TEE bus
  */
 struct optee_lite {
@@ -128,12 +143,16 @@ struct optee_lite {
 	optee_lite_invoke_fn *invoke_fn;
 	u32 sec_caps;
 	u32 thread_count;
+	u32 rpc_param_count;
+	bool regd_args;
+	bool shm_cache;
 	struct optee_lite_callq callq;
 	struct optee_lite_supp supp;
 	struct xarray rpc_shm;
 	u32 rpc_next;
 	struct optee_lite_notif notif;
 	struct optee_lite_arg_cache arg_cache;
+	struct optee_lite_arg_cache unreg_cache;
 	struct optee_lite_bus bus;
 };
 
@@ -153,11 +172,15 @@ int optee_lite_smc_probe(struct optee_lite *ol, struct device *dev,
 			 phys_addr_t *rsv_start, size_t *rsv_size,
 			 u32 *max_notif);
 int optee_lite_do_call(struct tee_context *ctx, struct tee_shm *arg_shm);
+void optee_lite_enable_shm_cache(struct optee_lite *ol);
 
 /* call.c */
 struct tee_shm *optee_lite_get_msg_arg(struct tee_context *ctx,
 				       size_t num_params,
 				       struct optee_msg_arg **msg_arg);
+struct tee_shm *optee_lite_get_unreg_msg_arg(struct tee_context *ctx,
+					     size_t num_params,
+					     struct optee_msg_arg **msg_arg);
 void optee_lite_put_msg_arg(struct tee_context *ctx, struct tee_shm *shm);
 void optee_lite_arg_cache_free(struct optee_lite *ol);
 int optee_lite_open_session(struct tee_context *ctx,
@@ -182,6 +205,7 @@ void optee_lite_handle_rpc(struct tee_context *ctx,
 void optee_lite_call_ctx_free(struct optee_lite_call_ctx *call);
 int optee_lite_rpc_init(struct optee_lite *ol, u32 max_notif_key);
 void optee_lite_rpc_free_all(struct optee_lite *ol);
+void optee_lite_disable_shm_cache(struct optee_lite *ol);
 void optee_lite_rpc_uninit(struct optee_lite *ol);
 
 /* supp.c */

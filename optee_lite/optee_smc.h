@@ -30,12 +30,18 @@
 #define OPTEE_SMC_CALL_GET_OS_REVISION		OPTEE_SMC_FAST_CALL_VAL(1)
 #define OPTEE_SMC_GET_SHM_CONFIG		OPTEE_SMC_FAST_CALL_VAL(7)
 #define OPTEE_SMC_EXCHANGE_CAPABILITIES		OPTEE_SMC_FAST_CALL_VAL(9)
+/* a0 OK with a1:a2 the cookie of one cached buffer; ENOTAVAIL: none left. */
 #define OPTEE_SMC_DISABLE_SHM_CACHE		OPTEE_SMC_FAST_CALL_VAL(10)
+#define OPTEE_SMC_ENABLE_SHM_CACHE		OPTEE_SMC_FAST_CALL_VAL(11)
 #define OPTEE_SMC_GET_THREAD_COUNT		OPTEE_SMC_FAST_CALL_VAL(15)
 
 /* Yielding calls: a1/a2 carry the physical address of a struct optee_msg_arg. */
 #define OPTEE_SMC_CALL_WITH_ARG			OPTEE_SMC_STD_CALL_VAL(4)
 #define OPTEE_SMC_CALL_RETURN_FROM_RPC		OPTEE_SMC_STD_CALL_VAL(3)
+/* With the RPC argument after the message (OPTEE_SMC_SEC_CAP_RPC_ARG). */
+#define OPTEE_SMC_CALL_WITH_RPC_ARG		OPTEE_SMC_STD_CALL_VAL(18)
+/* a1:a2 the cookie of registered memory, a3 the message's offset in it. */
+#define OPTEE_SMC_CALL_WITH_REGD_ARG		OPTEE_SMC_STD_CALL_VAL(19)
 
 /* OS UUID 486178e0-e7f8-11e3-bc5e-0002a5d5c51b: OP-TEE. */
 #define OPTEE_MSG_OS_OPTEE_UUID_0		0x486178e0

@@ -22,6 +22,8 @@
 
 /* Largest shared memory the secure world may ask for in one RPC. */
 #define OPTEE_LITE_RPC_SHM_MAX	SZ_16M
+/* Most buffers a secure world may give back from its shm cache. */
+#define OPTEE_LITE_SHM_CACHE_MAX	1024
 
 static u64 reg_pair_to_64(unsigned long hi, unsigned long lo)
 {
@@ -492,22 +494,31 @@ bad:
 static void handle_cmd(struct tee_context *ctx, struct optee_lite *ol,
 		       struct optee_lite_call_ctx *call, u64 cookie)
 {
+	struct tee_shm *shm = NULL;
 	struct optee_msg_arg *arg;
-	struct tee_shm *shm;
+	size_t size;
 	u32 num, cmd;
 
-	shm = rpc_shm_get(ol, cookie);
-	if (!shm) {
-		dev_err(ol->dev, "RPC with an unknown argument cookie %#llx\n", cookie);
-		return;
+	if (call->rpc_arg) {
+		/* In the call's buffer, room for rpc_param_count parameters. */
+		arg = call->rpc_arg;
+		size = OPTEE_MSG_GET_ARG_SIZE(ol->rpc_param_count);
+	} else {
+		shm = rpc_shm_get(ol, cookie);
+		if (!shm) {
+			dev_err(ol->dev, "RPC with an unknown argument cookie %#llx\n",
+				cookie);
+			return;
+		}
+		arg = tee_shm_get_va(shm, 0);
+		size = shm->size;
+		if (IS_ERR(arg) || size < sizeof(*arg))
+			goto out;
 	}
-	arg = tee_shm_get_va(shm, 0);
-	if (IS_ERR(arg) || shm->size < sizeof(*arg))
-		goto out;
 	/* Read once: the memory is shared, the checks must hold for what we use. */
 	num = READ_ONCE(arg->num_params);
 	cmd = READ_ONCE(arg->cmd);
-	if (OPTEE_MSG_GET_ARG_SIZE((u64)num) > shm->size) {
+	if (OPTEE_MSG_GET_ARG_SIZE((u64)num) > size) {
 		arg->ret = TEEC_ERROR_BAD_PARAMETERS;
 		goto out;
 	}
@@ -532,7 +543,8 @@ static void handle_cmd(struct tee_context *ctx, struct optee_lite *ol,
 		cmd_supplicant(ctx, ol, arg, cmd, num);
 	}
 out:
-	tee_shm_put(shm);
+	if (shm)
+		tee_shm_put(shm);
 }
 
 void optee_lite_call_ctx_free(struct optee_lite_call_ctx *call)
@@ -629,6 +641,47 @@ void optee_lite_rpc_free_all(struct optee_lite *ol)
 		xa_erase(&ol->rpc_shm, cookie);
 		free_shm(NULL, shm, false);
 	}
+}
+
+/*
+ * Unload: the secure world gives back the RPC argument buffers it kept
+ * (ENABLE_SHM_CACHE), one cookie per call until it has none; busy while
+ * calls are running. Bounded, against a secure world that never says done.
+ */
+void optee_lite_disable_shm_cache(struct optee_lite *ol)
+{
+	struct optee_lite_callq *q = &ol->callq;
+	unsigned long deadline = jiffies + 10 * HZ;
+	unsigned int given = 0;
+	struct arm_smccc_res res;
+	struct tee_shm *shm;
+
+	if (!ol->shm_cache)
+		return;
+	ol->shm_cache = false;
+	while (given < OPTEE_LITE_SHM_CACHE_MAX && time_before(jiffies, deadline)) {
+		unsigned int seen = atomic_read(&q->ended);
+
+		ol->invoke_fn(OPTEE_SMC_DISABLE_SHM_CACHE, 0, 0, 0, 0, 0, 0, 0,
+			      &res);
+		if (res.a0 == OPTEE_SMC_RETURN_ENOTAVAIL)
+			return;
+		if (res.a0 == OPTEE_SMC_RETURN_OK) {
+			given++;
+			shm = rpc_shm_take(ol, reg_pair_to_64(res.a1, res.a2));
+			if (shm)
+				free_shm(NULL, shm, false);
+			else
+				dev_err(ol->dev, "shm cache: unknown cookie\n");
+		} else if (res.a0 == OPTEE_SMC_RETURN_EBUSY) {
+			wait_event_timeout(q->wait,
+					   atomic_read(&q->ended) != seen, HZ / 10);
+		} else {
+			break;
+		}
+	}
+	dev_err(ol->dev, "the secure world did not empty its shm cache (%#lx)\n",
+		res.a0);
 }
 
 void optee_lite_rpc_uninit(struct optee_lite *ol)

@@ -82,7 +82,7 @@ int optee_lite_shm_register(struct tee_context *ctx, struct tee_shm *shm,
 	list = optee_lite_pages_list(pages, num_pages, shm->offset, &list_bytes);
 	if (!list)
 		return -ENOMEM;
-	arg_shm = optee_lite_get_msg_arg(ctx, 1, &msg);
+	arg_shm = optee_lite_get_unreg_msg_arg(ctx, 1, &msg);
 	if (IS_ERR(arg_shm)) {
 		ret = PTR_ERR(arg_shm);
 		goto out;
@@ -110,7 +110,7 @@ int optee_lite_shm_unregister(struct tee_context *ctx, struct tee_shm *shm)
 	struct tee_shm *arg_shm;
 	int ret;
 
-	arg_shm = optee_lite_get_msg_arg(ctx, 1, &msg);
+	arg_shm = optee_lite_get_unreg_msg_arg(ctx, 1, &msg);
 	if (IS_ERR(arg_shm))
 		return PTR_ERR(arg_shm);
 	msg->cmd = OPTEE_MSG_CMD_UNREGISTER_SHM;

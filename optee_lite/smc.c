@@ -147,14 +147,24 @@ int optee_lite_smc_probe(struct optee_lite *ol, struct device *dev,
 		return -EINVAL;
 	}
 	ol->sec_caps = res.a1;
+	/* As upstream, the count is the low byte of a3. */
+	if (ol->sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG) {
+		if ((u8)res.a3 <= OPTEE_LITE_MAX_RPC_PARAMS)
+			ol->rpc_param_count = (u8)res.a3;
+		else
+			dev_info(dev, "RPC arguments of %u parameters: not used\n",
+				 (u8)res.a3);
+	}
 	*max_notif = OPTEE_LITE_NOTIF_KEYS;
 	if ((ol->sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF) && res.a2 &&
 	    res.a2 < SZ_64K)
 		*max_notif = res.a2;
 
 	*rsv_size = 0;
-	if (ol->sec_caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM)
+	if (ol->sec_caps & OPTEE_SMC_SEC_CAP_DYNAMIC_SHM) {
+		ol->regd_args = ol->rpc_param_count;
 		return 0;
+	}
 	if (!(ol->sec_caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM)) {
 		dev_err(dev, "the secure world offers no shared memory (caps %#x)\n",
 			ol->sec_caps);
@@ -163,14 +173,40 @@ int optee_lite_smc_probe(struct optee_lite *ol, struct device *dev,
 	return get_shm_config(ol, dev, rsv_start, rsv_size);
 }
 
+/*
+ * With OPTEE_SMC_SEC_CAP_RPC_ARG the secure world writes its RPC arguments
+ * right after the call's message, in the same buffer.
+ */
+static struct optee_msg_arg *call_rpc_arg(struct optee_lite *ol,
+					  struct tee_shm *arg_shm)
+{
+	struct optee_msg_arg *arg = tee_shm_get_va(arg_shm, 0);
+	size_t off;
+
+	BUILD_BUG_ON(OPTEE_MSG_GET_ARG_SIZE(OPTEE_LITE_MAX_ARG_PARAMS) +
+		     OPTEE_MSG_GET_ARG_SIZE(OPTEE_LITE_MAX_RPC_PARAMS) > SZ_4K);
+	if (!ol->rpc_param_count || IS_ERR(arg) ||
+	    arg->num_params > OPTEE_LITE_MAX_ARG_PARAMS)
+		return NULL;
+	off = OPTEE_MSG_GET_ARG_SIZE(arg->num_params);
+	if (off + OPTEE_MSG_GET_ARG_SIZE(ol->rpc_param_count) > arg_shm->size)
+		return NULL;
+	return (void *)arg + off;
+}
+
 /**
  * optee_lite_do_call() - run one yielding call to completion
  * @ctx:	the caller's context
- * @arg_shm:	kernel shared memory holding the struct optee_msg_arg
+ * @arg_shm:	kernel shared memory holding the struct optee_msg_arg (a page,
+ *		from optee_lite_get_msg_arg())
  *
- * When the secure world is out of threads (ETHREAD_LIMIT) the caller sleeps
- * until another call ends, then tries again; every other return code than
- * OK or an RPC (EBUSY, ERESUME, EBADADDR, ...) fails the call, as upstream.
+ * As the upstream driver: a registered buffer is passed by cookie
+ * (CALL_WITH_REGD_ARG), others by physical address, with room for the RPC
+ * argument after the message when the secure world wants it there
+ * (CALL_WITH_RPC_ARG), else plainly (CALL_WITH_ARG). When the secure world is
+ * out of threads (ETHREAD_LIMIT) the caller sleeps until another call ends,
+ * then tries again; every other return code than OK or an RPC (EBUSY,
+ * ERESUME, EBADADDR, ...) fails the call, as upstream.
  *
  * Return: 0 when the secure world completed the call (its result is in the
  * message), -EIO when it refused it (the caller reports a communication error).
@@ -181,15 +217,25 @@ int optee_lite_do_call(struct tee_context *ctx, struct tee_shm *arg_shm)
 	struct optee_lite_callq *q = &ol->callq;
 	struct optee_lite_call_ctx call = { };
 	struct arm_smccc_res res;
-	unsigned long a[8] = { OPTEE_SMC_CALL_WITH_ARG };
+	unsigned long a[8] = { };
 	phys_addr_t parg;
 	int ret;
 
-	ret = tee_shm_get_pa(arg_shm, 0, &parg);
-	if (ret)
-		return ret;
-	a[1] = upper_32_bits(parg);
-	a[2] = lower_32_bits(parg);
+	call.rpc_arg = call_rpc_arg(ol, arg_shm);
+	if (call.rpc_arg && ol->regd_args && !(arg_shm->flags & TEE_SHM_PRIV)) {
+		a[0] = OPTEE_SMC_CALL_WITH_REGD_ARG;
+		a[1] = upper_32_bits((unsigned long)arg_shm);
+		a[2] = lower_32_bits((unsigned long)arg_shm);
+		a[3] = 0;	/* the message's offset in it */
+	} else {
+		ret = tee_shm_get_pa(arg_shm, 0, &parg);
+		if (ret)
+			return ret;
+		a[0] = call.rpc_arg ? OPTEE_SMC_CALL_WITH_RPC_ARG :
+				      OPTEE_SMC_CALL_WITH_ARG;
+		a[1] = upper_32_bits(parg);
+		a[2] = lower_32_bits(parg);
+	}
 
 	for (;;) {
 		unsigned int seen = atomic_read(&q->ended);
@@ -220,4 +266,19 @@ int optee_lite_do_call(struct tee_context *ctx, struct tee_shm *arg_shm)
 	atomic_inc(&q->ended);
 	wake_up(&q->wait);
 	return ret;
+}
+
+/*
+ * Let the secure world keep the buffers of its RPC arguments across calls
+ * (when they are not in the call's own buffer), as upstream. At probe,
+ * before anyone can call.
+ */
+void optee_lite_enable_shm_cache(struct optee_lite *ol)
+{
+	struct arm_smccc_res res;
+
+	if (ol->rpc_param_count)
+		return;
+	fast_call(ol, OPTEE_SMC_ENABLE_SHM_CACHE, 0, &res);
+	ol->shm_cache = res.a0 == OPTEE_SMC_RETURN_OK;
 }

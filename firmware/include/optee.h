@@ -223,6 +223,7 @@ void sha256_final(struct sha256 *c, u8 out[32]);
 
 /* The TAs (firmware/ta/). */
 extern const struct ta ta_arith, ta_memref, ta_sha256, ta_kv, ta_rpc, ta_long, ta_bad,
-		       ta_device, ta_rng;
+		       ta_device, ta_rng, ta_stats;
+void optee_get_stats(u64 calls[3], u64 *rpc_alloc, u64 *rpc_free, bool *shm_cache);
 
 #endif

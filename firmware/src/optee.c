@@ -90,13 +90,14 @@ static bool shm_cache_enabled;
 /* What happened, printed at power-off (evidence for the bench's log). */
 static struct {
 	u64 calls, thread_limit, rpc[6], resume_bad;
+	u64 by_fid[3];		/* CALL_WITH_ARG, _RPC_ARG, _REGD_ARG */
 } stats;
 
 u64 optee_shm_base, optee_shm_size;
 
 static const struct ta *const tas[] = {
 	&ta_arith, &ta_memref, &ta_sha256, &ta_kv, &ta_rpc, &ta_long, &ta_bad,
-	&ta_device, &ta_rng,
+	&ta_device, &ta_rng, &ta_stats,
 };
 
 /*
@@ -929,6 +930,9 @@ static void std_call(struct regs *r)
 		return;
 	}
 	__atomic_add_fetch(&stats.calls, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&stats.by_fid[(u32)r->x[0] == OPTEE_SMC_CALL_WITH_ARG ? 0 :
+					 (u32)r->x[0] == OPTEE_SMC_CALL_WITH_RPC_ARG ? 1 : 2],
+			   1, __ATOMIC_RELAXED);
 	for (i = 0; i < 8; i++)
 		t->in[i] = (u32)r->x[i];
 	WRITE_ONCE(t->cancelled, false);
@@ -987,12 +991,26 @@ static void disable_shm_cache(struct regs *r)
 	spin_unlock(&tee_lock);
 }
 
+/* For the stats TA (ta_ids.h). */
+void optee_get_stats(u64 calls[3], u64 *rpc_alloc, u64 *rpc_free, bool *shm_cache)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		calls[i] = __atomic_load_n(&stats.by_fid[i], __ATOMIC_RELAXED);
+	*rpc_alloc = __atomic_load_n(&stats.rpc[0], __ATOMIC_RELAXED);
+	*rpc_free = __atomic_load_n(&stats.rpc[2], __ATOMIC_RELAXED);
+	*shm_cache = READ_ONCE(shm_cache_enabled);
+}
+
 void optee_print_stats(void)
 {
 	printf("fw: OP-TEE: %lu yielding calls, %lu ETHREAD_LIMIT, %lu bad resumes; RPCs: ",
 	       stats.calls, stats.thread_limit, stats.resume_bad);
-	printf("%lu ALLOC, %lu FREE, %lu FOREIGN_INTR, %lu CMD, %lu unknown\n",
+	printf("%lu ALLOC, %lu FREE, %lu FOREIGN_INTR, %lu CMD, %lu unknown; ",
 	       stats.rpc[0], stats.rpc[2], stats.rpc[4], stats.rpc[5], stats.rpc[1]);
+	printf("calls by ARG %lu, RPC_ARG %lu, REGD_ARG %lu\n",
+	       stats.by_fid[0], stats.by_fid[1], stats.by_fid[2]);
 }
 
 /* Trusted OS SMCs (owner 50-63); false if the function is not ours. */

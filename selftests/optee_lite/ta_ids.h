@@ -140,6 +140,18 @@
 #define TA_BAD_CMD_BAD_OFFSET	7
 
 /*
+ * What the firmware's message layer saw, for checking how a driver calls.
+ * Counters since reset, shared by all sessions.
+ */
+#define TA_STATS_UUID		TA_UUID(0x08)
+/*
+ * p0 vout {yielding calls by CALL_WITH_ARG, by CALL_WITH_RPC_ARG, by
+ * CALL_WITH_REGD_ARG}, p1 vout {RPC ALLOCs, RPC FREEs, 1 if the shared
+ * memory cache is enabled}
+ */
+#define TA_STATS_CMD_GET	0
+
+/*
  * Pseudo-TAs of OP-TEE OS that the firmware also has, with OP-TEE's UUIDs and
  * commands, for the kernel's TEE-bus clients.
  *

@@ -24,6 +24,7 @@ static const __u8 uuid_kv[16] = TA_KV_UUID;
 static const __u8 uuid_rpc[16] = TA_RPC_UUID;
 static const __u8 uuid_long[16] = TA_LONG_UUID;
 static const __u8 uuid_bad[16] = TA_BAD_UUID;
+static const __u8 uuid_stats[16] = TA_STATS_UUID;
 static const __u8 uuid_none[16] = TA_NONE_UUID;
 
 static __u64 now_ms(void)
@@ -738,6 +739,71 @@ TEST_F(tee, rpc_get_time)
 	EXPECT_LE(ts.tv_sec - 5, (time_t)p[0].a);
 	EXPECT_GT(1000000000, p[0].b);
 	EXPECT_EQ(0, tee_close_session(self->fd, s));
+}
+
+struct fw_stats {
+	__u64 calls[3];		/* CALL_WITH_ARG, _RPC_ARG, _REGD_ARG */
+	__u64 alloc, free, shm_cache;
+};
+
+static int fw_stats(int fd, int s, struct fw_stats *st)
+{
+	struct tee_ioctl_param p[2] = { vparam(P_VOUT, 0, 0, 0), vparam(P_VOUT, 0, 0, 0) };
+	struct tee_call r;
+
+	if (tee_invoke(fd, s, TA_STATS_CMD_GET, 0, p, 2, &r) || r.ret)
+		return -1;
+	*st = (struct fw_stats){ { p[0].a, p[0].b, p[0].c }, p[1].a, p[1].b, p[1].c };
+	return 0;
+}
+
+/*
+ * How the driver calls, as the secure world offers (the upstream driver does
+ * the same): with dynamic shared memory and RPC arguments in the call's
+ * buffer, by registered argument (CALL_WITH_REGD_ARG); with RPC arguments
+ * but only the reserved pool, CALL_WITH_RPC_ARG; without RPC arguments,
+ * CALL_WITH_ARG with the shared memory cache enabled, so that the secure
+ * world's RPC argument buffers (RPC ALLOC) are kept across calls, one per
+ * secure thread. RPCs whose argument is in the call's buffer allocate none.
+ */
+TEST_F(tee, call_kinds)
+{
+	bool rpc_arg = !fw_option("no-rpc-arg");
+	int kind = !rpc_arg ? 0 : fw_option("no-dynamic-shm") ? 1 : 2;
+	struct tee_ioctl_param p[2];
+	struct fw_stats a, b;
+	struct tee_call r;
+	int st = tee_open(self->fd, uuid_stats), rs = tee_open(self->fd, uuid_rpc);
+	int i, k;
+
+	ASSERT_LE(0, st);
+	ASSERT_LE(0, rs);
+	/* Warm up: message buffers and RPC buffers exist now. */
+	for (i = 0; i < 4; i++) {
+		p[0] = vparam(P_VOUT, 0, 0, 0);
+		ASSERT_EQ(0, tee_invoke(self->fd, rs, TA_RPC_CMD_GET_TIME, 0, p, 1, &r));
+		ASSERT_EQ(TEEC_SUCCESS, r.ret);
+	}
+	ASSERT_EQ(0, fw_stats(self->fd, st, &a));
+	EXPECT_EQ(!rpc_arg, a.shm_cache);
+	for (i = 0; i < 10; i++) {
+		p[0] = vparam(P_VOUT, 0, 0, 0);
+		ASSERT_EQ(0, tee_invoke(self->fd, rs, TA_RPC_CMD_GET_TIME, 0, p, 1, &r));
+		ASSERT_EQ(TEEC_SUCCESS, r.ret);
+	}
+	ASSERT_EQ(0, fw_stats(self->fd, st, &b));
+	/* The ten calls and the second query, all of one kind. */
+	for (k = 0; k < 3; k++) {
+		__u64 n = b.calls[k] - a.calls[k];
+
+		EXPECT_EQ(k == kind ? 11 : 0, n)
+			TH_LOG("kind %d: %llu calls", k, (unsigned long long)n);
+	}
+	/* No RPC argument buffer allocated or freed on the way. */
+	EXPECT_EQ(0, b.alloc - a.alloc);
+	EXPECT_EQ(0, b.free - a.free);
+	EXPECT_EQ(0, tee_close_session(self->fd, rs));
+	EXPECT_EQ(0, tee_close_session(self->fd, st));
 }
 
 /* Kernel shm through RPC CMD SHM_ALLOC/FREE and register RPC ALLOC/FREE. */
