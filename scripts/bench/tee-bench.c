@@ -5,7 +5,9 @@
  *
  *   null-invoke     TEE_IOC_INVOKE of the arithmetic TA's smallest command
  *                   (TA_ARITH_CMD_INC: one value parameter in and out)
- *   open+close      TEE_IOC_OPEN_SESSION then TEE_IOC_CLOSE_SESSION (same TA)
+ *   rpc-invoke      TEE_IOC_INVOKE of the RPC TA's GET_TIME: the secure world
+ *                   makes one RPC (OPTEE_RPC_CMD_GET_TIME) the driver serves
+ *   open+close      TEE_IOC_OPEN_SESSION then TEE_IOC_CLOSE_SESSION (arith TA)
  *   shm-1MiB        TEE_IOC_SHM_REGISTER of 1 MiB of user memory, then
  *                   closing the shm fd (which unregisters it)
  *
@@ -30,7 +32,8 @@
 #define SHM_SIZE	0x100000	/* 1 MiB */
 
 static int fd;
-static const __u8 uuid[TEE_IOCTL_UUID_LEN] = TA_ARITH_UUID;
+static const __u8 uuid_arith[TEE_IOCTL_UUID_LEN] = TA_ARITH_UUID;
+static const __u8 uuid_rpc[TEE_IOCTL_UUID_LEN] = TA_RPC_UUID;
 
 static void die(const char *what)
 {
@@ -46,7 +49,7 @@ static __u64 now_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static __u32 open_session(void)
+static __u32 open_session(const __u8 *uuid)
 {
 	struct {
 		struct tee_ioctl_open_session_arg arg;
@@ -57,7 +60,7 @@ static __u32 open_session(void)
 	};
 
 	memset(&a, 0, sizeof(a));
-	memcpy(a.arg.uuid, uuid, sizeof(uuid));
+	memcpy(a.arg.uuid, uuid, TEE_IOCTL_UUID_LEN);
 	a.arg.clnt_login = TEE_IOCTL_LOGIN_PUBLIC;
 	if (ioctl(fd, TEE_IOC_OPEN_SESSION, &buf))
 		die("TEE_IOC_OPEN_SESSION");
@@ -104,6 +107,34 @@ static void invoke(__u32 session)
 	}
 }
 
+/* GET_TIME: one RPC; the seconds it returns are the boot's, above 0. */
+static void rpc_invoke(__u32 session)
+{
+	struct {
+		struct tee_ioctl_invoke_arg arg;
+		struct tee_ioctl_param p;
+	} a = {
+		.arg = {
+			.func = TA_RPC_CMD_GET_TIME,
+			.session = session,
+			.num_params = 1,
+		},
+		.p = { .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT },
+	};
+	struct tee_ioctl_buf_data buf = {
+		.buf_ptr = (unsigned long)&a,
+		.buf_len = sizeof(a),
+	};
+
+	if (ioctl(fd, TEE_IOC_INVOKE, &buf))
+		die("TEE_IOC_INVOKE");
+	if (a.arg.ret || !(a.p.a | a.p.b)) {
+		fprintf(stderr, "tee-bench: %s: TEE result %#x, %llu\n", __func__,
+			a.arg.ret, (unsigned long long)a.p.a);
+		exit(1);
+	}
+}
+
 static void shm_register(void *mem)
 {
 	struct tee_ioctl_shm_register_data data = {
@@ -142,7 +173,15 @@ int main(int argc, char **argv)
 		die("mmap");
 
 	/* Warm up every path once. */
-	session = open_session();
+	session = open_session(uuid_rpc);
+	rpc_invoke(session);
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		rpc_invoke(session);
+	report("rpc-invoke", t0, n);
+	close_session(session);
+
+	session = open_session(uuid_arith);
 	invoke(session);
 	shm_register(mem);
 
@@ -154,7 +193,7 @@ int main(int argc, char **argv)
 
 	t0 = now_ns();
 	for (i = 0; i < n; i++)
-		close_session(open_session());
+		close_session(open_session(uuid_arith));
 	report("open+close", t0, n);
 
 	t0 = now_ns();
