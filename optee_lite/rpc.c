@@ -506,8 +506,8 @@ static void handle_cmd(struct tee_context *ctx, struct optee_lite *ol,
 	} else {
 		shm = rpc_shm_get(ol, cookie);
 		if (!shm) {
-			dev_err(ol->dev, "RPC with an unknown argument cookie %#llx\n",
-				cookie);
+			dev_err_ratelimited(ol->dev, "RPC with an unknown argument cookie %#llx\n",
+					    cookie);
 			return;
 		}
 		arg = tee_shm_get_va(shm, 0);
@@ -603,7 +603,7 @@ void optee_lite_handle_rpc(struct tee_context *ctx,
 		if (shm)
 			free_shm(ctx, shm, true);
 		else
-			dev_err(ol->dev, "RPC free of an unknown cookie\n");
+			dev_err_ratelimited(ol->dev, "RPC free of an unknown cookie\n");
 		break;
 	case OPTEE_SMC_RPC_FUNC_FOREIGN_INTR:
 		/* The interrupt was taken as soon as the SMC returned. */
@@ -612,7 +612,7 @@ void optee_lite_handle_rpc(struct tee_context *ctx,
 		handle_cmd(ctx, ol, call, reg_pair_to_64(res->a1, res->a2));
 		break;
 	default:
-		dev_err(ol->dev, "unknown RPC function %#lx\n", res->a0);
+		dev_err_ratelimited(ol->dev, "unknown RPC function %#lx\n", res->a0);
 		break;
 	}
 }
@@ -672,7 +672,7 @@ void optee_lite_disable_shm_cache(struct optee_lite *ol)
 			if (shm)
 				free_shm(NULL, shm, false);
 			else
-				dev_err(ol->dev, "shm cache: unknown cookie\n");
+				dev_err_ratelimited(ol->dev, "shm cache: unknown cookie\n");
 		} else if (res.a0 == OPTEE_SMC_RETURN_EBUSY) {
 			wait_event_timeout(q->wait,
 					   atomic_read(&q->ended) != seen, HZ / 10);

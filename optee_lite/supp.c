@@ -177,8 +177,20 @@ static struct supp_req *pop_req(struct optee_lite_supp *supp, size_t room)
 	req = list_first_entry_or_null(&supp->reqs, struct supp_req, link);
 	if (!req)
 		return NULL;
-	if (room < req->num_params)
+	if (room < req->num_params) {
+		/*
+		 * More parameters than the supplicant takes: fail the request
+		 * (upstream leaves it at the head of the queue, where it
+		 * blocks every later one and its caller for good).
+		 */
+		list_del(&req->link);
+		req->in_queue = false;
+		xa_erase(&supp->ids, req->id);
+		req->processed = true;
+		req->ret = TEEC_ERROR_BAD_PARAMETERS;
+		complete(&req->done);
 		return ERR_PTR(-EINVAL);
+	}
 	list_del(&req->link);
 	req->in_queue = false;
 	return req;

@@ -226,4 +226,17 @@ extern const struct ta ta_arith, ta_memref, ta_sha256, ta_kv, ta_rpc, ta_long, t
 		       ta_device, ta_rng, ta_stats;
 void optee_get_stats(u64 calls[3], u64 *rpc_alloc, u64 *rpc_free, bool *shm_cache);
 
+/* Raw RPCs: any registers; a command with its header as given. */
+void rpc_raw(u64 a0, u64 a1, u64 a2);
+u32 rpc_cmd_raw(const struct optee_msg_arg *h, struct optee_msg_param *p);
+
+/* hostile.c: the option "hostile" (see there). */
+extern bool hostile;
+void hostile_init(u64 seed);
+u64 hostile_rand(void);
+bool hostile_roll(u32 n);
+void hostile_reply(struct optee_msg_arg *a, struct optee_msg_param *mp, u32 n);
+void hostile_call_end(u64 out[4]);
+void hostile_rpcs(void);
+
 #endif

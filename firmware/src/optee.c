@@ -107,6 +107,7 @@ static const struct ta *const tas[] = {
  *   no-dynamic-shm   no OPTEE_SMC_SEC_CAP_DYNAMIC_SHM: the reserved pool only
  *   no-memref-null   no OPTEE_SMC_SEC_CAP_MEMREF_NULL
  *   no-thread-count  GET_THREAD_COUNT unknown: callers meet ETHREAD_LIMIT
+ *   hostile[=SEED]   random bent replies (hostile.c), SEED in hex
  */
 static bool no_thread_count;
 
@@ -137,6 +138,14 @@ static void read_options(void)
 			*p++ = 0;
 		if (!*w)
 			continue;
+		if (!strncmp(w, "hostile", 7) && (!w[7] || w[7] == '=')) {
+			u64 seed = 0;
+
+			for (w += 7 + !!w[7]; *w; w++)
+				seed = seed * 16 + (*w <= '9' ? *w - '0' : (*w | 0x20) - 'a' + 10);
+			hostile_init(seed);
+			continue;
+		}
 		for (i = 0; i < ARRAY_SIZE(opts); i++) {
 			if (!strcmp(w, opts[i].word)) {
 				sec_caps &= ~opts[i].cap;
@@ -454,7 +463,12 @@ void rpc_free(u64 cookie)
 	rpc(self(), OPTEE_SMC_RPC_FREE, cookie >> 32, (u32)cookie);
 }
 
-u32 rpc_cmd(u32 cmd, u32 num, struct optee_msg_param *params)
+/*
+ * An RPC command: header @h, then RPC_MAX_PARAMS parameters at most (@num
+ * written, read back). h->num_params is sent as it is.
+ */
+static u32 rpc_cmd_send(const struct optee_msg_arg *h, struct optee_msg_param *params,
+			u32 num)
 {
 	struct sthread *t = self();
 	struct {
@@ -480,8 +494,7 @@ u32 rpc_cmd(u32 cmd, u32 num, struct optee_msg_param *params)
 		cookie = t->rpcbuf_cookie;
 	}
 	memset(&m, 0, sizeof(m));
-	m.a.cmd = cmd;
-	m.a.num_params = num;
+	m.a = *h;
 	memcpy(m.p, params, num * sizeof(*params));
 	if (!nsbuf_write(&b, off, &m, MSG_ARG_SIZE(num)))
 		return TEEC_ERROR_COMMUNICATION;
@@ -490,6 +503,23 @@ u32 rpc_cmd(u32 cmd, u32 num, struct optee_msg_param *params)
 		return TEEC_ERROR_COMMUNICATION;
 	memcpy(params, m.p, num * sizeof(*params));
 	return m.a.ret;
+}
+
+u32 rpc_cmd(u32 cmd, u32 num, struct optee_msg_param *params)
+{
+	struct optee_msg_arg h = { .cmd = cmd, .num_params = num };
+
+	return rpc_cmd_send(&h, params, num);
+}
+
+u32 rpc_cmd_raw(const struct optee_msg_arg *h, struct optee_msg_param *p)
+{
+	return rpc_cmd_send(h, p, RPC_MAX_PARAMS);
+}
+
+void rpc_raw(u64 a0, u64 a1, u64 a2)
+{
+	rpc(self(), a0, a1, a2);
 }
 
 bool rpc_param_to_nsbuf(const struct optee_msg_param *mp, struct nsbuf *b, u64 *pages, u32 max)
@@ -830,6 +860,8 @@ static u32 handle_call(struct sthread *t)
 
 	m.a.ret = TEEC_SUCCESS;
 	m.a.ret_origin = TEEC_ORIGIN_TEE;
+	if (hostile_roll(8))
+		hostile_rpcs();
 	switch (m.a.cmd) {
 	case OPTEE_MSG_CMD_OPEN_SESSION:
 		msg_open(t, &m.a, m.p);
@@ -865,6 +897,8 @@ static u32 handle_call(struct sthread *t)
 	}
 	if (t->malformed)
 		apply_malformed(t, &m.a, m.p);
+	if (hostile_roll(4))
+		hostile_reply(&m.a, m.p, n);
 	if (!nsbuf_write(&t->argbuf, t->argoff, &m, MSG_ARG_SIZE(n)))
 		return OPTEE_SMC_RETURN_EBADADDR;
 	return OPTEE_SMC_RETURN_OK;
@@ -888,6 +922,8 @@ static u32 handle_call(struct sthread *t)
 	t->out[1] = 0;
 	t->out[2] = 0;
 	t->out[3] = 0;
+	if (hostile_roll(16))
+		hostile_call_end(t->out);
 	thread_yield(t, Y_DONE);
 	panic("finished thread resumed");
 }
@@ -972,6 +1008,13 @@ static void disable_shm_cache(struct regs *r)
 {
 	int i;
 
+	if (hostile_roll(2)) {
+		/* a buffer nobody gave us */
+		r->x[0] = OPTEE_SMC_RETURN_OK;
+		r->x[1] = (u32)hostile_rand();
+		r->x[2] = (u32)hostile_rand();
+		return;
+	}
 	spin_lock(&tee_lock);
 	shm_cache_enabled = false;
 	r->x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
@@ -1046,6 +1089,8 @@ bool optee_smc(struct regs *r)
 		r->x[1] = sec_caps;
 		r->x[2] = 0;
 		r->x[3] = sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG ? RPC_ARG_PARAMS : 0;
+		if (hostile && r->x[3])
+			r->x[3] = hostile_rand() % 64;
 		return true;
 	case OPTEE_SMC_GET_SHM_CONFIG:
 		if (!(sec_caps & OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM)) {

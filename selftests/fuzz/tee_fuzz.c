@@ -19,7 +19,9 @@
  * threads: a racer that cancels and closes sessions while they are used, and
  * a fake supplicant that answers well, answers garbage (random result,
  * parameter count, attributes, values), or dies in the middle of a request.
- * A kicker interrupts blocking calls with signals every 20 ms. The report
+ * A kicker interrupts blocking calls with signals every 20 ms, and fails the
+ * supplicant requests of a secure world that asks when no supplicant serves
+ * (opening and closing the supplicant's device). The report
  * and the watchdog are fuzz.h's.
  */
 #include <errno.h>
@@ -437,7 +439,13 @@ static void *supp_fn(void *p)
 		u.send.num_params = n;
 		d.buf_len = sizeof(u.send) + (n < NR_PARAMS ? n : NR_PARAMS) *
 			    sizeof(struct tee_ioctl_param);
-		note(OP_SUPP_REPLY, xioctlp(supp.fd, TEE_IOC_SUPPL_SEND, &d));
+		r = xioctlp(supp.fd, TEE_IOC_SUPPL_SEND, &d);
+		note(OP_SUPP_REPLY, r);
+		if (r) {
+			/* Refused: the request still waits; die, which fails it. */
+			close(supp.fd);
+			supp.fd = -1;
+		}
 	}
 	if (supp.fd >= 0)
 		close(supp.fd);
@@ -519,6 +527,9 @@ static void on_kick(int sig)
 /* Signals every 20 ms, so that no call waits for a supplicant forever. */
 static void *kicker(void *p)
 {
+	unsigned int n = 0;
+	int fd;
+
 	(void)p;
 	for (;;) {
 		usleep(20000);
@@ -527,6 +538,18 @@ static void *kicker(void *p)
 		if (supp.active)
 			pthread_kill(supp.thr, SIGUSR1);
 		pthread_mutex_unlock(&lock);
+		/*
+		 * A secure world may ask for tee-supplicant at any time (the
+		 * hostile firmware does), and such a request waits, killable
+		 * only, until a supplicant serves it. With none serving (ours
+		 * died or the episode is ending), a supplicant that comes and
+		 * goes fails those requests, as tee-supplicant exiting would.
+		 */
+		if (++n % 5 == 0 && __atomic_load_n(&supp.fd, __ATOMIC_ACQUIRE) < 0) {
+			fd = open(priv_path, O_RDWR | O_CLOEXEC);
+			if (fd >= 0)
+				close(fd);
+		}
 	}
 	return NULL;
 }

@@ -879,6 +879,56 @@ TEST_F(tee, rpc_load_ta_supplicant)
 	EXPECT_EQ(0, tee_close_session(self->fd, s));
 }
 
+struct load_call {
+	int fd, s;
+	__u32 ret;
+};
+
+static void *load_thread(void *arg)
+{
+	struct load_call *c = arg;
+	__u8 uuid[16] = TA_UUID(0x42), out[32];
+	__u64 size;
+
+	c->ret = load_ta(c->fd, c->s, uuid, out, &size);
+	return NULL;
+}
+
+/*
+ * A supplicant whose buffer is too small for the request at the head of the
+ * queue (LOAD_TA: two parameters) gets EINVAL and the request fails at once,
+ * so its caller gets an answer (upstream keeps it at the head of the queue,
+ * where it blocks its caller and every later request).
+ */
+TEST_F(tee, supplicant_buffer_too_small)
+{
+	union {
+		struct tee_iocl_supp_recv_arg recv;
+		__u8 buf[sizeof(struct tee_iocl_supp_recv_arg) +
+			 sizeof(struct tee_ioctl_param)];
+	} u;
+	struct tee_ioctl_buf_data data = { .buf_ptr = (uintptr_t)&u, .buf_len = sizeof(u) };
+	struct load_call c = { .fd = self->fd };
+	pthread_t th;
+	int sfd;
+
+	if (driver_is_upstream())
+		SKIP(return, "the upstream driver keeps such a request (its caller waits until killed)");
+	sfd = open(teepriv_dev(), O_RDWR);
+	ASSERT_LE(0, sfd);
+	c.s = tee_open(self->fd, uuid_rpc);
+	ASSERT_LE(0, c.s);
+	ASSERT_EQ(0, pthread_create(&th, NULL, load_thread, &c));
+	memset(&u, 0, sizeof(u));
+	u.recv.num_params = 1;
+	EXPECT_EQ(-1, ioctl(sfd, TEE_IOC_SUPPL_RECV, &data));
+	EXPECT_EQ(EINVAL, errno);
+	pthread_join(th, NULL);
+	EXPECT_NE(TEEC_SUCCESS, c.ret);
+	close(sfd);
+	EXPECT_EQ(0, tee_close_session(self->fd, c.s));
+}
+
 /* A supplicant that dies in the middle of a request: COMMUNICATION error. */
 TEST_F(tee, rpc_supplicant_dies)
 {
