@@ -913,7 +913,7 @@ TEST_F(tee, supplicant_buffer_too_small)
 	int sfd;
 
 	if (driver_is_upstream())
-		SKIP(return, "the upstream driver keeps such a request (its caller waits until killed)");
+		SKIP(return, "upstream keeps such a request: its caller waits until killed");
 	sfd = open(teepriv_dev(), O_RDWR);
 	ASSERT_LE(0, sfd);
 	c.s = tee_open(self->fd, uuid_rpc);
