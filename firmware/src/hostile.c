@@ -69,7 +69,7 @@ static u64 any_value(u64 good)
 /* Bend a reply about to be written back (@n parameters are written). */
 void hostile_reply(struct optee_msg_arg *a, struct optee_msg_param *mp, u32 n)
 {
-	u32 i, k = 1 + hostile_rand() % 3;
+	u32 k = 1 + hostile_rand() % 3;
 
 	while (k--) {
 		struct optee_msg_param *p = n ? &mp[hostile_rand() % n] : NULL;
@@ -93,12 +93,11 @@ void hostile_reply(struct optee_msg_arg *a, struct optee_msg_param *mp, u32 n)
 					  any_value(p->attr);
 			break;
 		default:
-			/* sizes, offsets, cookies, values */
+			/* sizes, offsets, cookies, values: one of the three words */
 			if (p) {
-				i = hostile_rand() % 3;
-				p->u.value.a = i == 0 ? any_value(p->u.value.a) : p->u.value.a;
-				p->u.value.b = i == 1 ? any_value(p->u.value.b) : p->u.value.b;
-				p->u.value.c = i == 2 ? any_value(p->u.value.c) : p->u.value.c;
+				u64 *w = &p->u.value.a + hostile_rand() % 3;
+
+				*w = any_value(*w);
 			}
 			break;
 		}

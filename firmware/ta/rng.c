@@ -36,26 +36,31 @@ static void sha_block(u8 out[32])
 	sha256_final(&c, out);
 }
 
+/* Eight random bytes: RNDR (a few tries), else the SHA-256 generator. */
+static bool next64(u64 *v)
+{
+	u8 blk[32];
+	int tries;
+
+	if (!have_rndr()) {
+		sha_block(blk);
+		memcpy(v, blk, sizeof(*v));
+		return true;
+	}
+	for (tries = 0; tries < 10; tries++)
+		if (rndr(v))
+			return true;
+	return false;
+}
+
 static bool fill(u8 *buf, u64 n)
 {
 	u64 i, v;
-	int tries;
 
-	for (i = 0; i < n; i += 32) {
-		if (!have_rndr()) {
-			u8 blk[32];
-
-			sha_block(blk);
-			memcpy(buf + i, blk, min_u64(32, n - i));
-			continue;
-		}
-		for (u64 j = i; j < i + 32 && j < n; j += 8) {
-			for (tries = 0; tries < 10 && !rndr(&v); tries++)
-				;
-			if (tries == 10)
-				return false;
-			memcpy(buf + j, &v, min_u64(8, n - j));
-		}
+	for (i = 0; i < n; i += 8) {
+		if (!next64(&v))
+			return false;
+		memcpy(buf + i, &v, min_u64(8, n - i));
 	}
 	return true;
 }
