@@ -282,6 +282,30 @@ static void do_msg(struct tee_context *ctx, struct tee_shm *shm,
 	}
 }
 
+/**
+ * optee_lite_simple_call() - a message without parameters from the driver
+ * @ol:		the instance; the call runs in its own context
+ * @cmd:	OPTEE_MSG_CMD_DO_BOTTOM_HALF or OPTEE_MSG_CMD_STOP_ASYNC_NOTIF
+ *
+ * Return: 0, -EIO when the call failed or the secure world said no.
+ */
+int optee_lite_simple_call(struct optee_lite *ol, u32 cmd)
+{
+	struct optee_msg_arg *msg;
+	struct tee_shm *shm;
+	int ret;
+
+	shm = optee_lite_get_msg_arg(ol->ctx, 0, &msg);
+	if (IS_ERR(shm))
+		return PTR_ERR(shm);
+	msg->cmd = cmd;
+	ret = optee_lite_do_call(ol->ctx, shm);
+	if (!ret && msg->ret)
+		ret = -EIO;
+	optee_lite_put_msg_arg(ol->ctx, shm);
+	return ret;
+}
+
 /* Close session @id in the secure world (whatever the answer, it is gone here). */
 static void close_in_secure_world(struct tee_context *ctx, u32 id)
 {

@@ -169,6 +169,9 @@ static int optee_lite_probe(struct platform_device *pdev)
 	}
 	ol->ctx = ctx;
 	optee_lite_enable_shm_cache(ol);
+	ret = optee_lite_notif_start(ol, pdev);
+	if (ret)
+		goto err_ctx;
 
 	ret = tee_device_register(ol->teedev);
 	if (ret)
@@ -179,14 +182,16 @@ static int optee_lite_probe(struct platform_device *pdev)
 
 	platform_set_drvdata(pdev, ol);
 	optee_lite_bus_scan(ol);
-	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x, %s)\n",
+	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x, %s%s)\n",
 		 rsv_size ? "reserved" : "dynamic", ol->thread_count,
 		 ol->sec_caps, ol->regd_args ? "registered arguments" :
 		 ol->rpc_param_count ? "RPC arguments in the call's" :
-		 ol->shm_cache ? "shm cache" : "no shm cache");
+		 ol->shm_cache ? "shm cache" : "no shm cache",
+		 ol->notif_irq ? ", asynchronous notifications" : "");
 	return 0;
 
 err_ctx:
+	optee_lite_notif_stop(ol);
 	optee_lite_disable_shm_cache(ol);
 	optee_lite_rpc_free_all(ol);
 	optee_lite_arg_cache_free(ol);
@@ -214,6 +219,7 @@ static void optee_lite_remove(struct platform_device *pdev)
 	struct optee_lite *ol = platform_get_drvdata(pdev);
 
 	optee_lite_bus_uninit(ol);
+	optee_lite_notif_stop(ol);
 	optee_lite_disable_shm_cache(ol);
 	/* Memory the secure world still holds keeps our context: give it back. */
 	optee_lite_rpc_free_all(ol);

@@ -9,6 +9,7 @@
  *   supp.c	the request queue served by tee-supplicant
  *   shm.c	shared memory pools and registration with the secure world
  *   device.c	devices on the TEE bus, from the secure world's list
+ *   notif.c	asynchronous notifications (the notification interrupt)
  */
 #ifndef OPTEE_LITE_H
 #define OPTEE_LITE_H
@@ -133,6 +134,7 @@ struct optee_lite_call_ctx {
  * @unreg_cache: unregistered message buffers for registering memory, when
  *		@arg_cache holds registered ones
  * @bus:	devices on the TEE bus
+ * @notif_irq:	the asynchronous notification interrupt, 0 when not in use
  */
 struct optee_lite {
 	struct device *dev;
@@ -154,6 +156,7 @@ struct optee_lite {
 	struct optee_lite_arg_cache arg_cache;
 	struct optee_lite_arg_cache unreg_cache;
 	struct optee_lite_bus bus;
+	int notif_irq;
 };
 
 /* Per open file of /dev/teeN: the sessions it opened. */
@@ -183,6 +186,7 @@ struct tee_shm *optee_lite_get_unreg_msg_arg(struct tee_context *ctx,
 					     struct optee_msg_arg **msg_arg);
 void optee_lite_put_msg_arg(struct tee_context *ctx, struct tee_shm *shm);
 void optee_lite_arg_cache_free(struct optee_lite *ol);
+int optee_lite_simple_call(struct optee_lite *ol, u32 cmd);
 int optee_lite_open_session(struct tee_context *ctx,
 			    struct tee_ioctl_open_session_arg *arg,
 			    struct tee_param *param);
@@ -207,6 +211,7 @@ int optee_lite_rpc_init(struct optee_lite *ol, u32 max_notif_key);
 void optee_lite_rpc_free_all(struct optee_lite *ol);
 void optee_lite_disable_shm_cache(struct optee_lite *ol);
 void optee_lite_rpc_uninit(struct optee_lite *ol);
+void optee_lite_notif_send(struct optee_lite *ol, u32 key);
 
 /* supp.c */
 void optee_lite_supp_init(struct optee_lite_supp *supp);
@@ -240,6 +245,11 @@ void optee_lite_bus_init(struct optee_lite *ol);
 void optee_lite_bus_scan(struct optee_lite *ol);
 void optee_lite_bus_supp_opened(struct optee_lite *ol);
 void optee_lite_bus_uninit(struct optee_lite *ol);
+
+/* notif.c */
+struct platform_device;
+int optee_lite_notif_start(struct optee_lite *ol, struct platform_device *pdev);
+void optee_lite_notif_stop(struct optee_lite *ol);
 
 /* TEE client API return codes and origins the driver produces itself. */
 #define TEEC_SUCCESS			0x00000000

@@ -109,6 +109,8 @@ struct optee_msg_arg {
 #define OPTEE_MSG_CMD_CANCEL			3
 #define OPTEE_MSG_CMD_REGISTER_SHM		4
 #define OPTEE_MSG_CMD_UNREGISTER_SHM		5
+#define OPTEE_MSG_CMD_DO_BOTTOM_HALF		6
+#define OPTEE_MSG_CMD_STOP_ASYNC_NOTIF		7
 
 /* Commands of struct optee_msg_arg for RPCs (optee_rpc_cmd.h upstream). */
 #define OPTEE_RPC_CMD_LOAD_TA			0

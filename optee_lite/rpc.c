@@ -248,8 +248,10 @@ static void cmd_shm_free(struct tee_context *ctx, struct optee_lite *ol,
 }
 
 /*
- * Notifications: a secure thread waits for a key that another one sends; a
- * key sent while nobody waits is remembered, so the wait returns at once.
+ * Notifications: a secure thread waits for a key that another one sends, by
+ * RPC or through the notification interrupt (notif.c, hard interrupt
+ * context: the lock is taken with interrupts off); a key sent while nobody
+ * waits is remembered, so the wait returns at once.
  */
 struct notif_waiter {
 	struct list_head link;
@@ -274,17 +276,17 @@ static u32 notif_wait(struct optee_lite_notif *nf, u32 key, u64 timeout_ms)
 	long left;
 
 	init_completion(&w.c);
-	spin_lock(&nf->lock);
+	spin_lock_irq(&nf->lock);
 	if (test_and_clear_bit(key, nf->posted)) {
-		spin_unlock(&nf->lock);
+		spin_unlock_irq(&nf->lock);
 		return TEEC_SUCCESS;
 	}
 	if (find_waiter(nf, key)) {	/* one waiter per key */
-		spin_unlock(&nf->lock);
+		spin_unlock_irq(&nf->lock);
 		return TEEC_ERROR_BAD_PARAMETERS;
 	}
 	list_add_tail(&w.link, &nf->waiters);
-	spin_unlock(&nf->lock);
+	spin_unlock_irq(&nf->lock);
 
 	if (timeout_ms) {
 		timeout_ms = min_t(u64, timeout_ms, 3600000);
@@ -298,23 +300,26 @@ static u32 notif_wait(struct optee_lite_notif *nf, u32 key, u64 timeout_ms)
 	if (left < 0)
 		ret = TEEC_ERROR_COMMUNICATION;
 
-	spin_lock(&nf->lock);
+	spin_lock_irq(&nf->lock);
 	list_del(&w.link);
-	spin_unlock(&nf->lock);
+	spin_unlock_irq(&nf->lock);
 	return ret;
 }
 
-static void notif_send(struct optee_lite_notif *nf, u32 key)
+/* Wake the waiter of @key (at most the secure world's highest key). */
+void optee_lite_notif_send(struct optee_lite *ol, u32 key)
 {
+	struct optee_lite_notif *nf = &ol->notif;
 	struct notif_waiter *w;
+	unsigned long flags;
 
-	spin_lock(&nf->lock);
+	spin_lock_irqsave(&nf->lock, flags);
 	w = find_waiter(nf, key);
 	if (w)
 		complete(&w->c);
 	else
 		set_bit(key, nf->posted);
-	spin_unlock(&nf->lock);
+	spin_unlock_irqrestore(&nf->lock, flags);
 }
 
 static void cmd_notification(struct optee_lite *ol, struct optee_msg_arg *arg,
@@ -338,7 +343,7 @@ static void cmd_notification(struct optee_lite *ol, struct optee_msg_arg *arg,
 				      READ_ONCE(arg->params[0].u.value.c));
 		break;
 	case OPTEE_RPC_NOTIFICATION_SEND:
-		notif_send(nf, key);
+		optee_lite_notif_send(ol, key);
 		arg->ret = TEEC_SUCCESS;
 		break;
 	default:

@@ -213,5 +213,7 @@ bool optee_smc(struct regs *r);
 void optee_init(void);
 void optee_print_stats(void);
 extern u64 optee_shm_base, optee_shm_size;
+/* notif.c: the SPI of asynchronous notifications, 0 when not offered */
+u32 notif_spi(void);
 
 #endif

@@ -25,14 +25,20 @@
 #define OPTEE_SMC_ENABLE_SHM_CACHE	OPTEE_SMC_FAST(11)
 #define OPTEE_SMC_GET_THREAD_COUNT	OPTEE_SMC_FAST(15)
 #define OPTEE_SMC_ENABLE_ASYNC_NOTIF	OPTEE_SMC_FAST(16)
+#define OPTEE_SMC_GET_ASYNC_NOTIF_VALUE	OPTEE_SMC_FAST(17)
 #define OPTEE_SMC_CALL_WITH_RPC_ARG	OPTEE_SMC_STD(18)
 #define OPTEE_SMC_CALL_WITH_REGD_ARG	OPTEE_SMC_STD(19)
 
 #define OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM	BIT(0)
 #define OPTEE_SMC_SEC_CAP_DYNAMIC_SHM		BIT(2)
 #define OPTEE_SMC_SEC_CAP_MEMREF_NULL		BIT(4)
+#define OPTEE_SMC_SEC_CAP_ASYNC_NOTIF		BIT(5)
 #define OPTEE_SMC_SEC_CAP_RPC_ARG		BIT(6)
 #define OPTEE_SMC_SHM_CACHED			1
+#define OPTEE_SMC_ASYNC_NOTIF_VALID		BIT(0)
+#define OPTEE_SMC_ASYNC_NOTIF_PENDING		BIT(1)
+#define NOTIF_VALUE_DO_BOTTOM_HALF		0
+#define NOTIF_VALUE_MAX				63
 
 #define OPTEE_SMC_RETURN_OK		0x0
 #define OPTEE_SMC_RETURN_ETHREAD_LIMIT	0x1
@@ -75,6 +81,9 @@
 
 #define OPTEE_RPC_CMD_LOAD_TA		0
 #define OPTEE_RPC_CMD_GET_TIME		3
+#define OPTEE_RPC_CMD_NOTIFICATION	4
+#define OPTEE_RPC_NOTIFICATION_WAIT	0
+#define OPTEE_RPC_NOTIFICATION_SEND	1
 #define OPTEE_RPC_CMD_SHM_ALLOC		6
 #define OPTEE_RPC_CMD_SHM_FREE		7
 #define OPTEE_RPC_SHM_TYPE_APPL		0
@@ -223,7 +232,7 @@ void sha256_final(struct sha256 *c, u8 out[32]);
 
 /* The TAs (firmware/ta/). */
 extern const struct ta ta_arith, ta_memref, ta_sha256, ta_kv, ta_rpc, ta_long, ta_bad,
-		       ta_device, ta_rng, ta_stats;
+		       ta_device, ta_rng, ta_stats, ta_notif;
 void optee_get_stats(u64 calls[3], u64 *rpc_alloc, u64 *rpc_free, bool *shm_cache);
 
 /* Raw RPCs: any registers; a command with its header as given. */
@@ -238,5 +247,22 @@ bool hostile_roll(u32 n);
 void hostile_reply(struct optee_msg_arg *a, struct optee_msg_param *mp, u32 n);
 void hostile_call_end(u64 out[4]);
 void hostile_rpcs(void);
+void hostile_notif_value(struct regs *r);
+
+/*
+ * notif.c: notifications between secure threads (see there). Keys 1 to
+ * NOTIF_VALUE_MAX. notif_send() says whether the key went asynchronously;
+ * notif_defer() posts it from the next bottom half (false when the normal
+ * world has not started asynchronous notifications).
+ */
+void notif_init(bool offer);
+u32 notif_wait(u32 key, u32 timeout_ms);
+u32 notif_send(u32 key, bool *async);
+bool notif_defer(u32 key);
+void notif_bottom_half(void);
+void notif_stop(void);
+bool notif_smc(struct regs *r);
+void notif_get_stats(u64 out[6]);
+void notif_hostile_post(void);
 
 #endif

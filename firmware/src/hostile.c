@@ -9,7 +9,9 @@
  * registers (FREE and CMD of unknown cookies, ALLOC of any size, unknown
  * functions, ALLOCs freed twice) and RPC commands with random argument
  * headers and parameters;
- * the shm cache given back with random cookies; a random RPC parameter count.
+ * the shm cache given back with random cookies; a random RPC parameter count;
+ * asynchronous notification values nobody posted, out of range, or "more
+ * pending" for ever.
  * The firmware itself stays safe: every normal-world access still goes
  * through the checked helpers. RPC commands that would wait on someone
  * (tee-supplicant, a notification) are left out: a secure world that waits
@@ -138,7 +140,11 @@ void hostile_rpcs(void)
 		u64 cookie;
 		u32 i;
 
-		switch (hostile_rand() % 4) {
+		switch (hostile_rand() % 5) {
+		case 4:
+			/* asynchronous notifications nobody posted */
+			notif_hostile_post();
+			break;
 		case 0:
 			/* register level: any function, any registers */
 			rpc_raw(OPTEE_SMC_RPC(hostile_rand() % 3 ? hostile_rand() % 8 :
@@ -180,5 +186,26 @@ void hostile_rpcs(void)
 			rpc_cmd_raw(&h, p);
 			break;
 		}
+	}
+}
+
+/*
+ * GET_ASYNC_NOTIF_VALUE: any value with any flags; now and then "valid, more
+ * pending" for the next few hundred fetches, which a driver that loops until
+ * nothing is pending never leaves.
+ */
+void hostile_notif_value(struct regs *r)
+{
+	static u32 stuck;	/* racy between CPUs: only a count */
+
+	if (!stuck && hostile_rand() % 8)
+		return;
+	if (!stuck && hostile_rand() % 4 == 0)
+		stuck = 300;
+	r->x[1] = (u32)any_value(r->x[1]);
+	r->x[2] = hostile_rand() % 4;
+	if (stuck) {
+		stuck--;
+		r->x[2] = OPTEE_SMC_ASYNC_NOTIF_VALID | OPTEE_SMC_ASYNC_NOTIF_PENDING;
 	}
 }

@@ -71,6 +71,12 @@ static int fdt_fixups(u64 initrd_start, u64 initrd_end)
 		err |= fdt_add_node(fdt_path("/firmware"), "optee") < 0;
 	err |= fdt_setprop_str(fdt_path("/firmware/optee"), "compatible", "linaro,optee-tz");
 	err |= fdt_setprop_str(fdt_path("/firmware/optee"), "method", "smc");
+	if (notif_spi()) {
+		/* GIC_SPI n IRQ_TYPE_EDGE_RISING */
+		u32 irq[3] = { 0, bswap32(notif_spi()), bswap32(1) };
+
+		err |= fdt_setprop(fdt_path("/firmware/optee"), "interrupts", irq, sizeof(irq));
+	}
 
 	if (optee_shm_size) {
 		u32 cells[4] = {

@@ -97,7 +97,7 @@ u64 optee_shm_base, optee_shm_size;
 
 static const struct ta *const tas[] = {
 	&ta_arith, &ta_memref, &ta_sha256, &ta_kv, &ta_rpc, &ta_long, &ta_bad,
-	&ta_device, &ta_rng, &ta_stats,
+	&ta_device, &ta_rng, &ta_stats, &ta_notif,
 };
 
 /*
@@ -107,6 +107,7 @@ static const struct ta *const tas[] = {
  *   no-dynamic-shm   no OPTEE_SMC_SEC_CAP_DYNAMIC_SHM: the reserved pool only
  *   no-memref-null   no OPTEE_SMC_SEC_CAP_MEMREF_NULL
  *   no-thread-count  GET_THREAD_COUNT unknown: callers meet ETHREAD_LIMIT
+ *   no-async-notif   no OPTEE_SMC_SEC_CAP_ASYNC_NOTIF: notifications by RPC
  *   hostile[=SEED]   random bent replies (hostile.c), SEED in hex
  */
 static bool no_thread_count;
@@ -117,6 +118,7 @@ static void read_options(void)
 		{ "no-rpc-arg", OPTEE_SMC_SEC_CAP_RPC_ARG },
 		{ "no-dynamic-shm", OPTEE_SMC_SEC_CAP_DYNAMIC_SHM },
 		{ "no-memref-null", OPTEE_SMC_SEC_CAP_MEMREF_NULL },
+		{ "no-async-notif", OPTEE_SMC_SEC_CAP_ASYNC_NOTIF },
 		{ "no-thread-count", 0 },
 	};
 	char buf[128], *w, *p;
@@ -164,8 +166,10 @@ void optee_init(void)
 	optee_shm_size = RESERVED_SHM_SIZE;
 	optee_shm_base = ns_ram_end - RESERVED_SHM_SIZE;
 	sec_caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_DYNAMIC_SHM |
-		   OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG;
+		   OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG |
+		   OPTEE_SMC_SEC_CAP_ASYNC_NOTIF;
 	read_options();
+	notif_init(sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
 	printf("fw: OP-TEE ABI: %d threads%s, caps %x, reserved shm %lx+%lx\n",
 	       NUM_THREADS, no_thread_count ? " (count not told)" : "", sec_caps,
 	       optee_shm_base, optee_shm_size);
@@ -892,6 +896,15 @@ static u32 handle_call(struct sthread *t)
 		else
 			m.a.ret = shm_unregister(m.p[0].u.rmem.shm_ref);
 		break;
+	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
+	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
+		if (!(sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF))
+			return OPTEE_SMC_RETURN_EBADCMD;
+		if (m.a.cmd == OPTEE_MSG_CMD_DO_BOTTOM_HALF)
+			notif_bottom_half();
+		else
+			notif_stop();
+		break;
 	default:
 		return OPTEE_SMC_RETURN_EBADCMD;
 	}
@@ -1062,6 +1075,8 @@ bool optee_smc(struct regs *r)
 	u32 fid = (u32)r->x[0];
 	int i;
 
+	if (notif_smc(r))
+		return true;
 	switch (fid) {
 	case OPTEE_SMC_CALLS_UID:
 		r->x[0] = 0x384fb3e0;
@@ -1087,7 +1102,7 @@ bool optee_smc(struct regs *r)
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
 		r->x[0] = OPTEE_SMC_RETURN_OK;
 		r->x[1] = sec_caps;
-		r->x[2] = 0;
+		r->x[2] = sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF ? NOTIF_VALUE_MAX : 0;
 		r->x[3] = sec_caps & OPTEE_SMC_SEC_CAP_RPC_ARG ? RPC_ARG_PARAMS : 0;
 		if (hostile && r->x[3])
 			r->x[3] = hostile_rand() % 64;
@@ -1122,9 +1137,6 @@ bool optee_smc(struct regs *r)
 		return true;
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 		disable_shm_cache(r);
-		return true;
-	case OPTEE_SMC_ENABLE_ASYNC_NOTIF:
-		r->x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
 		return true;
 	case OPTEE_SMC_CALL_WITH_ARG:
 	case OPTEE_SMC_CALL_WITH_RPC_ARG:

@@ -254,6 +254,7 @@ static const __u8 *uuid(void)
 	static const __u8 uuids[][16] = {
 		TA_ARITH_UUID, TA_MEMREF_UUID, TA_SHA256_UUID, TA_KV_UUID,
 		TA_RPC_UUID, TA_LONG_UUID, TA_BAD_UUID, TA_NONE_UUID,
+		TA_NOTIF_UUID,
 	};
 	static __u8 r[16];
 	unsigned int i;

@@ -150,6 +150,35 @@
  * memory cache is enabled}
  */
 #define TA_STATS_CMD_GET	0
+/*
+ * Notifications: p0 vout {keys posted asynchronously (with the interrupt),
+ * keys sent by RPC (OPTEE_RPC_NOTIFICATION_SEND), DO_BOTTOM_HALF calls},
+ * p1 vout {ENABLE_ASYNC_NOTIF calls, STOP_ASYNC_NOTIF calls,
+ * GET_ASYNC_NOTIF_VALUE calls}
+ */
+#define TA_STATS_CMD_NOTIF	1
+
+/*
+ * Notifications between secure threads (keys 1 to TA_NOTIF_KEY_MAX), by
+ * OPTEE_RPC_CMD_NOTIFICATION or, once the driver started asynchronous
+ * notifications, by the notification interrupt.
+ */
+#define TA_NOTIF_UUID		TA_UUID(0x09)
+#define TA_NOTIF_KEY_MAX	63
+/*
+ * p0 vin {key, timeout ms (1 to 60000)}: wait for the key (RPC
+ * NOTIFICATION WAIT); the RPC's result is the command's (TEEC_ERROR_TIMEOUT
+ * from drivers that time the wait out).
+ */
+#define TA_NOTIF_CMD_WAIT	0
+/* p0 vin {key}, p1 vout {1 if posted asynchronously, 0 if sent by RPC} */
+#define TA_NOTIF_CMD_SEND	1
+/*
+ * p0 vin {key}: post the key from the next bottom half (the firmware asks
+ * for one with value 0, the driver makes a DO_BOTTOM_HALF call);
+ * TEEC_ERROR_BAD_STATE when asynchronous notifications are not started.
+ */
+#define TA_NOTIF_CMD_SEND_BH	2
 
 /*
  * Pseudo-TAs of OP-TEE OS that the firmware also has, with OP-TEE's UUIDs and

@@ -59,25 +59,6 @@ FIXTURE_TEARDOWN(tee)
 /* ---- version and sessions ---- */
 
 /*
- * The bench firmware's options for this boot (TEE_FW_OPTIONS, the words given
- * to its opt/kvmlite/optee fw_cfg file joined by '+'): does it have @word?
- */
-static bool fw_option(const char *word)
-{
-	const char *o = getenv("TEE_FW_OPTIONS");
-	size_t n = strlen(word);
-
-	while (o && *o) {
-		if (!strncmp(o, word, n) && (o[n] == '+' || !o[n]))
-			return true;
-		o = strchr(o, '+');
-		if (o)
-			o++;
-	}
-	return false;
-}
-
-/*
  * OP-TEE on TrustZone; REG_MEM when the firmware offers dynamic shared memory,
  * MEMREF_NULL when it offers NULL memrefs (both by default).
  */

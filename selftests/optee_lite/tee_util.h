@@ -54,6 +54,25 @@ static inline const char *teepriv_dev(void)
 	return env_or("TEEPRIV_DEV", "/dev/teepriv0");
 }
 
+/*
+ * The bench firmware's options for this boot (TEE_FW_OPTIONS, the words given
+ * to its opt/kvmlite/optee fw_cfg file joined by '+'): does it have @word?
+ */
+static inline bool fw_option(const char *word)
+{
+	const char *o = getenv("TEE_FW_OPTIONS");
+	size_t n = strlen(word);
+
+	while (o && *o) {
+		if (!strncmp(o, word, n) && (o[n] == '+' || !o[n]))
+			return true;
+		o = strchr(o, '+');
+		if (o)
+			o++;
+	}
+	return false;
+}
+
 /* Is the driver behind TEE_DEV the kernel's own optee? */
 static inline bool driver_is_upstream(void)
 {
