@@ -10,6 +10,11 @@
  *   open+close      TEE_IOC_OPEN_SESSION then TEE_IOC_CLOSE_SESSION (arith TA)
  *   shm-1MiB        TEE_IOC_SHM_REGISTER of 1 MiB of user memory, then
  *                   closing the shm fd (which unregisters it)
+ *   notify          a notification ping-pong between two secure threads
+ *                   (notif TA): each side waits for its key and sends the
+ *                   other's; one round trip is two sends that each wake a
+ *                   waiting thread (through the notification interrupt when
+ *                   the driver enabled asynchronous notifications)
  *
  * Usage: tee-bench [ITERATIONS]. Prints one line per operation:
  *   ==TEEBENCH== name ns_per_op
@@ -18,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/tee.h>
+#include <pthread.h>
 #include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +40,7 @@
 static int fd;
 static const __u8 uuid_arith[TEE_IOCTL_UUID_LEN] = TA_ARITH_UUID;
 static const __u8 uuid_rpc[TEE_IOCTL_UUID_LEN] = TA_RPC_UUID;
+static const __u8 uuid_notif[TEE_IOCTL_UUID_LEN] = TA_NOTIF_UUID;
 
 static void die(const char *what)
 {
@@ -80,19 +87,23 @@ static void close_session(__u32 session)
 		die("TEE_IOC_CLOSE_SESSION");
 }
 
-/* TEE_IOC_INVOKE of @func with one value parameter @p; the parameter after. */
-static struct tee_ioctl_param invoke1(__u32 session, __u32 func, struct tee_ioctl_param p)
+/*
+ * TEE_IOC_INVOKE of @func with value parameter @p (and a value output when
+ * @two); the first parameter after.
+ */
+static struct tee_ioctl_param invoke2(__u32 session, __u32 func, struct tee_ioctl_param p,
+				      int two)
 {
 	struct {
 		struct tee_ioctl_invoke_arg arg;
-		struct tee_ioctl_param p;
+		struct tee_ioctl_param p[2];
 	} a = {
-		.arg = { .func = func, .session = session, .num_params = 1 },
-		.p = p,
+		.arg = { .func = func, .session = session, .num_params = 1 + !!two },
+		.p = { p, { .attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT } },
 	};
 	struct tee_ioctl_buf_data buf = {
 		.buf_ptr = (unsigned long)&a,
-		.buf_len = sizeof(a),
+		.buf_len = sizeof(a.arg) + a.arg.num_params * sizeof(a.p[0]),
 	};
 
 	if (ioctl(fd, TEE_IOC_INVOKE, &buf))
@@ -101,7 +112,12 @@ static struct tee_ioctl_param invoke1(__u32 session, __u32 func, struct tee_ioct
 		fprintf(stderr, "tee-bench: command %u: TEE result %#x\n", func, a.arg.ret);
 		exit(1);
 	}
-	return a.p;
+	return a.p[0];
+}
+
+static struct tee_ioctl_param invoke1(__u32 session, __u32 func, struct tee_ioctl_param p)
+{
+	return invoke2(session, func, p, 0);
 }
 
 static void invoke(__u32 session)
@@ -124,6 +140,54 @@ static void rpc_invoke(__u32 session)
 		fprintf(stderr, "tee-bench: GET_TIME gave 0\n");
 		exit(1);
 	}
+}
+
+/* The notif TA: wait for @key (10 s at most), or send it. */
+static void notif(__u32 session, __u32 cmd, __u64 key)
+{
+	struct tee_ioctl_param p = {
+		.attr = TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_INPUT, .a = key, .b = 10000,
+	};
+
+	invoke2(session, cmd, p, cmd == TA_NOTIF_CMD_SEND);
+}
+
+static unsigned int pong_rounds;
+
+/* The other side of the ping-pong: wait for key 1, answer with key 2. */
+static void *pong(void *arg)
+{
+	__u32 session = *(__u32 *)arg;
+	unsigned int i;
+
+	for (i = 0; i < pong_rounds; i++) {
+		notif(session, TA_NOTIF_CMD_WAIT, 1);
+		notif(session, TA_NOTIF_CMD_SEND, 2);
+	}
+	return NULL;
+}
+
+/* @n round trips (after one to warm up); returns when both sides are done. */
+static __u64 ping_pong(unsigned int n)
+{
+	__u32 me = open_session(uuid_notif), other = open_session(uuid_notif);
+	unsigned int i;
+	pthread_t t;
+	__u64 t0 = 0;
+
+	pong_rounds = n + 1;
+	if (pthread_create(&t, NULL, pong, &other))
+		die("pthread_create");
+	for (i = 0; i <= n; i++) {
+		if (i == 1)
+			t0 = now_ns();
+		notif(me, TA_NOTIF_CMD_SEND, 1);
+		notif(me, TA_NOTIF_CMD_WAIT, 2);
+	}
+	pthread_join(t, NULL);
+	close_session(other);
+	close_session(me);
+	return t0;
 }
 
 static void shm_register(void *mem)
@@ -191,5 +255,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		shm_register(mem);
 	report("shm-1MiB", t0, n);
+
+	t0 = ping_pong(n);
+	report("notify", t0, n);
 	return 0;
 }
