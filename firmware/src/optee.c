@@ -16,6 +16,13 @@
  * Every normal-world address is checked against the normal-world DRAM and
  * every size against its buffer before use; the message is copied into
  * secure memory before it is parsed.
+ *
+ * Virtualization (OPTEE_SMC_SEC_CAP_VIRTUALIZATION): every call carries the
+ * hypervisor's client id in a7. Client 0 is the host kernel (which is also
+ * the hypervisor: it alone may call VM_CREATED and VM_DESTROYED); each guest
+ * the hypervisor announced with VM_CREATED has its own partition: its
+ * sessions, registered shared memory and suspended threads are invisible to
+ * every other client, and VM_DESTROYED closes and frees what it left.
  */
 #include "optee.h"
 
@@ -29,6 +36,7 @@
 #define SHM_POOL_PAGES		32768	/* registered pages, all shm together */
 #define MAX_SESSIONS		64
 #define MAX_SHM_REFS		(TA_NUM_PARAMS + 1)
+#define MAX_CLIENTS		8	/* guests, besides the host (client 0) */
 
 /* Reserved shared memory (GET_SHM_CONFIG), at the top of normal DRAM. */
 #define RESERVED_SHM_SIZE	0x200000UL
@@ -43,18 +51,21 @@ struct shm {
 	u32 first;		/* index in shm_pages */
 	u32 npages;
 	u32 refs;		/* registration + calls using it */
+	u16 client;
 	bool used, dead;
 };
 
 struct session {
 	struct ta_session s;
 	u32 refs;
+	u16 client;
 	bool used, open;
 };
 
 struct sthread {
 	u32 state;
 	u32 yield;
+	u16 client;		/* of the call (a7) */
 	struct ctx ctx;
 	struct ctx *caller;
 	u64 in[8];		/* a0-a7 of the call / RETURN_FROM_RPC */
@@ -65,6 +76,7 @@ struct sthread {
 	bool have_rpc_arg;
 	u64 rpc_off;		/* RPC arg in argbuf (CAP_RPC_ARG) */
 	u64 rpcbuf_pa, rpcbuf_cookie;	/* RPC arg from RPC_ALLOC otherwise */
+	u64 host_rpcbuf_pa, host_rpcbuf_cookie;	/* the host's, set aside */
 	struct session *sess;
 	u32 cancel_id;
 	bool cancelled;		/* READ_ONCE/WRITE_ONCE: set by CANCEL */
@@ -86,6 +98,7 @@ static struct session sessions[MAX_SESSIONS];
 static u32 next_session_id = 1;
 static u32 sec_caps;
 static bool shm_cache_enabled;
+static u16 clients[MAX_CLIENTS];	/* guests announced by VM_CREATED */
 
 /* What happened, printed at power-off (evidence for the bench's log). */
 static struct {
@@ -108,6 +121,8 @@ static const struct ta *const tas[] = {
  *   no-memref-null   no OPTEE_SMC_SEC_CAP_MEMREF_NULL
  *   no-thread-count  GET_THREAD_COUNT unknown: callers meet ETHREAD_LIMIT
  *   no-async-notif   no OPTEE_SMC_SEC_CAP_ASYNC_NOTIF: notifications by RPC
+ *   no-virtualization no OPTEE_SMC_SEC_CAP_VIRTUALIZATION: a7 ignored, one
+ *                    partition for everyone
  *   hostile[=SEED]   random bent replies (hostile.c), SEED in hex
  */
 static bool no_thread_count;
@@ -119,6 +134,7 @@ static void read_options(void)
 		{ "no-dynamic-shm", OPTEE_SMC_SEC_CAP_DYNAMIC_SHM },
 		{ "no-memref-null", OPTEE_SMC_SEC_CAP_MEMREF_NULL },
 		{ "no-async-notif", OPTEE_SMC_SEC_CAP_ASYNC_NOTIF },
+		{ "no-virtualization", OPTEE_SMC_SEC_CAP_VIRTUALIZATION },
 		{ "no-thread-count", 0 },
 	};
 	char buf[128], *w, *p;
@@ -167,7 +183,7 @@ void optee_init(void)
 	optee_shm_base = ns_ram_end - RESERVED_SHM_SIZE;
 	sec_caps = OPTEE_SMC_SEC_CAP_HAVE_RESERVED_SHM | OPTEE_SMC_SEC_CAP_DYNAMIC_SHM |
 		   OPTEE_SMC_SEC_CAP_MEMREF_NULL | OPTEE_SMC_SEC_CAP_RPC_ARG |
-		   OPTEE_SMC_SEC_CAP_ASYNC_NOTIF;
+		   OPTEE_SMC_SEC_CAP_ASYNC_NOTIF | OPTEE_SMC_SEC_CAP_VIRTUALIZATION;
 	read_options();
 	notif_init(sec_caps & OPTEE_SMC_SEC_CAP_ASYNC_NOTIF);
 	printf("fw: OP-TEE ABI: %d threads%s, caps %x, reserved shm %lx+%lx\n",
@@ -269,12 +285,13 @@ static bool read_page_list(u64 list_pa, u64 size, u64 *dst, u32 max, u32 *npages
 
 /* ---- registered shared memory ---- */
 
-static struct shm *shm_find(u64 cookie)
+static struct shm *shm_find(u16 client, u64 cookie)
 {
 	int i;
 
 	for (i = 0; i < MAX_SHM; i++)
-		if (shms[i].used && !shms[i].dead && shms[i].cookie == cookie)
+		if (shms[i].used && !shms[i].dead && shms[i].client == client &&
+		    shms[i].cookie == cookie)
 			return &shms[i];
 	return NULL;
 }
@@ -299,7 +316,7 @@ static u32 shm_register(u64 cookie, u64 list_pa, u64 size)
 	if (!read_page_list(list_pa, size, t->pages, THREAD_PAGES, &n))
 		return TEEC_ERROR_BAD_PARAMETERS;
 	spin_lock(&tee_lock);
-	if (shm_find(cookie))
+	if (shm_find(t->client, cookie))
 		goto bad;
 	for (i = 0; i < MAX_SHM; i++) {
 		if (!shms[i].used) {
@@ -323,7 +340,7 @@ static u32 shm_register(u64 cookie, u64 list_pa, u64 size)
 	}
 	*s = (struct shm){ .cookie = cookie, .offset = list_pa & (PAGE_SZ - 1),
 			   .size = size, .first = first, .npages = n, .refs = 1,
-			   .used = true };
+			   .client = t->client, .used = true };
 	spin_unlock(&tee_lock);
 	return TEEC_SUCCESS;
 bad:
@@ -331,13 +348,13 @@ bad:
 	return TEEC_ERROR_BAD_PARAMETERS;
 }
 
-static u32 shm_unregister(u64 cookie)
+static u32 shm_unregister(u16 client, u64 cookie)
 {
 	struct shm *s;
 	u32 ret = TEEC_SUCCESS;
 
 	spin_lock(&tee_lock);
-	s = shm_find(cookie);
+	s = shm_find(client, cookie);
 	if (!s)
 		ret = TEEC_ERROR_ITEM_NOT_FOUND;
 	else if (s->refs > 1)
@@ -356,7 +373,7 @@ static struct shm *shm_get(struct sthread *t, u64 cookie)
 	if (t->nshm_refs == MAX_SHM_REFS)
 		return NULL;
 	spin_lock(&tee_lock);
-	s = shm_find(cookie);
+	s = shm_find(t->client, cookie);
 	if (s) {
 		s->refs++;
 		t->shm_refs[t->nshm_refs++] = s;
@@ -382,14 +399,15 @@ static void shm_nsbuf(const struct shm *s, u64 offs, u64 size, struct nsbuf *b)
 
 /* ---- sessions ---- */
 
-static struct session *session_get(u32 id)
+static struct session *session_get(u16 client, u32 id)
 {
 	struct session *s = NULL;
 	int i;
 
 	spin_lock(&tee_lock);
 	for (i = 0; i < MAX_SESSIONS; i++) {
-		if (sessions[i].used && sessions[i].open && sessions[i].s.id == id) {
+		if (sessions[i].used && sessions[i].open && sessions[i].s.id == id &&
+		    sessions[i].client == client) {
 			s = &sessions[i];
 			s->refs++;
 			break;
@@ -691,7 +709,7 @@ static void msg_open(struct sthread *t, struct optee_msg_arg *a, struct optee_ms
 	for (i = 0; i < MAX_SESSIONS; i++) {
 		if (!sessions[i].used) {
 			s = &sessions[i];
-			*s = (struct session){ .used = true, .refs = 1 };
+			*s = (struct session){ .used = true, .refs = 1, .client = t->client };
 			s->s.id = next_session_id++;
 			if (!next_session_id)
 				next_session_id = 1;
@@ -731,7 +749,7 @@ static void msg_invoke(struct sthread *t, struct optee_msg_arg *a, struct optee_
 	u32 ret;
 
 	a->ret_origin = TEEC_ORIGIN_TEE;
-	s = session_get(a->session);
+	s = session_get(t->client, a->session);
 	if (!s) {
 		a->ret = TEEC_ERROR_BAD_PARAMETERS;
 		return;
@@ -752,9 +770,16 @@ static void msg_invoke(struct sthread *t, struct optee_msg_arg *a, struct optee_
 	session_put(s);
 }
 
-static void msg_close(struct optee_msg_arg *a)
+/* The table's reference to an open session goes (under tee_lock). */
+static void session_close_locked(struct session *s)
 {
-	struct session *s = session_get(a->session);
+	s->open = false;
+	s->refs--;
+}
+
+static void msg_close(struct sthread *t, struct optee_msg_arg *a)
+{
+	struct session *s = session_get(t->client, a->session);
 
 	a->ret_origin = TEEC_ORIGIN_TEE;
 	if (!s) {
@@ -762,14 +787,13 @@ static void msg_close(struct optee_msg_arg *a)
 		return;
 	}
 	spin_lock(&tee_lock);
-	s->open = false;
-	s->refs--;		/* the table's reference; ours remains */
+	session_close_locked(s);	/* ours remains */
 	spin_unlock(&tee_lock);
 	session_put(s);
 	a->ret = TEEC_SUCCESS;
 }
 
-static void msg_cancel(struct optee_msg_arg *a)
+static void msg_cancel(struct sthread *t, struct optee_msg_arg *a)
 {
 	int i;
 
@@ -777,7 +801,8 @@ static void msg_cancel(struct optee_msg_arg *a)
 	for (i = 0; i < NUM_THREADS; i++) {
 		struct sthread *o = &threads[i];
 
-		if (o->state != T_FREE && o->sess && o->sess->s.id == a->session &&
+		if (o->state != T_FREE && o->client == t->client && o->sess &&
+		    o->sess->s.id == a->session &&
 		    o->cancel_id == a->cancel_id)
 			WRITE_ONCE(o->cancelled, true);
 	}
@@ -874,10 +899,10 @@ static u32 handle_call(struct sthread *t)
 		msg_invoke(t, &m.a, m.p);
 		break;
 	case OPTEE_MSG_CMD_CLOSE_SESSION:
-		msg_close(&m.a);
+		msg_close(t, &m.a);
 		break;
 	case OPTEE_MSG_CMD_CANCEL:
-		msg_cancel(&m.a);
+		msg_cancel(t, &m.a);
 		break;
 	case OPTEE_MSG_CMD_REGISTER_SHM:
 		/* as OP-TEE built without dynamic shm: not offered, not done */
@@ -894,7 +919,7 @@ static u32 handle_call(struct sthread *t)
 		if (n != 1 || m.p[0].attr != OPTEE_MSG_ATTR_RMEM_INPUT)
 			m.a.ret = TEEC_ERROR_BAD_PARAMETERS;
 		else
-			m.a.ret = shm_unregister(m.p[0].u.rmem.shm_ref);
+			m.a.ret = shm_unregister(t->client, m.p[0].u.rmem.shm_ref);
 		break;
 	case OPTEE_MSG_CMD_DO_BOTTOM_HALF:
 	case OPTEE_MSG_CMD_STOP_ASYNC_NOTIF:
@@ -924,12 +949,22 @@ static u32 handle_call(struct sthread *t)
 	t->nshm_refs = 0;
 	t->npages_used = 0;
 	t->malformed = 0;
+	/* A guest's RPC arguments never go to a buffer of the host's. */
+	if (t->client) {
+		t->host_rpcbuf_pa = t->rpcbuf_pa;
+		t->host_rpcbuf_cookie = t->rpcbuf_cookie;
+		t->rpcbuf_pa = 0;
+	}
 	res = handle_call(t);
 	shm_put_all(t);
 	/* The RPC argument buffer is cached for the next call if enabled. */
-	if (t->rpcbuf_pa && !shm_cache_enabled) {
+	if (t->rpcbuf_pa && (!shm_cache_enabled || t->client)) {
 		rpc_free(t->rpcbuf_cookie);
 		t->rpcbuf_pa = 0;
+	}
+	if (t->client) {
+		t->rpcbuf_pa = t->host_rpcbuf_pa;
+		t->rpcbuf_cookie = t->host_rpcbuf_cookie;
 	}
 	t->out[0] = res;
 	t->out[1] = 0;
@@ -959,16 +994,40 @@ static void run_thread(struct sthread *t, struct regs *r)
 	spin_unlock(&tee_lock);
 }
 
+/* The caller's client id: a7 with virtualization, else the host's. */
+static u16 caller(const struct regs *r)
+{
+	return sec_caps & OPTEE_SMC_SEC_CAP_VIRTUALIZATION ? (u16)r->x[7] : 0;
+}
+
+/* Under tee_lock: is @id the host or a guest announced by VM_CREATED? */
+static bool client_known_locked(u16 id)
+{
+	int i;
+
+	for (i = 0; id && i < MAX_CLIENTS; i++)
+		if (clients[i] == id)
+			return true;
+	return !id;
+}
+
 static void std_call(struct regs *r)
 {
 	struct sthread *t = NULL;
+	u16 client = caller(r);
 	int i;
 
 	spin_lock(&tee_lock);
+	if (!client_known_locked(client)) {
+		spin_unlock(&tee_lock);
+		r->x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+		return;
+	}
 	for (i = 0; i < NUM_THREADS; i++) {
 		if (threads[i].state == T_FREE) {
 			t = &threads[i];
 			t->state = T_RUNNING;
+			t->client = client;
 			break;
 		}
 	}
@@ -1002,7 +1061,8 @@ static void return_from_rpc(struct regs *r)
 
 	spin_lock(&tee_lock);
 	if ((token & ~0xffu) == THREAD_TOKEN && (token & 0xff) < NUM_THREADS &&
-	    threads[token & 0xff].state == T_SUSPENDED) {
+	    threads[token & 0xff].state == T_SUSPENDED &&
+	    threads[token & 0xff].client == caller(r)) {
 		t = &threads[token & 0xff];
 		t->state = T_RUNNING;
 	}
@@ -1015,6 +1075,72 @@ static void return_from_rpc(struct regs *r)
 	for (i = 0; i < 8; i++)
 		t->in[i] = (u32)r->x[i];
 	run_thread(t, r);
+}
+
+/* OPTEE_SMC_VM_CREATED: a partition for guest a1 (from the host only). */
+static void vm_created(struct regs *r)
+{
+	u16 id = (u16)r->x[1];
+	int i, free = -1;
+
+	r->x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+	if (caller(r) || !id || id != r->x[1])
+		return;
+	spin_lock(&tee_lock);
+	for (i = 0; i < MAX_CLIENTS; i++) {
+		if (clients[i] == id)
+			free = -2;
+		else if (!clients[i] && free == -1)
+			free = i;
+	}
+	if (free >= 0) {
+		clients[free] = id;
+		r->x[0] = OPTEE_SMC_RETURN_OK;
+	}
+	spin_unlock(&tee_lock);
+}
+
+/*
+ * OPTEE_SMC_VM_DESTROYED: close the guest's sessions and free its shared
+ * memory. Busy while one of its calls is still in a thread: the hypervisor
+ * finishes those first.
+ */
+static void vm_destroyed(struct regs *r)
+{
+	u16 id = (u16)r->x[1];
+	struct session *gone[MAX_SESSIONS];
+	int i, n = 0;
+
+	r->x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+	if (caller(r) || !id || id != r->x[1])
+		return;
+	spin_lock(&tee_lock);
+	for (i = 0; i < MAX_CLIENTS && clients[i] != id; i++)
+		;
+	if (i == MAX_CLIENTS)
+		goto out;
+	r->x[0] = OPTEE_SMC_RETURN_EBUSY;
+	for (i = 0; i < NUM_THREADS; i++)
+		if (threads[i].state != T_FREE && threads[i].client == id)
+			goto out;
+	for (i = 0; i < MAX_SESSIONS; i++) {
+		if (sessions[i].used && sessions[i].open && sessions[i].client == id) {
+			session_close_locked(&sessions[i]);
+			sessions[i].refs++;
+			gone[n++] = &sessions[i];
+		}
+	}
+	for (i = 0; i < MAX_SHM; i++)
+		if (shms[i].used && shms[i].client == id)
+			shm_put_locked(&shms[i]);
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i] == id)
+			clients[i] = 0;
+	r->x[0] = OPTEE_SMC_RETURN_OK;
+out:
+	spin_unlock(&tee_lock);
+	while (n)
+		session_put(gone[--n]);
 }
 
 static void disable_shm_cache(struct regs *r)
@@ -1126,6 +1252,10 @@ bool optee_smc(struct regs *r)
 		r->x[1] = NUM_THREADS;
 		return true;
 	case OPTEE_SMC_ENABLE_SHM_CACHE:
+		if (caller(r)) {	/* the host's only */
+			r->x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+			return true;
+		}
 		spin_lock(&tee_lock);
 		r->x[0] = OPTEE_SMC_RETURN_OK;
 		for (i = 0; i < NUM_THREADS; i++)
@@ -1136,7 +1266,19 @@ bool optee_smc(struct regs *r)
 		spin_unlock(&tee_lock);
 		return true;
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
-		disable_shm_cache(r);
+		if (caller(r))
+			r->x[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
+		else
+			disable_shm_cache(r);
+		return true;
+	case OPTEE_SMC_VM_CREATED:
+	case OPTEE_SMC_VM_DESTROYED:
+		if (!(sec_caps & OPTEE_SMC_SEC_CAP_VIRTUALIZATION))
+			r->x[0] = OPTEE_SMC_RETURN_UNKNOWN;
+		else if (fid == OPTEE_SMC_VM_CREATED)
+			vm_created(r);
+		else
+			vm_destroyed(r);
 		return true;
 	case OPTEE_SMC_CALL_WITH_ARG:
 	case OPTEE_SMC_CALL_WITH_RPC_ARG:
