@@ -182,6 +182,7 @@ static int optee_lite_probe(struct platform_device *pdev)
 
 	platform_set_drvdata(pdev, ol);
 	optee_lite_bus_scan(ol);
+	optee_lite_guest_attach(ol);
 	dev_info(dev, "initialized driver (%s shared memory, %u threads, caps %#x, %s%s)\n",
 		 rsv_size ? "reserved" : "dynamic", ol->thread_count,
 		 ol->sec_caps, ol->regd_args ? "registered arguments" :
@@ -218,6 +219,7 @@ static void optee_lite_remove(struct platform_device *pdev)
 {
 	struct optee_lite *ol = platform_get_drvdata(pdev);
 
+	optee_lite_guest_detach(ol);
 	optee_lite_bus_uninit(ol);
 	optee_lite_notif_stop(ol);
 	optee_lite_disable_shm_cache(ol);

@@ -10,6 +10,7 @@
  *   shm.c	shared memory pools and registration with the secure world
  *   device.c	devices on the TEE bus, from the secure world's list
  *   notif.c	asynchronous notifications (the notification interrupt)
+ *   guest.c	the mediator for hypervisor guests (mediator.h)
  */
 #ifndef OPTEE_LITE_H
 #define OPTEE_LITE_H
@@ -245,6 +246,10 @@ void optee_lite_bus_init(struct optee_lite *ol);
 void optee_lite_bus_scan(struct optee_lite *ol);
 void optee_lite_bus_supp_opened(struct optee_lite *ol);
 void optee_lite_bus_uninit(struct optee_lite *ol);
+
+/* guest.c: the instance hypervisor guests use (mediator.h) */
+void optee_lite_guest_attach(struct optee_lite *ol);
+void optee_lite_guest_detach(struct optee_lite *ol);
 
 /* notif.c */
 struct platform_device;

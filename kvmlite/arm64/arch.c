@@ -116,6 +116,8 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 		return kl_debug_nr_hw(false);
 	case KVM_CAP_GUEST_DEBUG_HW_WPS:
 		return kl_debug_nr_hw(true);
+	case KVMLITE_CAP_ARM_OPTEE:
+		return kl_tee_available();
 	default:
 		return 0;
 	}
@@ -160,6 +162,7 @@ static void kvmlite_arm64_vm_destroy(struct kvmlite_vm *vm)
 {
 	if (!vm->arch)
 		return;
+	kl_tee_destroy(vm);
 	kl_smccc_filter_destroy(kl_vm(vm));
 	kl_stage2_destroy(vm);
 	kfree(vm->arch);
@@ -277,6 +280,8 @@ static int kvmlite_arm64_vm_enable_cap(struct kvmlite_vm *vm,
 	case KVM_CAP_ARM_SYSTEM_SUSPEND:
 		WRITE_ONCE(kl_vm(vm)->system_suspend, true);
 		return 0;
+	case KVMLITE_CAP_ARM_OPTEE:
+		return kl_tee_enable(vm, cap);
 	default:
 		return -EINVAL;
 	}

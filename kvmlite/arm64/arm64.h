@@ -126,6 +126,9 @@ struct kl_vm {
 	bool smccc_filter_set;		/* @smccc_filter holds ranges */
 	struct maple_tree smccc_filter;	/* function id -> filter action */
 	struct kl_vgic *vgic;		/* the in-kernel vGICv3, if created */
+	/* KVMLITE_CAP_ARM_OPTEE (tee.c): the guest's OP-TEE partition */
+	struct optee_lite_guest *tee;
+	const struct optee_lite_mediator *tee_ops;
 };
 
 /*
@@ -385,5 +388,12 @@ static inline void kl_set_reg(struct kl_vcpu *v, unsigned int rt, u64 val)
 	if (rt != 31)
 		v->gp.regs[rt] = val;
 }
+
+/* tee.c */
+struct kvm_enable_cap;
+int kl_tee_available(void);
+int kl_tee_enable(struct kvmlite_vm *vm, const struct kvm_enable_cap *cap);
+bool kl_tee_call(struct kvmlite_vcpu *vcpu, u32 fn);
+void kl_tee_destroy(struct kvmlite_vm *vm);
 
 #endif /* KVMLITE_ARM64_H */

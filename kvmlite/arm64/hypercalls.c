@@ -203,6 +203,9 @@ int kl_handle_smccc(struct kvmlite_vcpu *vcpu)
 		kl_smccc_set(v, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
 		return 1;
 	}
+	/* OP-TEE calls, when the VMM enabled KVMLITE_CAP_ARM_OPTEE (tee.c). */
+	if (kl_tee_call(vcpu, fn))
+		return 1;
 	if (!kl_fw_offers(s2, fn) && !kl_smccc_default_allowed(fn)) {
 		kl_smccc_set(v, SMCCC_RET_NOT_SUPPORTED, 0, 0, 0);
 		return 1;

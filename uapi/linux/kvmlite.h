@@ -19,6 +19,18 @@
 #define KVMLITE_DEV_NAME	"kvmlite"
 #define KVMLITE_DEV_PATH	"/dev/kvmlite"
 
+/*
+ * kvmlite's own VM capability (not KVM's, hence the number far from KVM's):
+ * the guest's OP-TEE calls (SMC or HVC to a Trusted OS, SMCCC owners 50 to
+ * 63) go to the secure world through optee_lite, which translates the
+ * guest's addresses and keeps the guest in a partition of its own (see
+ * README.md). KVM_CHECK_EXTENSION: 1 when optee_lite is loaded and bound to
+ * a secure world that supports it. KVM_ENABLE_CAP on the VM, flags and args
+ * 0, before a vCPU first ran (EBUSY after, EEXIST if already on, ENODEV
+ * without the secure world).
+ */
+#define KVMLITE_CAP_ARM_OPTEE	0x6b6c0001
+
 #ifndef KVM_CAP_USER_MEMORY2
 #define KVM_CAP_USER_MEMORY2	231
 
