@@ -326,6 +326,13 @@ static struct gobj *obj_get(struct optee_lite_guest *g, u32 kind, u64 host_cooki
 	return o && o->kind == kind ? o : NULL;
 }
 
+/* Free the object @host_cookie names if it is of @kind (the secure world said so). */
+static void obj_put(struct optee_lite_guest *g, u32 kind, u64 host_cookie)
+{
+	if (obj_get(g, kind, host_cookie))
+		obj_free(g, host_cookie);
+}
+
 /* ---- calls ---- */
 
 static void call_free(struct optee_lite_guest *g, struct gcall *c)
@@ -660,7 +667,7 @@ static void rpc_cmd_answer(struct optee_lite_guest *g, struct gcall *c, struct g
 	if (n > G_RPC_PARAMS)
 		return;
 	if (h->cmd == OPTEE_RPC_CMD_SHM_FREE && n == 1)
-		obj_free(g, h->params[0].u.value.b);
+		obj_put(g, OBJ_RPC_SHM, h->params[0].u.value.b);
 	if (!from_guest || g->mem->read(g->priv, a->gpa, ga, OPTEE_MSG_GET_ARG_SIZE(n))) {
 		h->ret = TEEC_ERROR_COMMUNICATION;
 		h->ret_origin = TEEC_ORIGIN_COMMS;
@@ -734,8 +741,7 @@ static void rpc_answer(struct optee_lite_guest *g, struct gcall *c, const unsign
 		sw[5] = lower_32_bits(hc);
 		break;
 	case OPTEE_SMC_RPC_FUNC_FREE:
-		if (obj_get(g, OBJ_RPC_ARG, hc))
-			obj_free(g, hc);
+		obj_put(g, OBJ_RPC_ARG, hc);
 		break;
 	case OPTEE_SMC_RPC_FUNC_CMD:
 		o = obj_get(g, OBJ_RPC_ARG, hc);
