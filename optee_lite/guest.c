@@ -970,8 +970,16 @@ static void guest_smc(struct optee_lite_guest *g, unsigned long *a)
 	case OPTEE_SMC_EXCHANGE_CAPABILITIES:
 		guest_fast(g, a);
 		break;
-	case OPTEE_SMC_GET_SHM_CONFIG:
 	case OPTEE_SMC_ENABLE_SHM_CACHE:
+		/*
+		 * The secure world never caches a guest's RPC buffers (the
+		 * cache is the host's), so a guest's cache is on and always
+		 * empty: OK here (Linux's driver waits until it gets OK),
+		 * ENOTAVAIL ("nothing cached") from DISABLE below.
+		 */
+		a[0] = OPTEE_SMC_RETURN_OK;
+		break;
+	case OPTEE_SMC_GET_SHM_CONFIG:
 	case OPTEE_SMC_DISABLE_SHM_CACHE:
 		a[0] = OPTEE_SMC_RETURN_ENOTAVAIL;
 		break;

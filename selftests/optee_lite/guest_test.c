@@ -29,6 +29,8 @@
 #define SMC_CALLS_UID		0xbf00ff01u
 #define SMC_EXCHANGE_CAPS	SMC_FAST(9)
 #define SMC_GET_SHM_CONFIG	SMC_FAST(7)
+#define SMC_ENABLE_SHM_CACHE	SMC_FAST(11)
+#define SMC_DISABLE_SHM_CACHE	SMC_FAST(10)
 #define SMC_VM_CREATED		SMC_FAST(13)
 #define SMC_CALL_WITH_ARG	SMC_STD(4)
 #define SMC_RETURN_FROM_RPC	SMC_STD(3)
@@ -389,6 +391,9 @@ TEST_F(guest, probe)
 	EXPECT_EQ(0, r[1] & (CAP_RESERVED_SHM | CAP_VIRTUALIZATION | CAP_ASYNC_NOTIF |
 			  CAP_RPC_ARG));
 	EXPECT_EQ(RET_ENOTAVAIL, fast(&self->g, SMC_GET_SHM_CONFIG, 0, NULL));
+	/* The shm cache: on when asked (Linux waits for OK), never holds anything. */
+	EXPECT_EQ(RET_OK, fast(&self->g, SMC_ENABLE_SHM_CACHE, 0, NULL));
+	EXPECT_EQ(RET_ENOTAVAIL, fast(&self->g, SMC_DISABLE_SHM_CACHE, 0, NULL));
 	/* The hypervisor's calls are not the guest's. */
 	EXPECT_EQ(RET_UNKNOWN, fast(&self->g, SMC_VM_CREATED, 1, NULL));
 	EXPECT_EQ(RET_UNKNOWN, fast(&self->g, SMC_CALL_WITH_RPC_ARG, 0, NULL));
