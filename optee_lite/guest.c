@@ -475,14 +475,16 @@ static int call_prepare(struct optee_lite_guest *g, struct gcall *c)
 			return -EINVAL;
 		return 0;
 	case OPTEE_MSG_CMD_REGISTER_SHM: {
-		u64 offs = gp[0].u.tmem.buf_ptr & (MSG_PAGE - 1), hc;
 		struct gobj *o;
+		u64 offs, hc;
 
+		/* gp[0] exists only with num_params 1: nothing read before. */
 		if (hdr.num_params != 1 ||
 		    gp[0].attr != (OPTEE_MSG_ATTR_TYPE_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG) ||
 		    !gp[0].u.tmem.size ||
 		    obj_by_guest_cookie(g, OBJ_SHM, gp[0].u.tmem.shm_ref))
 			return -EINVAL;
+		offs = gp[0].u.tmem.buf_ptr & (MSG_PAGE - 1);
 		o = obj_new(g, OBJ_SHM, gp[0].u.tmem.shm_ref, &hc);
 		if (!o)
 			return -ENOMEM;

@@ -15,7 +15,9 @@
  * logins, parameter counts, attributes, values and memrefs (good, bad and
  * stale shm ids, offsets and sizes); invocations of random commands, among
  * them the TAs that call the supplicant and the one that answers with bad
- * parameters; cancellations; random ioctl numbers and buffer sizes. Two more
+ * parameters; cancellations; random ioctl numbers and buffer sizes; OP-TEE
+ * SMCs of kvmlite guests (KVMLITE_CAP_ARM_OPTEE) to optee_lite's mediator,
+ * with random messages, buffers and RPC answers (tee_guest.h). Two more
  * threads: a racer that cancels and closes sessions while they are used, and
  * a fake supplicant that answers well, answers garbage (random result,
  * parameter count, attributes, values), or dies in the middle of a request.
@@ -39,6 +41,7 @@
 
 #include "../optee_lite/ta_ids.h"
 #include "fuzz.h"
+#include "tee_guest.h"
 
 #define MAX_FDS		32
 #define MAX_SESS	16
@@ -48,14 +51,14 @@
 enum op {
 	OP_OPEN_FD, OP_CLOSE_FD, OP_VERSION, OP_SHM_ALLOC, OP_SHM_REGISTER,
 	OP_SHM_CLOSE, OP_OPEN_SESSION, OP_INVOKE, OP_CANCEL, OP_CLOSE_SESSION,
-	OP_RAND_IOCTL, OP_SUPP, NR_OPS, OP_RACE = NR_OPS, OP_SUPP_REPLY,
+	OP_RAND_IOCTL, OP_SUPP, OP_GUEST, NR_OPS, OP_RACE = NR_OPS, OP_SUPP_REPLY,
 	NR_STATS
 };
 
 static const char *const op_names[NR_STATS] = {
 	"open_fd", "close_fd", "version", "shm_alloc", "shm_register",
 	"shm_close", "open_session", "invoke", "cancel", "close_session",
-	"random_ioctl", "supplicant", "racer", "supp_reply",
+	"random_ioctl", "supplicant", "guest_smc", "racer", "supp_reply",
 };
 
 #define lock fuzz_lock
@@ -487,6 +490,12 @@ static void op_supp(void)
 	note(OP_SUPP, 0);
 }
 
+/* A kvmlite guest's VM or OP-TEE SMC (tee_guest.h). */
+static void op_guest(void)
+{
+	note(OP_GUEST, tee_guest_op());
+}
+
 /* ==== threads ==== */
 
 static pthread_t main_thr, racer_thr;
@@ -568,6 +577,7 @@ static void (*const ops[NR_OPS])(void) = {
 	[OP_CLOSE_SESSION] = op_close_session,
 	[OP_RAND_IOCTL] = op_rand_ioctl,
 	[OP_SUPP] = op_supp,
+	[OP_GUEST] = op_guest,
 };
 
 static void episode(int nops)
@@ -603,6 +613,7 @@ static void episode(int nops)
 	for (i = 0; i < MAX_FDS; i++)
 		if (fds[i] > 0)
 			close(fds[i]);
+	tee_guest_end();
 	supp_stop();
 }
 
