@@ -52,7 +52,12 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_GET_TSC_KHZ:
 	case KVM_CAP_USER_NMI:
+	case KVM_CAP_MP_STATE:
 		return 1;
+	case KVM_CAP_MCE:
+		return KL_MAX_MCE_BANKS;
+	case KVM_CAP_ADJUST_CLOCK:
+		return kl_clock_flags();
 	default:
 		return 0;
 	}
@@ -125,7 +130,7 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 		up_write(&vm->lock);
 		return r;
 	default:
-		return -ENOTTY;
+		return kl_state_vm_ioctl(vm, ioctl, (void __user *)arg);
 	}
 }
 

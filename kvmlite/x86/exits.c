@@ -17,6 +17,8 @@
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
 
+#include <asm/kvm_para.h>
+
 #include "x86.h"
 
 /* --- helpers --------------------------------------------------------------- */
@@ -530,7 +532,9 @@ const u32 kl_msr_list[] = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
 	MSR_IA32_TSC, MSR_EFER, MSR_IA32_CR_PAT, MSR_IA32_MISC_ENABLE,
-	MSR_IA32_APICBASE,
+	MSR_IA32_APICBASE, MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL, MSR_IA32_UCODE_REV,
+	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME_NEW,
+	MSR_KVM_WALL_CLOCK_NEW,
 };
 
 const unsigned int kl_msr_list_len = ARRAY_SIZE(kl_msr_list);
@@ -610,7 +614,7 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 		*data = v->apic_base;
 		break;
 	default:
-		return -1;
+		return kl_state_msr_get(v, index, data, host) ? -1 : 0;
 	}
 	return 0;
 }
@@ -678,7 +682,7 @@ int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		v->apic_base = data;
 		break;
 	default:
-		return -1;
+		return kl_state_msr_set(v, index, data, host) ? -1 : 0;
 	}
 	return 0;
 }

@@ -425,6 +425,8 @@ long kl_dev_ioctl(unsigned int ioctl, unsigned long arg)
 		return kl_get_supported_cpuid((void __user *)arg);
 	case KVM_GET_MSR_INDEX_LIST:
 		return kl_get_msr_index_list((void __user *)arg);
+	case KVM_X86_GET_MCE_CAP_SUPPORTED:
+		return kl_mce_cap_supported((void __user *)arg);
 	}
 	return -ENOTTY;
 }
@@ -503,5 +505,5 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 	case KVM_GET_TSC_KHZ:
 		return tsc_khz ? tsc_khz : -EIO;
 	}
-	return -ENOTTY;
+	return kl_state_vcpu_ioctl(v, ioctl, argp);
 }

@@ -673,6 +673,7 @@ int kl_vcpu_init(struct kvmlite_vcpu *vcpu)
 	v->vcpu = vcpu;
 	v->vmcs_cpu = -1;
 	INIT_LIST_HEAD(&v->loaded);
+	kl_state_init(v);
 	p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!p) {
 		r = -ENOMEM;

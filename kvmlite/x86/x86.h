@@ -7,6 +7,7 @@
  * exits.c	VM-exit handlers (port I/O, MMIO decoding, CPUID, MSRs, CRs)
  * ept.c	EPT tables filled lazily from the memslots
  * regs.c	KVM_{GET,SET}_{REGS,SREGS,FPU,MSRS,CPUID2} and friends
+ * state.c	MP_STATE, the VM's clock, machine check, MTRR and kvmclock MSRs
  * entry.S	VMLAUNCH/VMRESUME and the VM-exit landing point
  */
 #ifndef KVMLITE_X86_H
@@ -49,6 +50,8 @@ struct kl_mmio {
 };
 
 #define KL_MAX_CPUID	256
+#define KL_MAX_MCE_BANKS	32	/* as KVM_MAX_MCE_BANKS */
+#define KL_NR_VAR_MTRR		8	/* as KVM_NR_VAR_MTRR */
 #define KL_IO_DATA_OFFSET	3072	/* string I/O data inside the kvm_run page */
 
 /**
@@ -116,6 +119,15 @@ struct kl_vcpu {
 	/* CPUID table from KVM_SET_CPUID2. */
 	struct kvm_cpuid_entry2 *cpuid;
 	u32 cpuid_nent;
+
+	/* state.c: kept for the guest and the VMM. */
+	u64 mcg_cap, mcg_status, mcg_ctl;
+	u64 mce_banks[KL_MAX_MCE_BANKS * 4];	/* CTL, STATUS, ADDR, MISC */
+	u64 mtrr_deftype;
+	u64 mtrr_fixed[11];
+	u64 mtrr_var[KL_NR_VAR_MTRR][2];	/* PHYSBASE, PHYSMASK */
+	u64 kvm_system_time, kvm_wall_clock;
+	u64 ucode_rev;
 };
 
 /**
@@ -124,12 +136,14 @@ struct kl_vcpu {
  * @eptp:	EPT pointer for the VMCS
  * @tss_addr, @identity_map_addr: accepted and kept (unrestricted guest
  *		needs neither)
+ * @clock_offset: the VM's clock (KVM_GET/SET_CLOCK) minus boot time
  */
 struct kl_vm {
 	u64 *ept_root;
 	u64 eptp;
 	u64 tss_addr;
 	u64 identity_map_addr;
+	s64 clock_offset;	/* KVM_GET/SET_CLOCK: ns added to boot time */
 };
 
 static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
@@ -218,6 +232,15 @@ long kl_vcpu_async_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 			 unsigned long arg);
 long kl_dev_ioctl(unsigned int ioctl, unsigned long arg);
 void kl_sync_run(struct kl_vcpu *v);
+
+/* state.c */
+void kl_state_init(struct kl_vcpu *v);
+long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp);
+long kl_state_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl, void __user *argp);
+long kl_mce_cap_supported(void __user *argp);
+long kl_clock_flags(void);
+int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host);
+int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host);
 
 /* entry.S */
 int kl_vmx_enter(u64 *gpr, int launched);

@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvmlite x86: the vCPU and VM state a VMM such as QEMU saves and restores
+ * beyond registers, with KVM's structures, checks and errnos:
+ *
+ *  - KVM_GET/SET_MP_STATE (without an in-kernel local APIC: RUNNABLE only,
+ *    as KVM; HALTED is reported while the vCPU sleeps in HLT)
+ *  - KVM_GET/SET_CLOCK: the VM's clock in ns (boot time + an offset), with
+ *    KVM_CLOCK_REALTIME and KVM_CLOCK_HOST_TSC
+ *  - machine check: KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE and
+ *    the MCG_* / MCi_* MSRs (banks kept, nothing injected)
+ *  - the MTRRs (MTRRcap, MTRRdefType, fixed and 8 variable pairs), kept
+ *    with KVM's validity checks; EPT keeps using the guest's PAT only
+ *  - the kvmclock MSRs (MSR_KVM_SYSTEM_TIME/WALL_CLOCK and their _NEW
+ *    forms) kept for the VMM; no pvclock page is written (the guest is not
+ *    offered KVM_FEATURE_CLOCKSOURCE*), and IA32_UCODE_REV
+ */
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <asm/mce.h>
+#include <asm/msr.h>
+#include <asm/tsc.h>
+#include <asm/kvm_para.h>
+
+#include "x86.h"
+
+/* As KVM: MCG_CAP bits userspace may set with KVM_X86_SETUP_MCE. */
+#define KL_MCE_CAP_SUPPORTED	(MCG_CTL_P | MCG_SER_P)
+#define KL_MTRR_CAP		(0x500 | KL_NR_VAR_MTRR)	/* FIX, WC, 8 pairs */
+#define KL_MTRR_VAR_MSR		0x200	/* IA32_MTRR_PHYSBASE0, then MASK0, BASE1... */
+/* The SDM's names (msr-index.h spells them in CamelCase). */
+#define KL_MSR_MTRR_CAP		0x0fe
+#define KL_MSR_MTRR_DEF_TYPE	0x2ff
+#define KL_MSR_MTRR_FIX64K	0x250	/* 00000 */
+#define KL_MSR_MTRR_FIX16K	0x258	/* 80000, A0000 */
+#define KL_MSR_MTRR_FIX4K	0x268	/* C0000 ... F8000 */
+
+/* --- MP_STATE ------------------------------------------------------------- */
+
+static long kl_get_mp_state(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_mp_state s = {
+		.mp_state = v->halted ? KVM_MP_STATE_HALTED : KVM_MP_STATE_RUNNABLE,
+	};
+
+	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
+}
+
+static long kl_set_mp_state(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_mp_state s;
+
+	if (copy_from_user(&s, argp, sizeof(s)))
+		return -EFAULT;
+	/* As KVM without an in-kernel local APIC: only RUNNABLE. */
+	if (s.mp_state != KVM_MP_STATE_RUNNABLE)
+		return -EINVAL;
+	v->halted = false;
+	return 0;
+}
+
+/* --- the VM's clock --------------------------------------------------------- */
+
+#define KL_CLOCK_FLAGS	(KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
+
+long kl_clock_flags(void)
+{
+	return KL_CLOCK_FLAGS;
+}
+
+static long kl_get_clock(struct kl_vm *kvm, void __user *argp)
+{
+	struct kvm_clock_data d = { 0 };
+	u64 tsc = rdtsc();
+
+	d.clock = ktime_get_boottime_ns() + READ_ONCE(kvm->clock_offset);
+	d.realtime = ktime_get_real_ns();
+	d.host_tsc = tsc;
+	d.flags = KL_CLOCK_FLAGS;
+	return copy_to_user(argp, &d, sizeof(d)) ? -EFAULT : 0;
+}
+
+static long kl_set_clock(struct kl_vm *kvm, void __user *argp)
+{
+	struct kvm_clock_data d;
+	u64 now, clock;
+
+	if (copy_from_user(&d, argp, sizeof(d)))
+		return -EFAULT;
+	/*
+	 * As KVM: only REALTIME is used, but what KVM_GET_CLOCK gave may be
+	 * passed back; flags outside that set are EINVAL.
+	 */
+	if (d.flags & ~(KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC))
+		return -EINVAL;
+	now = ktime_get_boottime_ns();
+	clock = d.clock;
+	if (d.flags & KVM_CLOCK_REALTIME) {
+		u64 real = ktime_get_real_ns();
+
+		/* The time that passed since @d.realtime, when it passed. */
+		if (real > d.realtime)
+			clock += real - d.realtime;
+	}
+	WRITE_ONCE(kvm->clock_offset, clock - now);
+	return 0;
+}
+
+long kl_state_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl, void __user *argp)
+{
+	switch (ioctl) {
+	case KVM_GET_CLOCK:
+		return kl_get_clock(kl_vm(vm), argp);
+	case KVM_SET_CLOCK:
+		return kl_set_clock(kl_vm(vm), argp);
+	}
+	return -ENOTTY;
+}
+
+/* --- machine check ------------------------------------------------------------ */
+
+long kl_mce_cap_supported(void __user *argp)
+{
+	u64 cap = KL_MCE_CAP_SUPPORTED;
+
+	return copy_to_user(argp, &cap, sizeof(cap)) ? -EFAULT : 0;
+}
+
+/* A new vCPU (zeroed), as kvm_arch_vcpu_create(): every bank, no MCG_CTL. */
+void kl_state_init(struct kl_vcpu *v)
+{
+	v->mcg_cap = KL_MAX_MCE_BANKS;
+	v->ucode_rev = 0x100000000ull;
+}
+
+static long kl_setup_mce(struct kl_vcpu *v, void __user *argp)
+{
+	unsigned int bank, banks;
+	u64 cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	/* As kvm_vcpu_ioctl_x86_setup_mce(). */
+	banks = cap & 0xff;
+	if (!banks || banks > KL_MAX_MCE_BANKS ||
+	    cap & ~(KL_MCE_CAP_SUPPORTED | 0xff | 0xff0000))
+		return -EINVAL;
+	v->mcg_cap = cap;
+	if (cap & MCG_CTL_P)
+		v->mcg_ctl = ~0ull;
+	for (bank = 0; bank < banks; bank++)
+		v->mce_banks[bank * 4] = ~0ull;
+	return 0;
+}
+
+long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp)
+{
+	switch (ioctl) {
+	case KVM_GET_MP_STATE:
+		return kl_get_mp_state(v, argp);
+	case KVM_SET_MP_STATE:
+		return kl_set_mp_state(v, argp);
+	case KVM_X86_SETUP_MCE:
+		return kl_setup_mce(v, argp);
+	}
+	return -ENOTTY;
+}
+
+/* --- MSRs ------------------------------------------------------------------------ */
+
+static bool kl_mtrr_type_valid(u64 t)
+{
+	/* UC, WC, WT, WP, WB */
+	return t < 8 && t != 2 && t != 3 && t != 7;
+}
+
+/* Index 0-10 of a fixed-range MTRR, or -1. */
+static int kl_mtrr_fixed_index(u32 msr)
+{
+	switch (msr) {
+	case KL_MSR_MTRR_FIX64K:
+		return 0;
+	case KL_MSR_MTRR_FIX16K ... KL_MSR_MTRR_FIX16K + 1:
+		return 1 + msr - KL_MSR_MTRR_FIX16K;
+	case KL_MSR_MTRR_FIX4K ... KL_MSR_MTRR_FIX4K + 7:
+		return 3 + msr - KL_MSR_MTRR_FIX4K;
+	}
+	return -1;
+}
+
+/* As kvm_mtrr_valid(): each byte a memory type, no reserved bits. */
+static bool kl_mtrr_valid(struct kl_vcpu *v, u32 msr, u64 data)
+{
+	u64 phys_mask = ~(BIT_ULL(boot_cpu_data.x86_phys_bits) - 1);
+	int i;
+
+	if (msr == KL_MSR_MTRR_DEF_TYPE)
+		return !(data & ~0xcffull) && kl_mtrr_type_valid(data & 0xff);
+	if (kl_mtrr_fixed_index(msr) >= 0) {
+		for (i = 0; i < 8; i++)
+			if (!kl_mtrr_type_valid((data >> (i * 8)) & 0xff))
+				return false;
+		return true;
+	}
+	if (!(msr & 1))		/* PHYSBASEn: type + base */
+		return !(data & (phys_mask | 0xf00)) && kl_mtrr_type_valid(data & 0xff);
+	return !(data & (phys_mask | 0x7ff));	/* PHYSMASKn: mask + valid */
+}
+
+static bool kl_is_mtrr(u32 msr)
+{
+	return msr == KL_MSR_MTRR_CAP || msr == KL_MSR_MTRR_DEF_TYPE ||
+	       kl_mtrr_fixed_index(msr) >= 0 ||
+	       (msr >= KL_MTRR_VAR_MSR && msr < (KL_MTRR_VAR_MSR + 2 * KL_NR_VAR_MTRR));
+}
+
+static u64 *kl_mtrr_slot(struct kl_vcpu *v, u32 msr)
+{
+	int i = kl_mtrr_fixed_index(msr);
+
+	if (msr == KL_MSR_MTRR_DEF_TYPE)
+		return &v->mtrr_deftype;
+	if (i >= 0)
+		return &v->mtrr_fixed[i];
+	i = msr - KL_MTRR_VAR_MSR;
+	return &v->mtrr_var[i / 2][i & 1];
+}
+
+static bool kl_is_mce_bank(struct kl_vcpu *v, u32 msr)
+{
+	return msr >= MSR_IA32_MC0_CTL &&
+	       msr < MSR_IA32_MC0_CTL + 4 * (v->mcg_cap & 0xff);
+}
+
+/* The MSRs of this file: 0, -1 (#GP for the guest, failure for the host), 1 (not ours). */
+int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
+{
+	if (kl_is_mtrr(index)) {
+		*data = index == KL_MSR_MTRR_CAP ? KL_MTRR_CAP : *kl_mtrr_slot(v, index);
+		return 0;
+	}
+	if (kl_is_mce_bank(v, index)) {
+		*data = v->mce_banks[index - MSR_IA32_MC0_CTL];
+		return 0;
+	}
+	switch (index) {
+	case MSR_IA32_MCG_CAP:
+		*data = v->mcg_cap;
+		return 0;
+	case MSR_IA32_MCG_STATUS:
+		*data = v->mcg_status;
+		return 0;
+	case MSR_IA32_MCG_CTL:
+		if (!(v->mcg_cap & MCG_CTL_P) && !host)
+			return -1;
+		*data = v->mcg_ctl;
+		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+	case MSR_KVM_SYSTEM_TIME_NEW:
+		*data = v->kvm_system_time;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_WALL_CLOCK_NEW:
+		*data = v->kvm_wall_clock;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = v->ucode_rev;
+		return 0;
+	}
+	return 1;
+}
+
+int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
+{
+	if (kl_is_mtrr(index)) {
+		if (index == KL_MSR_MTRR_CAP)	/* read-only */
+			return -1;
+		if (!kl_mtrr_valid(v, index, data))
+			return -1;
+		*kl_mtrr_slot(v, index) = data;
+		return 0;
+	}
+	if (kl_is_mce_bank(v, index)) {
+		u32 off = index - MSR_IA32_MC0_CTL;
+
+		/*
+		 * As KVM: MCi_CTL only all ones or 0 (bits 10 and 0 may be
+		 * clear: Linux and UnixWare workarounds), the guest may clear
+		 * MCi_STATUS only.
+		 */
+		if ((off & 3) == 0 && data && (data | BIT_ULL(10) | 1) != ~0ull)
+			return -1;
+		if ((off & 3) == 1 && !host && data)
+			return -1;
+		v->mce_banks[off] = data;
+		return 0;
+	}
+	switch (index) {
+	case MSR_IA32_MCG_CAP:		/* KVM_X86_SETUP_MCE sets it */
+		return -1;
+	case MSR_IA32_MCG_STATUS:
+		v->mcg_status = data;
+		return 0;
+	case MSR_IA32_MCG_CTL:
+		if (!(v->mcg_cap & MCG_CTL_P) && (data || !host))
+			return -1;
+		if (data && data != ~0ull)
+			return -1;
+		v->mcg_ctl = data;
+		return 0;
+	case MSR_KVM_SYSTEM_TIME:
+	case MSR_KVM_SYSTEM_TIME_NEW:
+		v->kvm_system_time = data;
+		return 0;
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_WALL_CLOCK_NEW:
+		v->kvm_wall_clock = data;
+		return 0;
+	case MSR_IA32_UCODE_REV:
+		/* As KVM: the guest's writes (Linux writes 0 first) ignored. */
+		if (host)
+			v->ucode_rev = data;
+		return 0;
+	}
+	return 1;
+}

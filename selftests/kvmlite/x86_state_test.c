@@ -1,0 +1,273 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * x86 vCPU and VM state that VMMs such as QEMU need beyond registers:
+ * KVM_CAP_MP_STATE and KVM_GET/SET_MP_STATE, KVM_GET/SET_CLOCK, machine
+ * check (KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE, the MCG and MCi
+ * MSRs), the MTRRs and the kvmclock and microcode-revision MSRs, from the
+ * VMM and from the guest. The same tests run on the in-kernel KVM
+ * (KVMLITE_DEV=/dev/kvm) as the oracle.
+ */
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "kselftest_harness.h"
+
+#ifdef __x86_64__
+#include "kvmlite_x86.h"
+
+#define MSR_MTRR_CAP		0xfe
+#define MSR_MCG_CAP		0x179
+#define MSR_MCG_STATUS		0x17a
+#define MSR_MCG_CTL		0x17b
+#define MSR_MTRR_BASE0		0x200
+#define MSR_MTRR_MASK0		0x201
+#define MSR_MTRR_FIX64K		0x250
+#define MSR_MTRR_FIX4K_F8000	0x26f
+#define MSR_MTRR_DEF_TYPE		0x2ff
+#define MSR_MC0_CTL		0x400
+#define MSR_UCODE_REV		0x8b
+#define MSR_KVM_WALL_CLOCK	0x11
+#define MSR_KVM_SYSTEM_TIME	0x12
+#define MCG_CTL_P		0x100ull
+#define MCG_SER_P		0x1000000ull
+
+struct msrs {
+	struct kvm_msrs m;
+	struct kvm_msr_entry e[4];
+};
+
+FIXTURE(state) {
+	struct xvm vm;
+};
+
+FIXTURE_SETUP(state)
+{
+	int r = xvm_create(&self->vm);
+
+	ASSERT_EQ(0, r) TH_LOG("VM on %s: %s", kvm_dev(), strerror(-r));
+}
+
+FIXTURE_TEARDOWN(state)
+{
+	xvm_destroy(&self->vm);
+}
+
+/* KVM_SET_MSRS / KVM_GET_MSRS of one MSR: the count done (1 or 0). */
+static long set_msr(int vcpu, __u32 index, __u64 data)
+{
+	struct msrs t = { .m.nmsrs = 1 };
+
+	t.e[0].index = index;
+	t.e[0].data = data;
+	return ioctl(vcpu, KVM_SET_MSRS, &t);
+}
+
+static long get_msr(int vcpu, __u32 index, __u64 *data)
+{
+	struct msrs t = { .m.nmsrs = 1 };
+	long r;
+
+	t.e[0].index = index;
+	r = ioctl(vcpu, KVM_GET_MSRS, &t);
+	*data = t.e[0].data;
+	return r;
+}
+
+static __u64 msr(struct __test_metadata *_metadata, int vcpu, __u32 index)
+{
+	__u64 v = 0;
+
+	EXPECT_EQ(1, get_msr(vcpu, index, &v)) TH_LOG("MSR %#x", index);
+	return v;
+}
+
+#define MSR(index) msr(_metadata, self->vm.vcpu, index)
+
+TEST_F(state, caps)
+{
+	EXPECT_EQ(1, ioctl(self->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_MP_STATE));
+	EXPECT_LT(0, ioctl(self->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_ADJUST_CLOCK));
+	EXPECT_EQ(32, ioctl(self->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_MCE));
+}
+
+/* Without an in-kernel local APIC: RUNNABLE, and only RUNNABLE is taken. */
+TEST_F(state, mp_state)
+{
+	struct kvm_mp_state s = { .mp_state = 99 };
+	static const __u32 bad[] = {
+		KVM_MP_STATE_UNINITIALIZED, KVM_MP_STATE_INIT_RECEIVED, KVM_MP_STATE_HALTED,
+		KVM_MP_STATE_SIPI_RECEIVED, KVM_MP_STATE_STOPPED, 1000,
+	};
+	unsigned int i;
+
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_GET_MP_STATE, &s));
+	EXPECT_EQ(KVM_MP_STATE_RUNNABLE, s.mp_state);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_SET_MP_STATE, &s));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		s.mp_state = bad[i];
+		EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_MP_STATE, &s))
+			TH_LOG("mp_state %u", bad[i]);
+	}
+	EXPECT_EQ(-EFAULT, kioctl(self->vm.vcpu, KVM_GET_MP_STATE, 8));
+	EXPECT_EQ(-EFAULT, kioctl(self->vm.vcpu, KVM_SET_MP_STATE, 8));
+}
+
+static __u64 now_ns(clockid_t c)
+{
+	struct timespec t;
+
+	clock_gettime(c, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+/* The VM's clock: set, read back moving on; REALTIME on input; bad flags. */
+TEST_F(state, clock)
+{
+	struct kvm_clock_data d = { 0 }, e = { 0 };
+	__u64 valid = KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC;
+	__u64 t0;
+
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_GET_CLOCK, &d));
+	EXPECT_EQ(0, d.flags & ~valid);
+	d.clock = 1000000000000ull;		/* 1000 s */
+	d.flags = 0;
+	t0 = now_ns(CLOCK_MONOTONIC);
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_SET_CLOCK, &d));
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_GET_CLOCK, &e));
+	EXPECT_LE(d.clock, e.clock);
+	EXPECT_GE(d.clock + (now_ns(CLOCK_MONOTONIC) - t0) + 50000000ull, e.clock);
+	if (e.flags & KVM_CLOCK_REALTIME)
+		EXPECT_GE(5000000000ull, now_ns(CLOCK_REALTIME) - e.realtime);
+
+	/* REALTIME: the time since @realtime is added (here 2 s). */
+	d.clock = 5000000000000ull;
+	d.realtime = now_ns(CLOCK_REALTIME) - 2000000000ull;
+	d.flags = KVM_CLOCK_REALTIME;
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_SET_CLOCK, &d));
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_GET_CLOCK, &e));
+	EXPECT_LE(d.clock + 2000000000ull, e.clock);
+	EXPECT_GE(d.clock + 3000000000ull, e.clock);
+
+	/* What GET_CLOCK gave goes back as it is. */
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_GET_CLOCK, &d));
+	EXPECT_EQ(0, kioctlp(self->vm.fd, KVM_SET_CLOCK, &d));
+	d.flags = valid;
+	EXPECT_EQ(0, kioctlp(self->vm.fd, KVM_SET_CLOCK, &d));
+	d.flags = 1u << 5;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.fd, KVM_SET_CLOCK, &d));
+	EXPECT_EQ(-EFAULT, kioctl(self->vm.fd, KVM_GET_CLOCK, 8));
+	EXPECT_EQ(-EFAULT, kioctl(self->vm.fd, KVM_SET_CLOCK, 8));
+}
+
+/* Machine check: every bank by default, KVM_X86_SETUP_MCE's checks, the MSRs. */
+TEST_F(state, mce)
+{
+	__u64 cap = 0, v;
+
+	ASSERT_EQ(0, kioctlp(self->vm.sys, KVM_X86_GET_MCE_CAP_SUPPORTED, &cap));
+	EXPECT_EQ(MCG_CTL_P | MCG_SER_P, cap & (MCG_CTL_P | MCG_SER_P));
+	EXPECT_EQ(32, MSR(MSR_MCG_CAP));
+	EXPECT_EQ(1, get_msr(self->vm.vcpu, MSR_MC0_CTL + 4 * 31 + 3, &v));
+	/* MCG_CTL only with MCG_CTL_P (the VMM may write 0). */
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MCG_CTL, ~0ull));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MCG_CTL, 0));
+
+	v = 0;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	v = 33;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	v = 10 | (1ull << 11);		/* MCG_TES_P: not offered */
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	EXPECT_EQ(-EFAULT, kioctl(self->vm.vcpu, KVM_X86_SETUP_MCE, 8));
+	v = 10 | MCG_CTL_P | MCG_SER_P;
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	EXPECT_EQ(v, MSR(MSR_MCG_CAP));
+	EXPECT_EQ(~0ull, MSR(MSR_MCG_CTL));
+	EXPECT_EQ(~0ull, MSR(MSR_MC0_CTL + 4 * 9));
+	EXPECT_EQ(0, get_msr(self->vm.vcpu, MSR_MC0_CTL + 4 * 10, &v));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MCG_CAP, 10));
+	/* MCi_CTL: 0 or all ones (bits 10 and 0 may be clear); STATUS any from the VMM. */
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MC0_CTL + 12, 0x1234));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MC0_CTL + 12, ~0ull & ~(1ull << 10)));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MC0_CTL + 12, 0));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MC0_CTL + 13, 0xbad));
+	EXPECT_EQ(0xbad, MSR(MSR_MC0_CTL + 13));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MCG_STATUS, 5));
+	EXPECT_EQ(5, MSR(MSR_MCG_STATUS));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MCG_CTL, 7));
+}
+
+/* MTRRs: the capability, KVM's validity checks, values kept. */
+TEST_F(state, mtrr)
+{
+	EXPECT_EQ(0x508, MSR(MSR_MTRR_CAP));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MTRR_CAP, 0x508));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MTRR_DEF_TYPE, 0xc06));
+	EXPECT_EQ(0xc06, MSR(MSR_MTRR_DEF_TYPE));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MTRR_DEF_TYPE, 2));	/* type 2 */
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MTRR_DEF_TYPE, 0x1006));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MTRR_FIX64K, 0x0606060605040100ull));
+	EXPECT_EQ(0x0606060605040100ull, MSR(MSR_MTRR_FIX64K));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MTRR_FIX4K_F8000, 0x0700000000000000ull));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MTRR_BASE0, 0x80000006));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MTRR_MASK0, 0xf80000800ull));
+	EXPECT_EQ(0x80000006, MSR(MSR_MTRR_BASE0));
+	EXPECT_EQ(0xf80000800ull, MSR(MSR_MTRR_MASK0));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MTRR_BASE0, 0x80000106));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MTRR_MASK0, 0xf80000801ull));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MTRR_MASK0, 1ull << 63));
+}
+
+/* kvmclock MSRs and the microcode revision, kept for the VMM. */
+TEST_F(state, kvm_msrs)
+{
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_KVM_SYSTEM_TIME, 0));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_KVM_WALL_CLOCK, 0x8000));
+	EXPECT_EQ(0, MSR(MSR_KVM_SYSTEM_TIME));
+	EXPECT_EQ(0x8000, MSR(MSR_KVM_WALL_CLOCK));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_UCODE_REV, 0x4200000000ull));
+	EXPECT_EQ(0x4200000000ull, MSR(MSR_UCODE_REV));
+}
+
+X86_SYMBOL(g_state_gp);
+X86_CODE16(g_state,
+	   "mov $0xfe, %ecx\n rdmsr\n mov %eax, %esi\n"			/* MTRRcap */
+	   "mov $0x8b, %ecx\n xor %eax, %eax\n xor %edx, %edx\n wrmsr\n"	/* UCODE_REV */
+	   "mov $0x2ff, %ecx\n mov $0xc06, %eax\n wrmsr\n"		/* MTRRdefType */
+	   "mov $0x179, %ecx\n rdmsr\n mov %eax, %edi\n"		/* MCG_CAP */
+	   "mov $0x17b, %ecx\n rdmsr\n"					/* MCG_CTL: #GP */
+	   "out %al, $0xff\n"
+	   "1: jmp 1b\n"
+	   ".global g_state_gp\n g_state_gp:\n push %bp\n mov %sp, %bp\n addw $2, 2(%bp)\n"
+	   "pop %bp\n out %al, $0x13\n iret\n");
+
+/* The same MSRs from the guest: MTRRs, microcode revision written, MCG. */
+TEST_F(state, guest_msrs)
+{
+	struct kvm_regs regs;
+
+	ASSERT_EQ(0, xvm_real_mode(&self->vm, g_state, g_state_end));
+	xvm_ivt(&self->vm, 13, XCODE + (g_state_gp - g_state));
+	ASSERT_EQ(0, xvm_run(&self->vm));
+	ASSERT_EQ(KVM_EXIT_IO, self->vm.run->exit_reason);
+	ASSERT_EQ(0x13, self->vm.run->io.port);		/* MCG_CTL without MCG_CTL_P */
+	ASSERT_EQ(0, xvm_run(&self->vm));
+	ASSERT_EQ(KVM_EXIT_IO, self->vm.run->exit_reason);
+	ASSERT_EQ(XPORT_DONE, self->vm.run->io.port);
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_GET_REGS, &regs));
+	EXPECT_EQ(0x508, regs.rsi);
+	EXPECT_EQ(32, regs.rdi);
+	EXPECT_EQ(0xc06, MSR(MSR_MTRR_DEF_TYPE));
+}
+
+#else /* !__x86_64__ */
+
+TEST(x86_state)
+{
+	SKIP(return, "these tests drive an x86 VM");
+}
+
+#endif
+
+TEST_HARNESS_MAIN
