@@ -57,7 +57,7 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_MCE:
 		return KL_MAX_MCE_BANKS;
 	case KVM_CAP_ADJUST_CLOCK:
-		return kl_clock_flags();
+		return KL_CLOCK_FLAGS;
 	default:
 		return 0;
 	}

@@ -61,13 +61,6 @@ static long kl_set_mp_state(struct kl_vcpu *v, void __user *argp)
 
 /* --- the VM's clock --------------------------------------------------------- */
 
-#define KL_CLOCK_FLAGS	(KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
-
-long kl_clock_flags(void)
-{
-	return KL_CLOCK_FLAGS;
-}
-
 static long kl_get_clock(struct kl_vm *kvm, void __user *argp)
 {
 	struct kvm_clock_data d = { 0 };

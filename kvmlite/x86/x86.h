@@ -52,6 +52,8 @@ struct kl_mmio {
 #define KL_MAX_CPUID	256
 #define KL_MAX_MCE_BANKS	32	/* as KVM_MAX_MCE_BANKS */
 #define KL_NR_VAR_MTRR		8	/* as KVM_NR_VAR_MTRR */
+/* KVM_GET_CLOCK's flags (no master clock: never TSC_STABLE); KVM_CAP_ADJUST_CLOCK */
+#define KL_CLOCK_FLAGS		(KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
 #define KL_IO_DATA_OFFSET	3072	/* string I/O data inside the kvm_run page */
 
 /**
@@ -238,7 +240,6 @@ void kl_state_init(struct kl_vcpu *v);
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp);
 long kl_state_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl, void __user *argp);
 long kl_mce_cap_supported(void __user *argp);
-long kl_clock_flags(void);
 int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host);
 int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host);
 

@@ -178,6 +178,7 @@ static int tg_answer(struct tg_vm *g, __u64 *a)
 {
 	__u32 fn = a[0];
 	__u64 gpa, *arg;
+	int i;
 
 	g->token[0] = a[1];
 	g->token[1] = a[2];
@@ -185,8 +186,8 @@ static int tg_answer(struct tg_vm *g, __u64 *a)
 	if (chance(5))
 		return 1;
 	if (chance(10)) {
-		for (fn = 1; fn < 8; fn++)
-			a[fn] = rnd();
+		for (i = 1; i < 8; i++)
+			a[i] = rnd();
 	} else if (fn == 0xffff0000u) {		/* ALLOC: a page of the guest */
 		gpa = chance(80) ? GUEST_RAM_GPA + (TG_RPC_PAGE + below(4)) * TG_PAGE : tg_gpa();
 		a[1] = gpa >> 32;
