@@ -1030,21 +1030,23 @@ long kvmlite_eventfd_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 }
 
 /*
- * The caps of this file. Those of the irqchip are 0 without one (KVM
- * reports them from CONFIG_HAVE_KVM_IRQCHIP and friends).
+ * The caps of this file. As KVM, which reports those of the irqchip from
+ * CONFIG_HAVE_KVM_IRQCHIP and friends (arm64 and x86 both select them), they
+ * do not depend on the VM having an irqchip: on x86 without one the ioctls
+ * answer EINVAL (QEMU requires KVM_CAP_IRQ_ROUTING even with its userspace
+ * irqchip).
  */
 long kvmlite_eventfd_caps(long ext)
 {
 	switch (ext) {
 	case KVM_CAP_IOEVENTFD:
 	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
-		return 1;
 	case KVM_CAP_IRQFD:
 	case KVM_CAP_IRQFD_RESAMPLE:
 	case KVM_CAP_SIGNAL_MSI:
-		return kvmlite_has_irqchip();
+		return 1;
 	case KVM_CAP_IRQ_ROUTING:
-		return kvmlite_has_irqchip() ? KVMLITE_MAX_IRQ_ROUTES : 0;
+		return KVMLITE_MAX_IRQ_ROUTES;
 	case KVM_CAP_MSI_DEVID:
 		return kvmlite_arch_ops.set_msi ? 1 : 0;
 	}

@@ -159,5 +159,4 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.vcpu_ioctl	= kl_vcpu_ioctl,
 	.vcpu_run	= kl_vcpu_run,
 	.dev_ioctl	= kl_dev_ioctl,
-	.vcpu_async_ioctl = kl_vcpu_async_ioctl,
 };

@@ -920,9 +920,13 @@ int kl_handle_exit(struct kl_vcpu *v)
 	case EXIT_REASON_CPUID:
 		return kl_handle_cpuid(v);
 	case EXIT_REASON_HLT:
+		/*
+		 * As KVM without an in-kernel local APIC: past the HLT, and
+		 * userspace waits for its next interrupt.
+		 */
 		kl_skip(v, v->exit_insn_len);
-		v->halted = true;
-		return 1;
+		run->exit_reason = KVM_EXIT_HLT;
+		return 0;
 	case EXIT_REASON_IO_INSTRUCTION:
 		return kl_handle_io(v);
 	case EXIT_REASON_MSR_READ:

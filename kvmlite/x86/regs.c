@@ -59,7 +59,6 @@ static long kl_set_regs(struct kl_vcpu *v, void __user *argp)
 	v->rip = r.rip;
 	/* As KVM: reserved bit 1 always set. */
 	v->rflags = r.rflags | X86_EFLAGS_FIXED;
-	v->halted = false;
 	return 0;
 }
 
@@ -341,8 +340,12 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 				    BIT(19) | BIT(20) | BIT(22) | BIT(23) |
 				    BIT(25) | BIT(30);
 			e[n].ecx |= BIT(31);	/* hypervisor */
-			e[n].edx &= ~(BIT(18) | BIT(21) | BIT(22) | BIT(27) |
-				      BIT(29) | BIT(31));
+			/*
+			 * KVM's mask: no PSN, DS, ACPI, HTT, TM, PBE (HTT is
+			 * the VMM's, with the logical processor count).
+			 */
+			e[n].edx &= GENMASK(9, 0) | GENMASK(17, 11) | BIT(19) |
+				    GENMASK(27, 23);
 		} else {
 			e[n].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
 			e[n].eax = 0;
@@ -448,26 +451,17 @@ void kl_sync_run(struct kl_vcpu *v)
 	run->apic_base = v->apic_base;
 }
 
-/*
- * KVM_INTERRUPT without taking the vCPU mutex, so that another thread can
- * wake a vCPU that sleeps in HLT inside KVM_RUN (kvmlite blocks there; KVM
- * with a userspace irqchip returns KVM_EXIT_HLT instead).
- */
-long kl_vcpu_async_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
-			 unsigned long arg)
+/* KVM_INTERRUPT: the vector a userspace interrupt controller raises. */
+static long kl_interrupt(struct kl_vcpu *v, void __user *argp)
 {
-	struct kl_vcpu *v = kl_vcpu(vcpu);
 	struct kvm_interrupt irq;
 
-	if (ioctl != KVM_INTERRUPT)
-		return -ENOIOCTLCMD;
-	if (copy_from_user(&irq, (void __user *)arg, sizeof(irq)))
+	if (copy_from_user(&irq, argp, sizeof(irq)))
 		return -EFAULT;
 	if (irq.irq >= 256)
 		return -EINVAL;
 	/* As KVM (userspace irqchip): a new vector replaces one not taken yet. */
 	WRITE_ONCE(v->pending_irq, (int)irq.irq);
-	kvmlite_vcpu_kick(vcpu);
 	return 0;
 }
 
@@ -498,6 +492,8 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return kl_set_cpuid2(v, argp);
 	case KVM_GET_CPUID2:
 		return kl_get_cpuid2(v, argp);
+	case KVM_INTERRUPT:
+		return kl_interrupt(v, argp);
 	case KVM_NMI:
 		WRITE_ONCE(v->pending_nmi, true);
 		kvmlite_vcpu_kick(vcpu);

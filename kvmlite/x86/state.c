@@ -4,7 +4,7 @@
  * beyond registers, with KVM's structures, checks and errnos:
  *
  *  - KVM_GET/SET_MP_STATE (without an in-kernel local APIC: RUNNABLE only,
- *    as KVM; HALTED is reported while the vCPU sleeps in HLT)
+ *    as KVM: HLT exits to userspace with KVM_EXIT_HLT)
  *  - KVM_GET/SET_CLOCK: the VM's clock in ns (boot time + an offset), with
  *    KVM_CLOCK_REALTIME and KVM_CLOCK_HOST_TSC
  *  - machine check: KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE and
@@ -40,7 +40,7 @@
 static long kl_get_mp_state(struct kl_vcpu *v, void __user *argp)
 {
 	struct kvm_mp_state s = {
-		.mp_state = v->halted ? KVM_MP_STATE_HALTED : KVM_MP_STATE_RUNNABLE,
+		.mp_state = KVM_MP_STATE_RUNNABLE,
 	};
 
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
@@ -55,7 +55,6 @@ static long kl_set_mp_state(struct kl_vcpu *v, void __user *argp)
 	/* As KVM without an in-kernel local APIC: only RUNNABLE. */
 	if (s.mp_state != KVM_MP_STATE_RUNNABLE)
 		return -EINVAL;
-	v->halted = false;
 	return 0;
 }
 

@@ -482,7 +482,6 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 		       (v->vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
 	v->pending_irq = -1;
 	v->pending_nmi = false;
-	v->halted = false;
 	v->pending = KL_PENDING_NONE;
 	v->misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	memset(v->dr, 0, sizeof(v->dr));
@@ -528,7 +527,7 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 static void kl_vmcs_setup(struct kl_vcpu *v)
 {
 	struct kl_vm *kvm = kl_vm(v->vcpu->vm);
-	u64 cr0_mask, cr4_mask, eip;
+	u64 eip;
 	u32 low, high;
 
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, kl_caps.pin);
@@ -549,18 +548,11 @@ static void kl_vmcs_setup(struct kl_vcpu *v)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, v->vpid);
 
 	/*
-	 * The guest owns the CR0/CR4 bits it may change freely; writes to
-	 * the others exit: NE/VMXE are forced on, CD/NW kept off, PG
-	 * changes switch IA-32e mode, and CR4 features kvmlite does not
-	 * offer are refused.
+	 * The guest owns the CR0/CR4 bits it may change freely (read back
+	 * at every exit); writes to the others exit (x86.h).
 	 */
-	cr0_mask = X86_CR0_PG | X86_CR0_NE | X86_CR0_CD | X86_CR0_NW;
-	cr4_mask = X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE |
-		   X86_CR4_LA57 | X86_CR4_PKE | X86_CR4_CET | X86_CR4_PCIDE |
-		   X86_CR4_PAE | X86_CR4_FSGSBASE | X86_CR4_SMEP |
-		   X86_CR4_SMAP | X86_CR4_UMIP;
-	vmcs_write(CR0_GUEST_HOST_MASK, cr0_mask);
-	vmcs_write(CR4_GUEST_HOST_MASK, cr4_mask);
+	vmcs_write(CR0_GUEST_HOST_MASK, KL_CR0_HOST_OWNED);
+	vmcs_write(CR4_GUEST_HOST_MASK, KL_CR4_HOST_OWNED);
 
 	/* Host state that never changes. */
 	vmcs_write(HOST_CR0, read_cr0());
@@ -821,6 +813,11 @@ static void kl_read_exit_info(struct kl_vcpu *v)
 	v->idt_vectoring = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	v->idt_vectoring_err = vmcs_read(IDT_VECTORING_ERROR_CODE);
 	v->interruptibility = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	/* The bits the guest owns changed without an exit (KVM decaches them). */
+	v->cr0 = (v->cr0 & KL_CR0_HOST_OWNED) |
+		 (vmcs_read(GUEST_CR0) & ~KL_CR0_HOST_OWNED);
+	v->cr4 = (v->cr4 & KL_CR4_HOST_OWNED) |
+		 (vmcs_read(GUEST_CR4) & ~KL_CR4_HOST_OWNED);
 }
 
 /* One guest entry and exit. 1: go on, -EINTR-like <0: leave the loop. */
@@ -932,13 +929,6 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	return 1;
 }
 
-static bool kl_can_wake(struct kl_vcpu *v)
-{
-	return READ_ONCE(v->pending_nmi) ||
-	       (READ_ONCE(v->pending_irq) >= 0 &&
-		(v->rflags & X86_EFLAGS_IF));
-}
-
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
@@ -962,14 +952,6 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		r = kvmlite_vcpu_check_exit(vcpu);
 		if (r)
 			break;
-		if (v->halted) {
-			/* HLT: sleep until an interrupt can be taken or a signal. */
-			if (!kl_can_wake(v)) {
-				wait_event_interruptible(vcpu->wq, kl_can_wake(v));
-				continue;
-			}
-			v->halted = false;
-		}
 		if (!kl_enter_guest(v))
 			continue;
 		r = kl_handle_exit(v);

@@ -56,6 +56,17 @@ struct kl_mmio {
 #define KL_CLOCK_FLAGS		(KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
 #define KL_IO_DATA_OFFSET	3072	/* string I/O data inside the kvm_run page */
 
+/*
+ * CR0/CR4 bits whose writes exit (the rest the guest changes freely): NE and
+ * VMXE are forced on, CD/NW kept off, PG changes switch IA-32e mode, PAE
+ * reloads the PDPTEs, and CR4 features kvmlite does not offer are refused.
+ */
+#define KL_CR0_HOST_OWNED	(X86_CR0_PG | X86_CR0_NE | X86_CR0_CD | X86_CR0_NW)
+#define KL_CR4_HOST_OWNED	(X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE | \
+				 X86_CR4_LA57 | X86_CR4_PKE | X86_CR4_CET | \
+				 X86_CR4_PCIDE | X86_CR4_PAE | X86_CR4_FSGSBASE | \
+				 X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_UMIP)
+
 /**
  * struct kl_vcpu - x86 state of a vCPU
  * @gpr:	guest GPRs while outside the guest (RSP mirrors GUEST_RSP);
@@ -95,7 +106,6 @@ struct kl_vcpu {
 	/* Events. */
 	int pending_irq;	/* vector from KVM_INTERRUPT, or -1 */
 	bool pending_nmi;
-	bool halted;
 
 	/* Last exit. */
 	u32 exit_reason;
@@ -230,8 +240,6 @@ int kl_write_guest(struct kvmlite_vm *vm, u64 gpa, const void *buf,
 /* regs.c */
 long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		   unsigned long arg);
-long kl_vcpu_async_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
-			 unsigned long arg);
 long kl_dev_ioctl(unsigned int ioctl, unsigned long arg);
 void kl_sync_run(struct kl_vcpu *v);
 

@@ -2,9 +2,11 @@
 /*
  * init of the nested guest (scripts/bench/nested-qemu): a static PID 1 that
  * mounts /proc and /sys, prints one marker line with the number of online
- * CPUs, the kernel release and the guest's own uptime, and powers off.
+ * CPUs, the kernel release, the guest's own uptime and its clocksource, and
+ * powers off (arm64: PSCI) or resets (x86, no ACPI: QEMU's -no-reboot ends
+ * the run).
  *
- *   KVMLITE-GUEST-BOOTED cpus=N release=R uptime=S
+ *   KVMLITE-GUEST-BOOTED cpus=N release=R uptime=S clocksource=C
  *
  * With guest_init.report on the kernel command line (nested-qemu --irqchip
  * kernel or its), it first looks at the devices of an in-kernel irqchip run
@@ -639,7 +641,7 @@ out:
 int main(int argc, char **argv)
 {
 	struct utsname uts;
-	char up[64];
+	char up[64], cs[64];
 
 	if (getpid() != 1) {
 		if (argc != 2 || strcmp(argv[1], "tee")) {
@@ -670,13 +672,19 @@ int main(int argc, char **argv)
 	if (has_option(TEE_OPT))
 		tee_report();
 	read_uptime(up, sizeof(up));
+	read_line("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  cs, sizeof(cs));
 
-	printf("KVMLITE-GUEST-BOOTED cpus=%ld release=%s uptime=%s%s\n",
-	       sysconf(_SC_NPROCESSORS_ONLN), uts.release, up, line);
+	printf("KVMLITE-GUEST-BOOTED cpus=%ld release=%s uptime=%s clocksource=%s%s\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), uts.release, up, *cs ? cs : "?", line);
 	fflush(stdout);
 	tcdrain(1);
 	sync();
+#ifdef __x86_64__
+	reboot(RB_AUTOBOOT);
+#else
 	reboot(RB_POWER_OFF);
+#endif
 	for (;;)
 		pause();
 	return 0;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * x86 guests: reset state, port I/O of each size and string I/O, MMIO
- * through MOV forms, read-only slots, CPUID from KVM_SET_CPUID2, MSRs from
- * the VMM and from the guest, HLT + KVM_INTERRUPT from another thread, the
+ * through MOV forms, read-only slots, CPUID from KVM_SET_CPUID2, the CR bits
+ * a guest changes without an exit in KVM_GET/SET_SREGS, MSRs from
+ * the VMM and from the guest, HLT exiting with KVM_EXIT_HLT then KVM_INTERRUPT, the
  * interrupt window, immediate_exit and signals, triple fault, bad inputs,
  * two VMs and two vCPUs, guest memory unmapped between runs, and the VM fd
  * closed during KVM_RUN. Guests run in real mode or in 64-bit long mode set
@@ -365,9 +366,58 @@ TEST_F(x86, supported_cpuid)
 		/* VMX is never offered to a guest of either hypervisor here. */
 		if (t.e[i].function == 1 && is_kvmlite())
 			EXPECT_EQ(0, t.e[i].ecx & (1 << 5));
+		/*
+		 * As KVM: no PSN (18), DS (21), ACPI (22), HTT (28), TM (29)
+		 * or PBE (31) in leaf 1 EDX. HTT with the VMM's logical
+		 * processor count of 0 breaks a Linux guest's topology.
+		 */
+		if (t.e[i].function == 1)
+			EXPECT_EQ(0, t.e[i].edx & 0xb0640000)
+				TH_LOG("leaf 1 edx %08x", t.e[i].edx);
 	}
 	EXPECT_EQ(2, found);
 	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_SET_CPUID2, &t));
+}
+
+X86_CODE16(g_owned_crs,
+	   "mov %cr0, %eax\n or $0x8, %eax\n mov %eax, %cr0\n"	/* TS */
+	   "mov %cr4, %eax\n or $0x4, %eax\n mov %eax, %cr4\n"	/* TSD */
+	   "out %al, $0x40\n"
+	   "mov %cr0, %eax\n mov %eax, %esi\n mov %cr4, %eax\n mov %eax, %edi\n"
+	   "out %al, $0x41\n"
+	   "clts\n mov %cr0, %eax\n mov %eax, %esi\n"
+	   "out %al, $0x42\n"
+	   "1: jmp 1b\n");
+
+/*
+ * CR0/CR4 bits that the guest changes without an exit (TS, TSD: the
+ * hypervisor need not intercept them) are what KVM_GET_SREGS returns, and a
+ * KVM_GET_SREGS/KVM_SET_SREGS round trip, as QEMU makes around every exit it
+ * handles, keeps the guest's values.
+ */
+TEST_F(x86, guest_owned_crs)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_owned_crs, g_owned_crs_end));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x40);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_SREGS, &sregs));
+	EXPECT_EQ(8, sregs.cr0 & 8);
+	EXPECT_EQ(0, sregs.cr0 & 1);
+	EXPECT_EQ(4, sregs.cr4 & 4);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_SREGS, &sregs));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x41);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	EXPECT_EQ(8, regs.rsi & 8);
+	EXPECT_EQ(0, regs.rsi & 1);
+	EXPECT_EQ(4, regs.rdi & 4);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x42);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	EXPECT_EQ(0, regs.rsi & 8);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_SREGS, &sregs));
+	EXPECT_EQ(0, sregs.cr0 & 8);
 }
 
 X86_SYMBOL(g_msr_gp);
@@ -457,53 +507,40 @@ X86_CODE16(g_hlt,
 	   "1: jmp 1b\n"
 	   ".global g_hlt_h\n g_hlt_h:\n mov $0x42, %al\n out %al, $0x30\n iret\n");
 
-struct inject_arg {
-	int vcpu;
-	int vector;
-	long r;
-};
-
-static void *inject_thread(void *p)
-{
-	struct inject_arg *a = p;
-	struct kvm_interrupt irq = { .irq = a->vector };
-
-	usleep(200 * 1000);
-	a->r = kioctlp(a->vcpu, KVM_INTERRUPT, &irq);
-	return NULL;
-}
-
 /*
- * HLT, then KVM_INTERRUPT from another thread runs the guest's IVT handler.
- * kvmlite blocks in KVM_RUN until the interrupt; KVM with a userspace
- * irqchip returns KVM_EXIT_HLT instead (and takes KVM_INTERRUPT once
- * KVM_RUN has returned): both end in the handler.
+ * HLT with a userspace irqchip (no in-kernel local APIC): KVM_RUN returns
+ * KVM_EXIT_HLT with RIP past the HLT, the vCPU stays RUNNABLE, and the
+ * interrupt the VMM then injects with KVM_INTERRUPT runs the guest's IVT
+ * handler on the next KVM_RUN. Bad vectors fail with EINVAL.
  */
 TEST_F(x86, hlt_interrupt)
 {
 	struct xvm *vm = &self->vm;
-	struct inject_arg a = { .vcpu = vm->vcpu, .vector = 0x20, .r = -1 };
-	pthread_t t;
-	int joined = 0;
+	struct kvm_interrupt irq = { .irq = 256 };
+	struct kvm_mp_state mp = { .mp_state = 99 };
+	struct kvm_regs regs;
 
 	ASSERT_EQ(0, xvm_real_mode(vm, g_hlt, g_hlt_end));
 	xvm_ivt(vm, 0x20, XCODE + (g_hlt_h - g_hlt));
-	ASSERT_EQ(0, pthread_create(&t, NULL, inject_thread, &a));
 	ASSERT_EQ(0, xvm_run(vm));
-	if (vm->run->exit_reason == KVM_EXIT_HLT) {
-		ASSERT_FALSE(is_kvmlite());
-		pthread_join(t, NULL);
-		joined = 1;
-		ASSERT_EQ(0, xvm_run(vm));
-	}
+	ASSERT_EQ(KVM_EXIT_HLT, vm->run->exit_reason)
+		TH_LOG("exit %u", vm->run->exit_reason);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	/* sti (1 byte), hlt (1 byte) */
+	EXPECT_EQ(XCODE + 2, regs.rip);
+	EXPECT_EQ(1, vm->run->if_flag);
+	EXPECT_EQ(1, vm->run->ready_for_interrupt_injection);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_MP_STATE, &mp));
+	EXPECT_EQ(KVM_MP_STATE_RUNNABLE, mp.mp_state);
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_INTERRUPT, &irq));
+	irq.irq = 0x20;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_INTERRUPT, &irq));
+	ASSERT_EQ(0, xvm_run(vm));
 	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason)
 		TH_LOG("exit %u", vm->run->exit_reason);
 	EXPECT_EQ(0x30, vm->run->io.port);
 	EXPECT_EQ(0x42, xio_value(vm->run));
 	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x31);
-	if (!joined)
-		pthread_join(t, NULL);
-	EXPECT_EQ(0, a.r);
 }
 
 X86_SYMBOL(g_window_h);

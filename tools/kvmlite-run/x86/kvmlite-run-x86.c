@@ -11,9 +11,9 @@
  * with a userspace irqchip does it on KVM: an interrupt is injected when
  * kvm_run says ready_for_interrupt_injection, otherwise the VMM asks for an
  * interrupt window. The timer is a SIGALRM that ends KVM_RUN with EINTR.
- * HLT: kvmlite sleeps in KVM_RUN until the interrupt; KVM returns
- * KVM_EXIT_HLT and the VMM waits for the next tick. Works on /dev/kvmlite
- * and on the in-kernel KVM's /dev/kvm.
+ * HLT exits with KVM_EXIT_HLT (no in-kernel local APIC) and the VMM waits
+ * for the next tick. Works on /dev/kvmlite and on the in-kernel KVM's
+ * /dev/kvm.
  *
  *   kvmlite-run-x86 [--dev PATH] [--timeout SEC] IMAGE
  */
