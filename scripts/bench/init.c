@@ -165,13 +165,29 @@ static int run_command(void)
 
 	pid = fork();
 	if (pid == 0) {
+		/*
+		 * The session leader with the console as controlling tty: when
+		 * it exits, the kernel hangs the tty up and drops what is still
+		 * in its output buffer (a slow UART under Bochs loses the end of
+		 * the command's output). So it is not the command: it waits for
+		 * the command, lets the output drain, then exits with its status.
+		 */
 		setsid();
 		ioctl(0, TIOCSCTTY, 1);
 		if (chdir("/bench"))
 			_exit(126);
-		execvp(argv[0], argv);
-		fprintf(stderr, "init: cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
+		pid = fork();
+		if (pid == 0) {
+			execvp(argv[0], argv);
+			fprintf(stderr, "init: cannot run %s: %s\n", argv[0], strerror(errno));
+			_exit(127);
+		}
+		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		tcdrain(1);
+		if (pid < 0)
+			_exit(127);
+		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	}
 	/* PID 1 also reaps orphans: wait until our child is the one. */
 	for (;;) {
