@@ -936,14 +936,22 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 	int r;
 
 	/* As KVM without an in-kernel APIC: the VMM may have changed CR8. */
-	if (READ_ONCE(run->cr8) > 15)
-		return -EINVAL;
+	if (READ_ONCE(run->cr8) > 15) {
+		r = -EINVAL;
+		goto out;
+	}
 	v->cr8 = READ_ONCE(run->cr8);
 	/* As KVM: an I/O or MMIO read is completed even with immediate_exit. */
 	kl_complete_userspace(v);
-	/* As KVM: -EINTR, exit_reason left as it was. */
-	if (kvmlite_run_immediate_exit(run))
-		return -EINTR;
+	/*
+	 * As KVM: -EINTR, exit_reason left as it was, the run fields updated
+	 * (an interrupt from KVM_INTERRUPT just before is pending: no longer
+	 * ready for injection, or the VMM's next vector would replace it).
+	 */
+	if (kvmlite_run_immediate_exit(run)) {
+		r = -EINTR;
+		goto out;
+	}
 
 	run->exit_reason = KVM_EXIT_UNKNOWN;
 	run->flags = 0;
@@ -968,6 +976,7 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		}
 	}
 	fpu_swap_kvm_fpstate(&v->fpu, false);
+out:
 	kl_sync_run(v);
 	return r;
 }

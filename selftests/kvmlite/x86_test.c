@@ -570,12 +570,21 @@ TEST_F(x86, interrupt_window)
 	vm->run->request_interrupt_window = 0;
 	/*
 	 * As KVM with a userspace irqchip: one pending interrupt, which a
-	 * second KVM_INTERRUPT replaces (vector 0x22 has no handler).
+	 * second KVM_INTERRUPT replaces (vector 0x22 has no handler). While
+	 * one is pending the vCPU is not ready for another, and KVM_RUN says
+	 * so even when immediate_exit ends it at once: QEMU injects whenever
+	 * the flag is set, and a stale one made it replace a vector its own
+	 * APIC already had in service (a Linux guest then waited forever).
 	 */
 	irq.irq = 0x22;
 	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_INTERRUPT, &irq));
 	irq.irq = 0x21;
 	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_INTERRUPT, &irq));
+	vm->run->immediate_exit = 1;
+	EXPECT_EQ(-EINTR, xvm_run(vm));
+	vm->run->immediate_exit = 0;
+	EXPECT_EQ(0, vm->run->ready_for_interrupt_injection);
+	EXPECT_EQ(1, vm->run->if_flag);
 	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x41);
 }
 
