@@ -81,7 +81,8 @@ nested-debian:
 	scripts/bench/nested-qemu --guest debian --dev both --append quiet --timeout 2400
 
 # The project's fuzzers (selftests/fuzz) in the arm64 bench machine (KASAN,
-# lockdep, kmemleak): FUZZ_SECS=N (default 600), FUZZ_SEED=S to repeat a run.
+# lockdep, kmemleak) and the x86 one: FUZZ_SECS=N (default 600) per boot,
+# FUZZ_SEED=S to repeat a run, FUZZ_ONLY="kvm tee hostile x86" to choose boots.
 fuzz:
 	scripts/bench/fuzz
 

@@ -118,6 +118,15 @@ static void run_regs(int vcpu)
 		ioctl(vcpu, KVM_SET_ONE_REG, &(struct kvm_one_reg) {
 			.id = core_reg(32), .addr = (unsigned long)&v });	/* pc */
 	}
+	/*
+	 * Exception vectors in the guest code too: else every exception of a
+	 * random instruction ends in an abort loop at VBAR_EL1 0, outside RAM.
+	 */
+	if (chance(50)) {
+		v = 0x80000000 + below(REGION_SIZE / 2048) * 2048;
+		ioctl(vcpu, KVM_SET_ONE_REG, &(struct kvm_one_reg) {
+			.id = ARM64_SYS_REG(3, 0, 12, 0, 0), .addr = (unsigned long)&v });
+	}
 }
 
 /* MMIO only on arm64. */
