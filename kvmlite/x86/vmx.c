@@ -911,8 +911,13 @@ static int kl_enter_guest(struct kl_vcpu *v)
 
 	v->entry_failed = fail;
 	if (!fail) {
-		v->launched = true;
 		kl_read_exit_info(v);
+		/*
+		 * As KVM: an entry that failed on the guest state (an exit with
+		 * bit 31) leaves the VMCS clear; the next entry is VMLAUNCH again.
+		 */
+		if (!(v->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			v->launched = true;
 		/* A host NMI made the guest exit: run the host's handler. */
 		if ((u16)v->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
 		    (v->exit_intr_info & INTR_INFO_INTR_TYPE_MASK) ==

@@ -636,6 +636,36 @@ TEST_F(x86, triple_fault)
 	EXPECT_EQ(KVM_EXIT_SHUTDOWN, self->vm.run->exit_reason);
 }
 
+/*
+ * A guest state the CPU refuses at VM entry (a real-mode CR3 with bits above
+ * any physical-address width, which KVM_SET_SREGS takes as KVM does):
+ * KVM_EXIT_FAIL_ENTRY with the exit reason, and once the state is fixed the
+ * vCPU runs again. The failed entry leaves the VMCS unlaunched: kvmlite used
+ * VMRESUME next, which failed for ever (found by kvm_fuzz on x86).
+ */
+TEST_F(x86, failed_entry_recovers)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_sregs sregs;
+	__u64 cr3;
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_pio, g_pio_end));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_SREGS, &sregs));
+	cr3 = sregs.cr3;
+	sregs.cr3 = 1ULL << 62;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_SREGS, &sregs));
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_FAIL_ENTRY, vm->run->exit_reason)
+		TH_LOG("exit %u", vm->run->exit_reason);
+	/* VMX_EXIT_REASONS_FAILED_VMENTRY | EXIT_REASON_INVALID_STATE */
+	EXPECT_EQ(0x80000021, vm->run->fail_entry.hardware_entry_failure_reason);
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_FAIL_ENTRY, vm->run->exit_reason);
+	sregs.cr3 = cr3;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_SREGS, &sregs));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x10);
+}
+
 /* Bad inputs and their errnos, as the in-kernel KVM gives them. */
 TEST_F(x86, bad_inputs)
 {
