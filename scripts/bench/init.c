@@ -147,6 +147,21 @@ static void show_cpu_features(void)
 	free(info);
 }
 
+/*
+ * Wait up to 10 s for the console's output queue to empty: tcdrain() could
+ * wait for ever if the UART's transmit interrupt were lost.
+ */
+static void drain_console(void)
+{
+	int i, left;
+
+	for (i = 0; i < 1000; i++) {
+		if (ioctl(1, TIOCOUTQ, &left) || left <= 0)
+			break;
+		usleep(10000);
+	}
+}
+
 static int run_command(void)
 {
 	size_t len, argc = 0, i;
@@ -184,7 +199,7 @@ static int run_command(void)
 		}
 		while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		tcdrain(1);
+		drain_console();
 		if (pid < 0)
 			_exit(127);
 		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
@@ -271,7 +286,7 @@ static void dump_kmsg(void)
 static void power_off(void)
 {
 	fflush(stdout);
-	tcdrain(1);
+	drain_console();
 	sync();
 #if defined(__x86_64__)
 	/* Bochs: the "Shutdown" string on port 0x8900 ends the emulator. */
