@@ -162,6 +162,12 @@ static void drain_console(void)
 	}
 }
 
+/* A wait() status as a shell's exit status. */
+static int exit_code(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 static int run_command(void)
 {
 	size_t len, argc = 0, i;
@@ -202,7 +208,7 @@ static int run_command(void)
 		drain_console();
 		if (pid < 0)
 			_exit(127);
-		_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		_exit(exit_code(status));
 	}
 	/* PID 1 also reaps orphans: wait until our child is the one. */
 	for (;;) {
@@ -213,9 +219,7 @@ static int run_command(void)
 		if (w < 0 && errno != EINTR)
 			return 127;
 	}
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	return 128 + WTERMSIG(status);
+	return exit_code(status);
 }
 
 static void write_file(const char *path, const char *s)
