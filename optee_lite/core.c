@@ -161,12 +161,18 @@ static int optee_lite_probe(struct platform_device *pdev)
 	}
 	ol->supp_teedev = teedev;
 
-	/* Our own context, for the kernel memory RPCs allocate. */
+	/*
+	 * Our own context: the kernel memory RPCs allocate, the message
+	 * buffers (registered in its name) and the bottom-half calls. The
+	 * probe, the notification thread and the unload must not wait for a
+	 * tee-supplicant that is not there: an RPC for it fails at once.
+	 */
 	ctx = teedev_open(ol->teedev);
 	if (IS_ERR(ctx)) {
 		ret = PTR_ERR(ctx);
 		goto err_dev;
 	}
+	ctx->supp_nowait = true;
 	ol->ctx = ctx;
 	optee_lite_enable_shm_cache(ol);
 	ret = optee_lite_notif_start(ol, pdev);

@@ -129,6 +129,12 @@ static int optee_lite_scan(struct optee_lite *ol, u32 func)
 	ctx = teedev_open(ol->teedev);
 	if (IS_ERR(ctx))
 		return PTR_ERR(ctx);
+	/*
+	 * A kernel client, as tee_client_open_context() makes them: an RPC
+	 * for tee-supplicant fails at once when there is none, instead of
+	 * holding the probe (and insmod) until one starts.
+	 */
+	ctx->supp_nowait = true;
 	export_uuid(sarg.uuid, &pta_device_uuid);
 	ret = optee_lite_open_session(ctx, &sarg, NULL);
 	if (ret || sarg.ret != TEEC_SUCCESS) {
