@@ -1,26 +1,37 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# run_kselftest.sh [-l LABEL] DIR...: run the kselftest programs listed in
-# DIR/tests (as installed by `make install`), printing KTAP, and one summary
-# line per program for the host:
+# run_kselftest.sh [-l LABEL] [-t PROG] DIR...: run the kselftest programs
+# listed in DIR/tests (as installed by `make install`; with -t only PROG),
+# printing KTAP, and one summary line per program for the host:
 #   ==KSFT== LABEL/PROG pass=P fail=F skip=S rc=R
 # A program that ends without its harness totals counts as one failure.
-label=
-if [ "$1" = -l ]; then
-	label=$2
-	shift 2
-fi
+label= only=
+while [ $# -gt 1 ]; do
+	case "$1" in
+	-l) label=$2; shift 2 ;;
+	-t) only=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 here=$(cd "$(dirname "$0")" && pwd)
+# The programs of DIR to run.
+progs() {
+	if [ -n "$only" ]; then
+		grep -x -- "$only" "$here/$1/tests"
+	else
+		cat "$here/$1/tests"
+	fi
+}
 n=0
 total=0
 for dir in "$@"; do
-	total=$((total + $(wc -l < "$here/$dir/tests")))
+	total=$((total + $(progs "$dir" | wc -l)))
 done
 echo "TAP version 13"
 echo "1..$total"
 for dir in "$@"; do
-	for t in $(cat "$here/$dir/tests"); do
+	for t in $(progs "$dir"); do
 		n=$((n + 1))
 		name="${label:+$label:}$dir/$t"
 		echo "# selftests: $name"

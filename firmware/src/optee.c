@@ -124,8 +124,14 @@ static const struct ta *const tas[] = {
  *   no-virtualization no OPTEE_SMC_SEC_CAP_VIRTUALIZATION: a7 ignored, one
  *                    partition for everyone
  *   hostile[=SEED]   random bent replies (hostile.c), SEED in hex
+ *   supp-rpc-in-register  every REGISTER_SHM first sends tee-supplicant a
+ *                    request (command SUPP_RPC_PROBE_CMD, which it does not
+ *                    know) and ignores the answer: a driver must not wait for
+ *                    a supplicant that is not running when it registers its
+ *                    own buffers (at probe, before anyone could start one)
  */
-static bool no_thread_count;
+#define SUPP_RPC_PROBE_CMD	0x7e
+static bool no_thread_count, supp_rpc_in_register;
 
 static void read_options(void)
 {
@@ -156,6 +162,10 @@ static void read_options(void)
 			*p++ = 0;
 		if (!*w)
 			continue;
+		if (!strcmp(w, "supp-rpc-in-register")) {
+			supp_rpc_in_register = true;
+			continue;
+		}
 		if (!strncmp(w, "hostile", 7) && (!w[7] || w[7] == '=')) {
 			u64 seed = 0;
 
@@ -843,6 +853,19 @@ static void apply_malformed(struct sthread *t, struct optee_msg_arg *a,
 }
 
 /* One yielding call: find, copy in, run and write back the message. */
+/* REGISTER_SHM; with supp-rpc-in-register, after a request for tee-supplicant. */
+static u32 register_msg(const struct optee_msg_param *mp)
+{
+	struct optee_msg_param p = {
+		.attr = OPTEE_MSG_ATTR_VALUE_INPUT,
+		.u.value = { .a = mp->u.tmem.shm_ref },
+	};
+
+	if (supp_rpc_in_register)
+		rpc_cmd(SUPP_RPC_PROBE_CMD, 1, &p);	/* any answer will do */
+	return shm_register(mp->u.tmem.shm_ref, mp->u.tmem.buf_ptr, mp->u.tmem.size);
+}
+
 static u32 handle_call(struct sthread *t)
 {
 	struct {
@@ -912,8 +935,7 @@ static u32 handle_call(struct sthread *t)
 			 m.p[0].attr != (OPTEE_MSG_ATTR_TMEM_OUTPUT | OPTEE_MSG_ATTR_NONCONTIG))
 			m.a.ret = TEEC_ERROR_BAD_PARAMETERS;
 		else
-			m.a.ret = shm_register(m.p[0].u.tmem.shm_ref, m.p[0].u.tmem.buf_ptr,
-					       m.p[0].u.tmem.size);
+			m.a.ret = register_msg(&m.p[0]);
 		break;
 	case OPTEE_MSG_CMD_UNREGISTER_SHM:
 		if (n != 1 || m.p[0].attr != OPTEE_MSG_ATTR_RMEM_INPUT)
