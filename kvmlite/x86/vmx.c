@@ -41,6 +41,9 @@
 
 #include "x86.h"
 
+#define CREATE_TRACE_POINTS
+#include "x86_trace.h"
+
 struct kl_vmx_caps kl_caps;
 
 struct kl_cpu {
@@ -787,6 +790,7 @@ static void kl_inject_events(struct kl_vcpu *v)
 			info = (u8)xchg(&v->pending_irq, -1) |
 			       INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK;
 			vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
+			trace_kvm_inj_virq(v->vcpu->id, (u8)info);
 		} else {
 			cpu_ctl |= CPU_BASED_INTR_WINDOW_EXITING;
 		}
@@ -810,6 +814,8 @@ static void kl_read_exit_info(struct kl_vcpu *v)
 	v->exit_insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
 	v->exit_insn_info = vmcs_read(VMX_INSTRUCTION_INFO);
 	v->exit_intr_info = vmcs_read(VM_EXIT_INTR_INFO);
+	v->exit_intr_err = v->exit_intr_info & INTR_INFO_DELIVER_CODE_MASK ?
+			   vmcs_read(VM_EXIT_INTR_ERROR_CODE) : 0;
 	v->idt_vectoring = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	v->idt_vectoring_err = vmcs_read(IDT_VECTORING_ERROR_CODE);
 	v->interruptibility = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
@@ -852,6 +858,7 @@ static int kl_enter_guest(struct kl_vcpu *v)
 		kl_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, v->vpid);
 	v->flush_vpid = false;
 
+	trace_kvm_entry(vcpu->id, v->rip);
 	vmcs_write(GUEST_RIP, v->rip);
 	vmcs_write(GUEST_RSP, v->gpr[KL_RSP]);
 	vmcs_write(GUEST_RFLAGS, v->rflags);
@@ -931,6 +938,9 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	/* A pending host interrupt that made the guest exit is taken here. */
 	local_irq_enable();
 	preempt_enable();
+	if (!fail)
+		trace_kvm_exit(vcpu->id, v->exit_reason, v->rip, v->exit_qual,
+			       v->exit_intr_info, v->exit_intr_err);
 	return 1;
 }
 

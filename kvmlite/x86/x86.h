@@ -114,6 +114,7 @@ struct kl_vcpu {
 	u32 exit_insn_len;
 	u32 exit_insn_info;
 	u32 exit_intr_info;
+	u32 exit_intr_err;	/* when exit_intr_info says there is one */
 	u32 idt_vectoring;
 	u32 idt_vectoring_err;
 	u32 interruptibility;
