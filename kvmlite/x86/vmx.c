@@ -940,7 +940,8 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	preempt_enable();
 	if (!fail)
 		trace_kvm_exit(vcpu->id, v->exit_reason, v->rip, v->exit_qual,
-			       v->exit_intr_info, v->exit_intr_err);
+			       v->idt_vectoring, v->exit_intr_info,
+			       v->exit_intr_err);
 	return 1;
 }
 
