@@ -14,6 +14,7 @@
 #ifndef FUZZ_H
 #define FUZZ_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/types.h>
@@ -142,6 +143,61 @@ static inline void fuzz_on_crash(int sig)
 	fuzz_give_up(sig == SIGSEGV ? "SIGSEGV" : "SIGBUS");
 }
 
+/* One line into the kernel log (the console shows it at once). */
+static inline void fuzz_kmsg(const char *line)
+{
+	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	if (write(fd, line, strlen(line)) < 0)
+		perror("/dev/kmsg");
+	close(fd);
+}
+
+/*
+ * Stuck: say so in the kernel log, with the kernel stack of each of this
+ * process's threads (/proc/self/task/TID/stack), then fail. The console
+ * shows it even when the process can no longer end (a thread in an
+ * uninterruptible sleep keeps run_kselftest.sh from printing our output).
+ */
+static inline void fuzz_stuck(const char *why)
+{
+	char path[64], buf[2048], line[300], *p, *nl;
+	struct dirent *d;
+	size_t len;
+	DIR *dir;
+	ssize_t n;
+	int fd;
+
+	snprintf(line, sizeof(line), "%s: %s in episode %llu, operation %s\n",
+		 fuzz->name, why, fuzz_cur_episode,
+		 fuzz_cur_op >= 0 ? fuzz->op_names[fuzz_cur_op] : "(none)");
+	fuzz_kmsg(line);
+	dir = opendir("/proc/self/task");
+	while (dir && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%.16s/stack",
+			 d->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+		if (fd >= 0)
+			close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		for (p = buf; *p; p += len + !!nl) {
+			nl = strchr(p, '\n');
+			len = nl ? (size_t)(nl - p) : strlen(p);
+			snprintf(line, sizeof(line), "%s: thread %s: %.*s\n",
+				 fuzz->name, d->d_name, (int)len, p);
+			fuzz_kmsg(line);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	fuzz_give_up(why);
+}
+
 /* No operation completed for 60 s: a call is stuck in the kernel. */
 static inline void *fuzz_watchdog(void *p)
 {
@@ -155,7 +211,7 @@ static inline void *fuzz_watchdog(void *p)
 		idle = now == last ? idle + 1 : 0;
 		last = now;
 		if (idle >= 60)
-			fuzz_give_up("stuck for 60 s");
+			fuzz_stuck("stuck for 60 s");
 	}
 	return NULL;
 }
@@ -163,16 +219,11 @@ static inline void *fuzz_watchdog(void *p)
 /* "NAME: seed S episode E" in the kernel log, before the episode. */
 static inline void fuzz_mark(__u64 seed, unsigned long long e)
 {
-	int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
 	char msg[96];
 
-	if (fd < 0)
-		return;
 	snprintf(msg, sizeof(msg), "%s: seed 0x%llx episode %llu\n", fuzz->name,
 		 (unsigned long long)seed, e);
-	if (write(fd, msg, strlen(msg)) < 0)
-		perror("/dev/kmsg");
-	close(fd);
+	fuzz_kmsg(msg);
 }
 
 static inline void fuzz_report(__u64 seed, unsigned long long episodes, double secs)
