@@ -852,7 +852,6 @@ static void apply_malformed(struct sthread *t, struct optee_msg_arg *a,
 	}
 }
 
-/* One yielding call: find, copy in, run and write back the message. */
 /* REGISTER_SHM; with supp-rpc-in-register, after a request for tee-supplicant. */
 static u32 register_msg(const struct optee_msg_param *mp)
 {
@@ -866,6 +865,7 @@ static u32 register_msg(const struct optee_msg_param *mp)
 	return shm_register(mp->u.tmem.shm_ref, mp->u.tmem.buf_ptr, mp->u.tmem.size);
 }
 
+/* One yielding call: find, copy in, run and write back the message. */
 static u32 handle_call(struct sthread *t)
 {
 	struct {
