@@ -814,7 +814,9 @@ static void kl_read_exit_info(struct kl_vcpu *v)
 	v->exit_insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
 	v->exit_insn_info = vmcs_read(VMX_INSTRUCTION_INFO);
 	v->exit_intr_info = vmcs_read(VM_EXIT_INTR_INFO);
-	v->exit_intr_err = v->exit_intr_info & INTR_INFO_DELIVER_CODE_MASK ?
+	/* Only the kvm_exit tracepoint uses it: no VMREAD unless it is on. */
+	v->exit_intr_err = trace_kvm_exit_enabled() &&
+			   (v->exit_intr_info & INTR_INFO_DELIVER_CODE_MASK) ?
 			   vmcs_read(VM_EXIT_INTR_ERROR_CODE) : 0;
 	v->idt_vectoring = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	v->idt_vectoring_err = vmcs_read(IDT_VECTORING_ERROR_CODE);
