@@ -5,6 +5,8 @@
  *
  *  - KVM_GET/SET_MP_STATE (without an in-kernel local APIC: RUNNABLE only,
  *    as KVM: HLT exits to userspace with KVM_EXIT_HLT)
+ *  - KVM_GET/SET_DEBUGREGS (DR0-3, DR6, DR7; in the hardware while the
+ *    guest runs with a breakpoint enabled: kl_enter_guest())
  *  - KVM_GET/SET_CLOCK: the VM's clock in ns (boot time + an offset), with
  *    KVM_CLOCK_REALTIME and KVM_CLOCK_HOST_TSC
  *  - machine check: KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE and
@@ -145,9 +147,42 @@ static long kl_setup_mce(struct kl_vcpu *v, void __user *argp)
 	return 0;
 }
 
+/* --- DEBUGREGS --------------------------------------------------------------- */
+
+static long kl_get_debugregs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_debugregs d;
+
+	memset(&d, 0, sizeof(d));
+	BUILD_BUG_ON(sizeof(d.db) != sizeof(v->dr));
+	memcpy(d.db, v->dr, sizeof(d.db));
+	d.dr6 = v->dr6;
+	d.dr7 = kl_vmcs_get(v, GUEST_DR7);
+	return copy_to_user(argp, &d, sizeof(d)) ? -EFAULT : 0;
+}
+
+/* As kvm_vcpu_ioctl_x86_set_debugregs(): no flags, DR6/DR7 within 32 bits. */
+static long kl_set_debugregs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_debugregs d;
+
+	if (copy_from_user(&d, argp, sizeof(d)))
+		return -EFAULT;
+	if (d.flags || d.dr6 >> 32 || d.dr7 >> 32)
+		return -EINVAL;
+	memcpy(v->dr, d.db, sizeof(v->dr));
+	v->dr6 = d.dr6;
+	kl_vmcs_set(v, GUEST_DR7, d.dr7);
+	return 0;
+}
+
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp)
 {
 	switch (ioctl) {
+	case KVM_GET_DEBUGREGS:
+		return kl_get_debugregs(v, argp);
+	case KVM_SET_DEBUGREGS:
+		return kl_set_debugregs(v, argp);
 	case KVM_GET_MP_STATE:
 		return kl_get_mp_state(v, argp);
 	case KVM_SET_MP_STATE:

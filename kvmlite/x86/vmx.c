@@ -828,6 +828,17 @@ static void kl_read_exit_info(struct kl_vcpu *v)
 		 (vmcs_read(GUEST_CR4) & ~KL_CR4_HOST_OWNED);
 }
 
+/*
+ * Whether the guest's debug registers must be in the hardware while it runs:
+ * a breakpoint enabled in its DR7 (VMCS current), or single-stepping (DR6.BS).
+ * MOV DR always exits (kl_handle_dr), so DR0-3 change only from there.
+ */
+static bool kl_debugregs_armed(struct kl_vcpu *v)
+{
+	return (vmcs_read(GUEST_DR7) & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK)) ||
+	       (v->rflags & X86_EFLAGS_TF);
+}
+
 /* One guest entry and exit. 1: go on, -EINTR-like <0: leave the loop. */
 static int kl_enter_guest(struct kl_vcpu *v)
 {
@@ -837,6 +848,7 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	struct desc_ptr idt;
 	u64 host_kgs;
 	int cpu, fail;
+	bool armed;
 
 	preempt_disable();
 	kl_vmcs_load(v);
@@ -878,6 +890,16 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
 	get_debugreg(dr7, 7);
 	debugctl = get_debugctlmsr();
+	armed = kl_debugregs_armed(v);
+	if (armed) {
+		/* The guest's breakpoints, the host's off until they are back. */
+		set_debugreg(DR7_FIXED_1, 7);
+		set_debugreg(v->dr[0], 0);
+		set_debugreg(v->dr[1], 1);
+		set_debugreg(v->dr[2], 2);
+		set_debugreg(v->dr[3], 3);
+		set_debugreg(v->dr6, 6);
+	}
 	store_idt(&idt);
 
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
@@ -913,8 +935,16 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	wrmsrl(MSR_LSTAR, kl_caps.host_lstar);
 	wrmsrl(MSR_CSTAR, kl_caps.host_cstar);
 	wrmsrl(MSR_SYSCALL_MASK, kl_caps.host_fmask);
-	if (dr7 & ~DR7_FIXED_1)
+	if (armed) {
+		/* A #DB the guest took updated DR6 (the exit leaves it). */
+		get_debugreg(v->dr6, 6);
+		if ((dr7 & ~DR7_FIXED_1) || hw_breakpoint_active())
+			hw_breakpoint_restore();
+		else
+			set_debugreg(DR6_RESERVED, 6);
+	} else if (dr7 & ~DR7_FIXED_1) {
 		set_debugreg(dr7, 7);
+	}
 	if (debugctl)
 		update_debugctlmsr(debugctl);
 

@@ -6,7 +6,8 @@
  * the VMM and from the guest, HLT exiting with KVM_EXIT_HLT then KVM_INTERRUPT, the
  * interrupt window, immediate_exit and signals, triple fault, bad inputs,
  * two VMs and two vCPUs, guest memory unmapped between runs, and the VM fd
- * closed during KVM_RUN. Guests run in real mode or in 64-bit long mode set
+ * closed during KVM_RUN, debug registers (KVM_GET/SET_DEBUGREGS, a breakpoint
+ * firing in the guest). Guests run in real mode or in 64-bit long mode set
  * up with KVM_SET_SREGS. The same tests run on the in-kernel KVM
  * (KVMLITE_DEV=/dev/kvm); where the two legitimately differ the test says so.
  */
@@ -541,6 +542,74 @@ TEST_F(x86, hlt_interrupt)
 	EXPECT_EQ(0x30, vm->run->io.port);
 	EXPECT_EQ(0x42, xio_value(vm->run));
 	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x31);
+}
+
+X86_SYMBOL(g_dbg_t);
+X86_SYMBOL(g_dbg_h);
+X86_CODE16(g_dbg,
+	   "nop\n nop\n"
+	   ".global g_dbg_t\n g_dbg_t:\n out %al, $0x50\n 1: jmp 1b\n"
+	   ".global g_dbg_h\n g_dbg_h:\n mov %dr6, %eax\n out %eax, $0x51\n"
+	   "2: jmp 2b\n");
+
+/*
+ * KVM_GET/SET_DEBUGREGS: reset values, KVM's checks, a round trip; then an
+ * instruction breakpoint set by the VMM fires in the guest: the guest's #DB
+ * handler runs before the instruction, and DR6 (read by the guest with MOV
+ * and by the VMM) has B0.
+ */
+TEST_F(x86, debugregs)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_debugregs d, e;
+
+	ASSERT_LT(0, kioctl(vm->sys, KVM_CHECK_EXTENSION, KVM_CAP_DEBUGREGS));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_DEBUGREGS, &d));
+	EXPECT_EQ(0, d.db[0] | d.db[1] | d.db[2] | d.db[3]);
+	EXPECT_EQ(0xffff0ff0, d.dr6);
+	EXPECT_EQ(0x400, d.dr7);
+	EXPECT_EQ(0, d.flags);
+	EXPECT_EQ(-EFAULT, kioctl(vm->vcpu, KVM_GET_DEBUGREGS, 8));
+	EXPECT_EQ(-EFAULT, kioctl(vm->vcpu, KVM_SET_DEBUGREGS, 8));
+	memset(&e, 0, sizeof(e));
+	e.dr6 = 0xffff0ff0;
+	e.dr7 = 0x400;
+	e.flags = 1;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_DEBUGREGS, &e));
+	e.flags = 0;
+	e.dr6 = 1ULL << 32;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_DEBUGREGS, &e));
+	e.dr6 = 0xffff0ff0;
+	e.dr7 = 1ULL << 32;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_DEBUGREGS, &e));
+	e.db[0] = 0x1234;
+	e.db[1] = 0xffffffff00000000ULL;
+	e.db[2] = 3;
+	e.db[3] = 4;
+	e.dr7 = 0x400;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_DEBUGREGS, &e));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_DEBUGREGS, &d));
+	EXPECT_EQ(0, memcmp(d.db, e.db, sizeof(d.db)));
+	EXPECT_EQ(e.dr6, d.dr6);
+	EXPECT_EQ(e.dr7, d.dr7);
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_dbg, g_dbg_end));
+	xvm_ivt(vm, 1, XCODE + (g_dbg_h - g_dbg));
+	memset(&e, 0, sizeof(e));
+	e.db[0] = XCODE + (g_dbg_t - g_dbg);
+	e.dr6 = 0xffff0ff0;
+	e.dr7 = 0x401;		/* L0: execution of the byte at DR0 */
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_DEBUGREGS, &e));
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason)
+		TH_LOG("exit %u", vm->run->exit_reason);
+	ASSERT_EQ(0x51, vm->run->io.port)
+		TH_LOG("the breakpoint did not fire (port %#x)", vm->run->io.port);
+	EXPECT_EQ(1, xio_value(vm->run) & 0xf)
+		TH_LOG("guest DR6 %#llx", (unsigned long long)xio_value(vm->run));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_DEBUGREGS, &d));
+	EXPECT_EQ(1, d.dr6 & 0xf) TH_LOG("DR6 %#llx", (unsigned long long)d.dr6);
+	EXPECT_EQ(e.db[0], d.db[0]);
 }
 
 X86_SYMBOL(g_window_h);
