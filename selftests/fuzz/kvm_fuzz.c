@@ -591,6 +591,7 @@ static void op_misc_vcpu(void)
 		/* The runners' kicks must get through. */
 		((unsigned char *)p)[4 + (SIGUSR1 - 1) / 8] &= ~(1 << ((SIGUSR1 - 1) % 8));
 	}
+	misc_vcpu_arch(req, p);
 	if (req == KVM_ARM_VCPU_FINALIZE)
 		r = xioctl(fd_of(K_VCPU), req, (unsigned long)arg(4));
 	else

@@ -135,6 +135,13 @@ static void ioeventfd_arch(struct kvm_ioeventfd *io)
 	(void)io;
 }
 
+/* Nothing to shape in arm64's miscellaneous vCPU requests. */
+static void misc_vcpu_arch(unsigned long req, void *p)
+{
+	(void)req;
+	(void)p;
+}
+
 /* ==== the arm64 operations ==== */
 
 static void op_vcpu_init(void)

@@ -244,6 +244,26 @@ static void ioeventfd_arch(struct kvm_ioeventfd *io)
 	}
 }
 
+/*
+ * Debug registers KVM accepts (DR6/DR7 within 32 bits, no flags), their
+ * breakpoints mostly in the low memory the guest code runs from: armed while
+ * the guest runs, they fire on its random instructions and accesses.
+ */
+static void misc_vcpu_arch(unsigned long req, void *p)
+{
+	struct kvm_debugregs *d = p;
+	int i;
+
+	if (req != KVM_SET_DEBUGREGS || !chance(70))
+		return;
+	for (i = 0; i < 4; i++)
+		if (chance(80))
+			d->db[i] = below(0x10000);
+	d->dr6 = chance(50) ? 0xffff0ff0 : (__u32)d->dr6;
+	d->dr7 = chance(20) ? 0x400 : (__u32)d->dr7;
+	d->flags = chance(95) ? 0 : d->flags;
+}
+
 /* ==== the x86 operations ==== */
 
 static void op_regs(void)

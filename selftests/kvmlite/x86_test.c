@@ -7,16 +7,20 @@
  * interrupt window, immediate_exit and signals, triple fault, bad inputs,
  * two VMs and two vCPUs, guest memory unmapped between runs, and the VM fd
  * closed during KVM_RUN, debug registers (KVM_GET/SET_DEBUGREGS, a breakpoint
- * firing in the guest). Guests run in real mode or in 64-bit long mode set
- * up with KVM_SET_SREGS. The same tests run on the in-kernel KVM
- * (KVMLITE_DEV=/dev/kvm); where the two legitimately differ the test says so.
+ * firing in the guest, the host's own breakpoint surviving it). Guests run in
+ * real mode or in 64-bit long mode set up with KVM_SET_SREGS. The same tests
+ * run on the in-kernel KVM (KVMLITE_DEV=/dev/kvm); where the two legitimately
+ * differ the test says so.
  */
+#include <linux/hw_breakpoint.h>
 #include <linux/kvm.h>
+#include <linux/perf_event.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 
 #include "kselftest_harness.h"
@@ -610,6 +614,60 @@ TEST_F(x86, debugregs)
 	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_DEBUGREGS, &d));
 	EXPECT_EQ(1, d.dr6 & 0xf) TH_LOG("DR6 %#llx", (unsigned long long)d.dr6);
 	EXPECT_EQ(e.db[0], d.db[0]);
+}
+
+/* How many times the host breakpoint counter @fd fired. */
+static long long bp_count(int fd)
+{
+	long long n;
+
+	return read(fd, &n, sizeof(n)) == sizeof(n) ? n : -1;
+}
+
+/*
+ * The host's own hardware breakpoint (perf, on a variable of this thread)
+ * survives a guest that ran with its breakpoints in the debug registers: it
+ * fires before and after, as on KVM.
+ */
+TEST_F(x86, debugregs_host_breakpoint)
+{
+	static int watched;
+	struct xvm *vm = &self->vm;
+	struct perf_event_attr a;
+	struct kvm_debugregs e;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.type = PERF_TYPE_BREAKPOINT;
+	a.size = sizeof(a);
+	a.bp_type = HW_BREAKPOINT_W;
+	a.bp_addr = (unsigned long)&watched;
+	a.bp_len = HW_BREAKPOINT_LEN_4;
+	a.exclude_kernel = 1;
+	a.exclude_hv = 1;
+	fd = syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+	if (fd < 0)
+		SKIP(return, "no hardware breakpoint for this thread: %s", strerror(errno));
+	__atomic_store_n(&watched, 1, __ATOMIC_RELAXED);
+	ASSERT_EQ(1, bp_count(fd));
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_dbg, g_dbg_end));
+	xvm_ivt(vm, 1, XCODE + (g_dbg_h - g_dbg));
+	memset(&e, 0, sizeof(e));
+	e.db[0] = XCODE + (g_dbg_t - g_dbg);
+	e.dr6 = 0xffff0ff0;
+	e.dr7 = 0x401;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_DEBUGREGS, &e));
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason);
+	EXPECT_EQ(0x51, vm->run->io.port);
+
+	__atomic_store_n(&watched, 2, __ATOMIC_RELAXED);
+	EXPECT_EQ(2, bp_count(fd)) TH_LOG("the host breakpoint is lost after the guest ran");
+	sched_yield();
+	__atomic_store_n(&watched, 3, __ATOMIC_RELAXED);
+	EXPECT_EQ(3, bp_count(fd));
+	close(fd);
 }
 
 X86_SYMBOL(g_window_h);
