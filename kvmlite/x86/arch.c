@@ -54,6 +54,7 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_VCPU_EVENTS:
 		return 1;
 	case KVM_CAP_MCE:
 		return KL_MAX_MCE_BANKS;

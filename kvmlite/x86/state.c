@@ -7,6 +7,9 @@
  *    as KVM: HLT exits to userspace with KVM_EXIT_HLT)
  *  - KVM_GET/SET_DEBUGREGS (DR0-3, DR6, DR7; in the hardware while the
  *    guest runs with a breakpoint enabled: kl_enter_guest())
+ *  - KVM_GET/SET_VCPU_EVENTS: the exception, NMI or interrupt to (re)inject,
+ *    the pending NMI, NMI blocking and the STI/MOV SS shadow (no SMM, no
+ *    exception payloads, no triple-fault event: those caps are off)
  *  - KVM_GET/SET_CLOCK: the VM's clock in ns (boot time + an offset), with
  *    KVM_CLOCK_REALTIME and KVM_CLOCK_HOST_TSC
  *  - machine check: KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE and
@@ -176,9 +179,142 @@ static long kl_set_debugregs(struct kl_vcpu *v, void __user *argp)
 	return 0;
 }
 
+/* --- VCPU_EVENTS ------------------------------------------------------------- */
+
+#define KL_EVENT_FLAGS	(KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW | \
+			 KVM_VCPUEVENT_VALID_SMM)
+
+/*
+ * The event the next entry injects: one kvmlite queued itself (an exception
+ * from an exit handler, in the VMCS) before one whose delivery the last exit
+ * interrupted (kl_inject_events() takes them in that order).
+ */
+static u32 kl_event_to_save(struct kl_vcpu *v, u32 *err)
+{
+	u32 info = kl_vmcs_get(v, VM_ENTRY_INTR_INFO_FIELD);
+
+	if (info & INTR_INFO_VALID_MASK) {
+		*err = kl_vmcs_get(v, VM_ENTRY_EXCEPTION_ERROR_CODE);
+		return info;
+	}
+	*err = v->idt_vectoring_err;
+	return v->idt_vectoring & VECTORING_INFO_VALID_MASK ? v->idt_vectoring : 0;
+}
+
+/* As kvm_vcpu_ioctl_x86_get_vcpu_events() for a VMX vCPU without SMM. */
+static long kl_get_vcpu_events(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_vcpu_events e;
+	u32 err, info = kl_event_to_save(v, &err);
+	u32 intr = kl_vmcs_get(v, GUEST_INTERRUPTIBILITY_INFO);
+
+	memset(&e, 0, sizeof(e));
+	switch (info & INTR_INFO_INTR_TYPE_MASK) {
+	case INTR_TYPE_HARD_EXCEPTION:
+		/* Software exceptions are not reported: INT3/INTO run again. */
+		e.exception.injected = !!(info & INTR_INFO_VALID_MASK);
+		e.exception.nr = info & INTR_INFO_VECTOR_MASK;
+		e.exception.has_error_code = !!(info & INTR_INFO_DELIVER_CODE_MASK);
+		e.exception.error_code = e.exception.has_error_code ? err : 0;
+		break;
+	case INTR_TYPE_EXT_INTR:
+		e.interrupt.injected = !!(info & INTR_INFO_VALID_MASK);
+		e.interrupt.nr = info & INTR_INFO_VECTOR_MASK;
+		break;
+	case INTR_TYPE_SOFT_INTR:
+		/* As KVM: the vector, not "injected" (INT n runs again). */
+		e.interrupt.nr = info & INTR_INFO_VECTOR_MASK;
+		break;
+	case INTR_TYPE_NMI_INTR:
+		e.nmi.injected = !!(info & INTR_INFO_VALID_MASK);
+		break;
+	}
+	if (intr & GUEST_INTR_STATE_STI)
+		e.interrupt.shadow |= KVM_X86_SHADOW_INT_STI;
+	if (intr & GUEST_INTR_STATE_MOV_SS)
+		e.interrupt.shadow |= KVM_X86_SHADOW_INT_MOV_SS;
+	e.nmi.pending = READ_ONCE(v->pending_nmi);
+	e.nmi.masked = !!(intr & GUEST_INTR_STATE_NMI);
+	e.flags = KL_EVENT_FLAGS;
+	return copy_to_user(argp, &e, sizeof(e)) ? -EFAULT : 0;
+}
+
+/*
+ * As kvm_vcpu_ioctl_x86_set_vcpu_events(), all checks before any change.
+ * KVM keeps an injected exception, NMI and interrupt apart and injects one
+ * per entry in that order; kvmlite has one event slot for re-injection, so
+ * an NMI or interrupt given together with an exception is queued behind it
+ * (pending NMI, KVM_INTERRUPT's vector), delivered at the next entries.
+ */
+static long kl_set_vcpu_events(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_vcpu_events e;
+	u32 intr, slot = 0;
+	bool nmi;
+
+	if (copy_from_user(&e, argp, sizeof(e)))
+		return -EFAULT;
+	if (e.flags & ~(KL_EVENT_FLAGS | KVM_VCPUEVENT_VALID_SIPI_VECTOR))
+		return -EINVAL;		/* PAYLOAD, TRIPLE_FAULT: caps off */
+	if (e.exception.injected &&
+	    (e.exception.nr > 31 || e.exception.nr == NMI_VECTOR))
+		return -EINVAL;
+	if ((e.flags & KVM_VCPUEVENT_VALID_SMM) &&
+	    (e.smi.smm || e.smi.pending || e.smi.smm_inside_nmi))
+		return -EINVAL;		/* no SMM */
+
+	nmi = e.flags & KVM_VCPUEVENT_VALID_NMI_PENDING ? !!e.nmi.pending :
+							    READ_ONCE(v->pending_nmi);
+	kl_vmcs_set(v, VM_ENTRY_INTR_INFO_FIELD, 0);
+	v->idt_vectoring = 0;
+	if (e.exception.injected)
+		kl_inject_exception(v, e.exception.nr, e.exception.has_error_code,
+				    e.exception.error_code);
+	if (e.nmi.injected) {
+		if (e.exception.injected)
+			nmi = true;
+		else
+			slot = NMI_VECTOR | INTR_TYPE_NMI_INTR;
+	}
+	if (e.interrupt.injected) {
+		if (!e.exception.injected && !slot && !e.interrupt.soft)
+			slot = e.interrupt.nr | INTR_TYPE_EXT_INTR;
+		else if (!e.exception.injected && !slot)
+			slot = e.interrupt.nr | INTR_TYPE_SOFT_INTR;
+		else if (READ_ONCE(v->pending_irq) < 0)
+			WRITE_ONCE(v->pending_irq, e.interrupt.nr);
+	}
+	if (slot) {
+		v->idt_vectoring = slot | VECTORING_INFO_VALID_MASK;
+		/* A soft interrupt's length: INT n unless an exit gave one. */
+		if (e.interrupt.soft && (!v->exit_insn_len || v->exit_insn_len > 15))
+			v->exit_insn_len = 2;
+	}
+
+	intr = kl_vmcs_get(v, GUEST_INTERRUPTIBILITY_INFO);
+	if (e.flags & KVM_VCPUEVENT_VALID_SHADOW) {
+		intr &= ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS);
+		if (e.interrupt.shadow & KVM_X86_SHADOW_INT_MOV_SS)
+			intr |= GUEST_INTR_STATE_MOV_SS;
+		else if (e.interrupt.shadow & KVM_X86_SHADOW_INT_STI)
+			intr |= GUEST_INTR_STATE_STI;
+	}
+	WRITE_ONCE(v->pending_nmi, nmi);
+	intr &= ~GUEST_INTR_STATE_NMI;
+	if (e.nmi.masked)
+		intr |= GUEST_INTR_STATE_NMI;
+	kl_vmcs_set(v, GUEST_INTERRUPTIBILITY_INFO, intr);
+	v->interruptibility = intr;
+	return 0;
+}
+
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp)
 {
 	switch (ioctl) {
+	case KVM_GET_VCPU_EVENTS:
+		return kl_get_vcpu_events(v, argp);
+	case KVM_SET_VCPU_EVENTS:
+		return kl_set_vcpu_events(v, argp);
 	case KVM_GET_DEBUGREGS:
 		return kl_get_debugregs(v, argp);
 	case KVM_SET_DEBUGREGS:

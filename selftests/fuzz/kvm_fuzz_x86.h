@@ -245,15 +245,28 @@ static void ioeventfd_arch(struct kvm_ioeventfd *io)
 }
 
 /*
- * Debug registers KVM accepts (DR6/DR7 within 32 bits, no flags), their
- * breakpoints mostly in the low memory the guest code runs from: armed while
- * the guest runs, they fire on its random instructions and accesses.
+ * Events and debug registers KVM accepts (for the latter DR6/DR7 within 32
+ * bits, no flags, breakpoints mostly in the low memory the guest code runs
+ * from: armed while the guest runs, they fire on its random instructions).
  */
 static void misc_vcpu_arch(unsigned long req, void *p)
 {
+	struct kvm_vcpu_events *e = p;
 	struct kvm_debugregs *d = p;
 	int i;
 
+	if (req == KVM_SET_VCPU_EVENTS && chance(70)) {
+		/* Events KVM takes: any of them, into the random guest code. */
+		e->flags &= KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW;
+		e->exception.injected &= 1;
+		e->exception.nr = below(32);
+		e->interrupt.injected &= 1;
+		e->interrupt.soft = chance(10);
+		e->nmi.injected &= 1;
+		e->nmi.pending &= 1;
+		e->nmi.masked &= 1;
+		memset(&e->smi, 0, sizeof(e->smi));
+	}
 	if (req != KVM_SET_DEBUGREGS || !chance(70))
 		return;
 	for (i = 0; i < 4; i++)

@@ -7,7 +7,8 @@
  * interrupt window, immediate_exit and signals, triple fault, bad inputs,
  * two VMs and two vCPUs, guest memory unmapped between runs, and the VM fd
  * closed during KVM_RUN, debug registers (KVM_GET/SET_DEBUGREGS, a breakpoint
- * firing in the guest, the host's own breakpoint surviving it). Guests run in
+ * firing in the guest, the host's own breakpoint surviving it), events
+ * (KVM_GET/SET_VCPU_EVENTS: exceptions, interrupts, NMIs). Guests run in
  * real mode or in 64-bit long mode set up with KVM_SET_SREGS. The same tests
  * run on the in-kernel KVM (KVMLITE_DEV=/dev/kvm); where the two legitimately
  * differ the test says so.
@@ -668,6 +669,123 @@ TEST_F(x86, debugregs_host_breakpoint)
 	__atomic_store_n(&watched, 3, __ATOMIC_RELAXED);
 	EXPECT_EQ(3, bp_count(fd));
 	close(fd);
+}
+
+X86_SYMBOL(g_ev_ud);
+X86_SYMBOL(g_ev_irq);
+X86_SYMBOL(g_ev_nmi);
+X86_CODE16(g_ev,
+	   "sti\n"
+	   "1: out %al, $0x50\n jmp 1b\n"
+	   ".global g_ev_ud\n g_ev_ud:\n out %al, $0x56\n iret\n"
+	   ".global g_ev_irq\n g_ev_irq:\n out %al, $0x57\n iret\n"
+	   ".global g_ev_nmi\n g_ev_nmi:\n out %al, $0x52\n iret\n");
+
+#define EV_FLAGS (KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW | \
+		  KVM_VCPUEVENT_VALID_SMM)
+
+/*
+ * KVM_GET/SET_VCPU_EVENTS: reset state and flags, KVM's checks, and each
+ * kind of event set by the VMM reaching the guest's handler: an injected
+ * exception (#UD), an injected interrupt, a pending NMI; NMI blocking
+ * reported while the NMI handler runs, cleared by its IRET, and a masked
+ * NMI held until the VMM unmasks it; the STI shadow round trip.
+ */
+TEST_F(x86, vcpu_events)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_vcpu_events e, z;
+
+	ASSERT_LT(0, kioctl(vm->sys, KVM_CHECK_EXTENSION, KVM_CAP_VCPU_EVENTS));
+	memset(&z, 0, sizeof(z));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(EV_FLAGS, e.flags);
+	z.flags = e.flags;
+	EXPECT_EQ(0, memcmp(&z, &e, sizeof(e)));
+	EXPECT_EQ(-EFAULT, kioctl(vm->vcpu, KVM_GET_VCPU_EVENTS, 8));
+	EXPECT_EQ(-EFAULT, kioctl(vm->vcpu, KVM_SET_VCPU_EVENTS, 8));
+	memset(&e, 0, sizeof(e));
+	e.flags = 0x40;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	e.flags = KVM_VCPUEVENT_VALID_PAYLOAD;		/* the cap is off */
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	e.flags = KVM_VCPUEVENT_VALID_TRIPLE_FAULT;	/* likewise */
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	e.flags = 0;
+	e.exception.injected = 1;
+	e.exception.nr = 2;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	e.exception.nr = 32;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_ev, g_ev_end));
+	xvm_ivt(vm, 6, XCODE + (g_ev_ud - g_ev));
+	xvm_ivt(vm, 0x40, XCODE + (g_ev_irq - g_ev));
+	xvm_ivt(vm, 2, XCODE + (g_ev_nmi - g_ev));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x50);
+
+	/* An exception... */
+	memset(&e, 0, sizeof(e));
+	e.exception.injected = 1;
+	e.exception.nr = 6;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(1, e.exception.injected);
+	EXPECT_EQ(6, e.exception.nr);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x56);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x50);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(0, e.exception.injected);
+
+	/* ...an interrupt... */
+	memset(&e, 0, sizeof(e));
+	e.interrupt.injected = 1;
+	e.interrupt.nr = 0x40;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x57);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x50);
+
+	/* ...an NMI, blocking NMIs until its handler's IRET... */
+	memset(&e, 0, sizeof(e));
+	e.flags = KVM_VCPUEVENT_VALID_NMI_PENDING;
+	e.nmi.pending = 1;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(1, e.nmi.pending);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x52);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(0, e.nmi.pending);
+	EXPECT_EQ(1, e.nmi.masked);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x50);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(0, e.nmi.masked);
+
+	/* ...one set masked waits for the VMM to unmask it. */
+	memset(&e, 0, sizeof(e));
+	e.flags = KVM_VCPUEVENT_VALID_NMI_PENDING;
+	e.nmi.pending = 1;
+	e.nmi.masked = 1;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x50);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(1, e.nmi.pending);
+	EXPECT_EQ(1, e.nmi.masked);
+	e.flags = 0;
+	e.nmi.masked = 0;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x52);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x50);
+
+	/* The interrupt shadow (IF is set: STI blocking is valid). */
+	memset(&e, 0, sizeof(e));
+	e.flags = KVM_VCPUEVENT_VALID_SHADOW;
+	e.interrupt.shadow = KVM_X86_SHADOW_INT_STI;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_VCPU_EVENTS, &e));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(KVM_X86_SHADOW_INT_STI, e.interrupt.shadow);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x50);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_VCPU_EVENTS, &e));
+	EXPECT_EQ(0, e.interrupt.shadow);
 }
 
 X86_SYMBOL(g_window_h);
