@@ -56,6 +56,15 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_VCPU_EVENTS:
 		return 1;
+	case KVM_CAP_XSAVE:
+	case KVM_CAP_XCRS:
+		return !!kl_caps.supported_xcr0;
+	case KVM_CAP_XSAVE2:
+		/* fpu_guest's uabi_size: kvm_xsave's 4096 bytes (KVM's floor). */
+		if (!kl_caps.supported_xcr0)
+			return 0;
+		return max_t(u32, sizeof(struct kvm_xsave),
+			     kl_xstate_size(kl_caps.supported_xcr0));
 	case KVM_CAP_MCE:
 		return KL_MAX_MCE_BANKS;
 	case KVM_CAP_ADJUST_CLOCK:

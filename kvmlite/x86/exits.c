@@ -14,6 +14,7 @@
 
 #include <linux/kvm.h>
 #include <asm/debugreg.h>
+#include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
 
@@ -506,25 +507,90 @@ void kl_complete_userspace(struct kl_vcpu *v)
 
 /* --- CPUID, MSRs ------------------------------------------------------------ */
 
-static int kl_handle_cpuid(struct kl_vcpu *v)
+/* The entry of the VMM's CPUID table for @fn/@idx, or NULL. */
+struct kvm_cpuid_entry2 *kl_find_cpuid(struct kl_vcpu *v, u32 fn, u32 idx)
 {
-	u32 fn = v->gpr[KL_RAX], idx = v->gpr[KL_RCX], i;
-	struct kvm_cpuid_entry2 *e = NULL;
+	u32 i;
 
 	for (i = 0; i < v->cpuid_nent; i++) {
 		struct kvm_cpuid_entry2 *c = &v->cpuid[i];
 
 		if (c->function == fn &&
-		    (!(c->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || c->index == idx)) {
-			e = c;
-			break;
-		}
+		    (!(c->flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) || c->index == idx))
+			return c;
 	}
+	return NULL;
+}
+
+/*
+ * From the VMM's table, with what depends on the vCPU's state filled in as
+ * KVM's kvm_update_cpuid_runtime() does: OSXSAVE mirrors CR4, and leaf 0xD
+ * gives the XSAVE area size of the current XCR0.
+ */
+static int kl_handle_cpuid(struct kl_vcpu *v)
+{
+	u32 fn = v->gpr[KL_RAX], idx = v->gpr[KL_RCX];
+	struct kvm_cpuid_entry2 *e = kl_find_cpuid(v, fn, idx);
+	u32 ebx = e ? e->ebx : 0, ecx = e ? e->ecx : 0;
+
+	if (e && fn == 1 && (ecx & BIT(26))) {
+		ecx &= ~BIT(27);
+		if (v->cr4 & X86_CR4_OSXSAVE)
+			ecx |= BIT(27);
+	}
+	if (e && fn == 0xd && idx == 0)
+		ebx = kl_xstate_size(v->xcr0);
 	v->gpr[KL_RAX] = e ? e->eax : 0;
-	v->gpr[KL_RBX] = e ? e->ebx : 0;
-	v->gpr[KL_RCX] = e ? e->ecx : 0;
+	v->gpr[KL_RBX] = ebx;
+	v->gpr[KL_RCX] = ecx;
 	v->gpr[KL_RDX] = e ? e->edx : 0;
 	kl_skip(v, v->exit_insn_len);
+	return 1;
+}
+
+/* The size of a standard-format XSAVE area holding the components of @xcr0. */
+u32 kl_xstate_size(u64 xcr0)
+{
+	u32 size = 512 + 64, eax, ebx, ecx, edx;
+	int i;
+
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		cpuid_count(0xd, i, &eax, &ebx, &ecx, &edx);
+		size = max(size, eax + ebx);
+	}
+	return size;
+}
+
+/*
+ * As KVM's __kvm_set_xcr(): x87 always on, AVX only with SSE, nothing the
+ * VMM's CPUID (leaf 0xD) or kvmlite does not offer. 0, or -1: #GP.
+ */
+int kl_set_xcr0(struct kl_vcpu *v, u64 xcr0)
+{
+	struct kvm_cpuid_entry2 *e = kl_find_cpuid(v, 0xd, 0);
+	u64 guest = e ? ((u64)e->edx << 32 | e->eax) : 0;
+
+	if (!(xcr0 & XFEATURE_MASK_FP))
+		return -1;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return -1;
+	if (xcr0 & ~((guest & kl_caps.supported_xcr0) | XFEATURE_MASK_FP))
+		return -1;
+	v->xcr0 = xcr0;
+	return 0;
+}
+
+/* XSETBV (only with CR4.OSXSAVE at CPL 0: the CPU checks that first). */
+static int kl_handle_xsetbv(struct kl_vcpu *v)
+{
+	u64 val = (v->gpr[KL_RDX] << 32) | (u32)v->gpr[KL_RAX];
+
+	if ((u32)v->gpr[KL_RCX] != XCR_XFEATURE_ENABLED_MASK || kl_set_xcr0(v, val))
+		kl_inject_exception(v, GP_VECTOR, true, 0);
+	else
+		kl_skip(v, v->exit_insn_len);
 	return 1;
 }
 
@@ -754,13 +820,23 @@ int kl_set_cr0(struct kl_vcpu *v, u64 val)
 	return 0;
 }
 
-#define KL_CR4_UNSUPPORTED	(X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_OSXSAVE | \
-				 X86_CR4_LA57 | X86_CR4_PKE | X86_CR4_CET | \
-				 X86_CR4_PCIDE)
+#define KL_CR4_UNSUPPORTED	(X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_LA57 | \
+				 X86_CR4_PKE | X86_CR4_CET | X86_CR4_PCIDE)
+
+/* Whether the VMM's CPUID gives the guest XSAVE (and the host has it). */
+static bool kl_guest_xsave(struct kl_vcpu *v)
+{
+	struct kvm_cpuid_entry2 *e = kl_find_cpuid(v, 1, 0);
+
+	return kl_caps.supported_xcr0 && e && (e->ecx & BIT(26));
+}
 
 int kl_set_cr4(struct kl_vcpu *v, u64 val)
 {
 	if ((val & KL_CR4_UNSUPPORTED) || (val & ~kl_caps.cr4_fixed1))
+		return -1;
+	/* As KVM: OSXSAVE only with XSAVE in the guest's CPUID. */
+	if ((val & X86_CR4_OSXSAVE) && !kl_guest_xsave(v))
 		return -1;
 	kl_vcpu_get(v);
 	vmcs_write(GUEST_CR4, val | kl_caps.cr4_fixed0);
@@ -954,8 +1030,10 @@ int kl_handle_exit(struct kl_vcpu *v)
 	case EXIT_REASON_VMON: case EXIT_REASON_INVEPT:
 	case EXIT_REASON_INVVPID: case EXIT_REASON_MWAIT_INSTRUCTION:
 	case EXIT_REASON_MONITOR_INSTRUCTION: case 11: /* GETSEC */
-	case EXIT_REASON_XSETBV:
 		kl_inject_exception(v, UD_VECTOR, false, 0);
+		return 1;
+	case EXIT_REASON_XSETBV:
+		return kl_handle_xsetbv(v);
 		return 1;
 	case EXIT_REASON_RDPMC:
 		kl_inject_exception(v, GP_VECTOR, true, 0);

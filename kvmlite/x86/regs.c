@@ -321,24 +321,70 @@ static void kl_cpuid_fill(struct kvm_cpuid_entry2 *e, u32 fn, u32 idx)
 	cpuid_count(fn, idx, &e->eax, &e->ebx, &e->ecx, &e->edx);
 }
 
+/*
+ * Leaf 0xD as KVM gives it for the components kvmlite offers: sub-leaf 0
+ * with their mask and the area size (EBX is the current XCR0's at run
+ * time), sub-leaf 1 with XSAVEOPT only (no XSAVES/XSAVEC, no XSS), then
+ * each component's size and offset.
+ */
+static int kl_supported_xsave(struct kvm_cpuid_entry2 *e)
+{
+	u64 xcr0 = kl_caps.supported_xcr0;
+	int n = 0, i;
+
+	kl_cpuid_fill(&e[n], 0xd, 0);
+	e[n].eax &= xcr0;
+	e[n].edx &= xcr0 >> 32;
+	e[n].ebx = kl_xstate_size(xcr0);
+	e[n].ecx = e[n].ebx;
+	e[n++].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+	kl_cpuid_fill(&e[n], 0xd, 1);
+	e[n].eax &= BIT(0);
+	e[n].ebx = 0;
+	e[n].ecx = 0;
+	e[n].edx = 0;
+	e[n++].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		kl_cpuid_fill(&e[n], 0xd, i);
+		e[n].ecx &= BIT(1);	/* aligned; never supervisor */
+		e[n].edx = 0;
+		e[n++].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
+	}
+	return n;
+}
+
 static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 {
-	u32 max, xmax, fn;
+	bool avx = (kl_caps.supported_xcr0 & XFEATURE_MASK_YMM) &&
+		   boot_cpu_has(X86_FEATURE_AVX);
+	u32 max, xmax, fn, raw;
 	int n = 0;
 
 	kl_cpuid_fill(&e[n], 0, 0);
-	max = min_t(u32, e[n].eax, 7);
+	max = min_t(u32, e[n].eax, kl_caps.supported_xcr0 ? 0xd : 7);
 	e[n++].eax = max;
 	for (fn = 1; fn <= max; fn++) {
-		/* Caches, topology, power, XSAVE: left to the VMM. */
+		if (fn == 0xd) {
+			n += kl_supported_xsave(&e[n]);
+			continue;
+		}
+		/* Caches, topology, power: left to the VMM. */
 		if (fn != 1 && fn != 7)
 			continue;
 		kl_cpuid_fill(&e[n], fn, 0);
 		if (fn == 1) {
 			e[n].ebx &= 0xffff;	/* APIC id and count: the VMM's */
-			e[n].ecx &= BIT(0) | BIT(1) | BIT(9) | BIT(12) | BIT(13) |
+			raw = e[n].ecx;
+			e[n].ecx &= BIT(0) | BIT(1) | BIT(9) | BIT(13) |
 				    BIT(19) | BIT(20) | BIT(22) | BIT(23) |
 				    BIT(25) | BIT(30);
+			/* XSAVE; FMA, AVX, F16C with the YMM state */
+			if (kl_caps.supported_xcr0)
+				e[n].ecx |= BIT(26);
+			if (avx)
+				e[n].ecx |= raw & (BIT(12) | BIT(28) | BIT(29));
 			e[n].ecx |= BIT(31);	/* hypervisor */
 			/*
 			 * KVM's mask: no PSN, DS, ACPI, HTT, TM, PBE (HTT is
@@ -350,7 +396,7 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 			e[n].flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX;
 			e[n].eax = 0;
 			e[n].ebx &= BIT(0) | BIT(3) | BIT(8) | BIT(9) | BIT(18) |
-				    BIT(19) | BIT(23) | BIT(29);
+				    BIT(19) | BIT(23) | BIT(29) | (avx ? BIT(5) : 0);
 			e[n].ecx = 0;
 			e[n].edx = 0;
 		}

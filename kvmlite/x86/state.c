@@ -7,6 +7,8 @@
  *    as KVM: HLT exits to userspace with KVM_EXIT_HLT)
  *  - KVM_GET/SET_DEBUGREGS (DR0-3, DR6, DR7; in the hardware while the
  *    guest runs with a breakpoint enabled: kl_enter_guest())
+ *  - KVM_GET/SET_XSAVE, KVM_GET_XSAVE2 (the guest's FPU image in XSAVE
+ *    format, with the x86 FPU core's uabi helpers for KVM) and KVM_GET/SET_XCRS (XCR0)
  *  - KVM_GET/SET_VCPU_EVENTS: the exception, NMI or interrupt to (re)inject,
  *    the pending NMI, NMI blocking and the STI/MOV SS shadow (no SMM, no
  *    exception payloads, no triple-fault event: those caps are off)
@@ -20,8 +22,10 @@
  *    forms) kept for the VMM; no pvclock page is written (the guest is not
  *    offered KVM_FEATURE_CLOCKSOURCE*), and IA32_UCODE_REV
  */
+#include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
+#include <asm/fpu/xcr.h>
 #include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
@@ -308,9 +312,92 @@ static long kl_set_vcpu_events(struct kl_vcpu *v, void __user *argp)
 	return 0;
 }
 
+/* --- XSAVE, XCRS -------------------------------------------------------------- */
+
+/*
+ * As KVM: the guest's FPU state in the standard XSAVE format, its components
+ * limited to what the guest may enable; kvm_xsave's 4096 bytes are
+ * fpu_guest's uabi_size on every host kvmlite offers XSAVE on (no AMX).
+ */
+static long kl_get_xsave(struct kl_vcpu *v, void __user *argp, unsigned int size)
+{
+	u64 features = kl_caps.supported_xcr0 | XFEATURE_MASK_FPSSE;
+	void *buf;
+	long r = 0;
+
+	if (v->fpu.uabi_size > size)
+		return -EINVAL;
+	buf = kzalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!buf)
+		return -ENOMEM;
+	fpu_copy_guest_fpstate_to_uabi(&v->fpu, buf, size, features, 0);
+	if (copy_to_user(argp, buf, size))
+		r = -EFAULT;
+	kfree(buf);
+	return r;
+}
+
+/* Components outside what kvmlite offers: EINVAL (the core checks it). */
+static long kl_set_xsave(struct kl_vcpu *v, void __user *argp)
+{
+	u64 features = kl_caps.supported_xcr0 | XFEATURE_MASK_FPSSE;
+	void *buf;
+	u32 pkru = 0;
+	long r;
+
+	buf = memdup_user(argp, v->fpu.uabi_size);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	r = fpu_copy_uabi_to_guest_fpstate(&v->fpu, buf, features, &pkru);
+	kfree(buf);
+	return r;
+}
+
+static long kl_get_xcrs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_xcrs x;
+
+	memset(&x, 0, sizeof(x));
+	if (kl_caps.host_xcr0) {
+		x.nr_xcrs = 1;
+		x.xcrs[0].xcr = XCR_XFEATURE_ENABLED_MASK;
+		x.xcrs[0].value = v->xcr0;
+	}
+	return copy_to_user(argp, &x, sizeof(x)) ? -EFAULT : 0;
+}
+
+/* As kvm_vcpu_ioctl_x86_set_xcrs(): XCR0 only, each value as XSETBV checks. */
+static long kl_set_xcrs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_xcrs x;
+	u32 i;
+
+	if (!kl_caps.host_xcr0)
+		return -EINVAL;
+	if (copy_from_user(&x, argp, sizeof(x)))
+		return -EFAULT;
+	if (x.nr_xcrs > KVM_MAX_XCRS || x.flags)
+		return -EINVAL;
+	for (i = 0; i < x.nr_xcrs; i++)
+		if (x.xcrs[i].xcr == XCR_XFEATURE_ENABLED_MASK &&
+		    kl_set_xcr0(v, x.xcrs[i].value))
+			return -EINVAL;
+	return 0;
+}
+
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp)
 {
 	switch (ioctl) {
+	case KVM_GET_XSAVE:
+		return kl_get_xsave(v, argp, sizeof(struct kvm_xsave));
+	case KVM_GET_XSAVE2:
+		return kl_get_xsave(v, argp, v->fpu.uabi_size);
+	case KVM_SET_XSAVE:
+		return kl_set_xsave(v, argp);
+	case KVM_GET_XCRS:
+		return kl_get_xcrs(v, argp);
+	case KVM_SET_XCRS:
+		return kl_set_xcrs(v, argp);
 	case KVM_GET_VCPU_EVENTS:
 		return kl_get_vcpu_events(v, argp);
 	case KVM_SET_VCPU_EVENTS:

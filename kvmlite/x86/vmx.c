@@ -32,6 +32,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
 #include <asm/gsseg.h>
 #include <asm/msr.h>
 #include <asm/reboot.h>
@@ -415,6 +416,10 @@ int kl_vmx_init(void)
 	rdmsrl(MSR_SYSCALL_MASK, kl_caps.host_fmask);
 	rdmsrl(MSR_IA32_CR_PAT, kl_caps.host_pat);
 	rdmsrl(MSR_EFER, kl_caps.host_efer);
+	if (boot_cpu_has(X86_FEATURE_XSAVE)) {
+		kl_caps.host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+		kl_caps.supported_xcr0 = kl_caps.host_xcr0 & KL_XCR0;
+	}
 
 	on_each_cpu(kl_check_busy, &busy, 1);
 	if (atomic_read(&busy)) {
@@ -489,6 +494,7 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	v->misc_enable = MSR_IA32_MISC_ENABLE_FAST_STRING;
 	memset(v->dr, 0, sizeof(v->dr));
 	v->dr6 = DR6_RESERVED;
+	v->xcr0 = XFEATURE_MASK_FP;
 
 	/* ES, CS, SS, DS, FS, GS in VMCS encoding order. */
 	for (i = 0; i < 6; i++)
@@ -848,7 +854,7 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	struct desc_ptr idt;
 	u64 host_kgs;
 	int cpu, fail;
-	bool armed;
+	bool armed, xcr;
 
 	preempt_disable();
 	kl_vmcs_load(v);
@@ -901,6 +907,10 @@ static int kl_enter_guest(struct kl_vcpu *v)
 		set_debugreg(v->dr6, 6);
 	}
 	store_idt(&idt);
+	/* The guest's XCR0 while it runs (XGETBV and XSAVE do not exit). */
+	xcr = (v->cr4 & X86_CR4_OSXSAVE) && v->xcr0 != kl_caps.host_xcr0;
+	if (xcr)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, v->xcr0);
 
 	wrmsrl(MSR_KERNEL_GS_BASE, v->kernel_gs_base);
 	wrmsrl(MSR_STAR, v->star);
@@ -912,6 +922,8 @@ static int kl_enter_guest(struct kl_vcpu *v)
 
 	fail = kl_vmx_enter(v->gpr, v->launched);
 
+	if (xcr)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, kl_caps.host_xcr0);
 	v->cr2 = native_read_cr2();
 	/* The exit set the GDT and IDT limits to 0xffff, TR's to 0x67. */
 	load_fixmap_gdt(cpu);

@@ -101,6 +101,7 @@ struct kl_vcpu {
 	u64 star, lstar, cstar, fmask, kernel_gs_base;
 	u64 misc_enable;
 	u64 dr[4], dr6;
+	u64 xcr0;		/* in the hardware while the guest runs with CR4.OSXSAVE */
 	struct fpu_guest fpu;
 
 	/* Events. */
@@ -180,7 +181,12 @@ struct kl_vmx_caps {
 	bool preempt_timer;	/* VMX preemption timer as a backstop */
 	u32 preempt_ticks;	/* its value at each entry (about 10 ms) */
 	u64 host_star, host_lstar, host_cstar, host_fmask, host_pat, host_efer;
+	u64 host_xcr0;		/* 0 without XSAVE */
+	u64 supported_xcr0;	/* what guests may enable: host_xcr0 & KL_XCR0 */
 };
+
+/* XSAVE components kvmlite offers guests (as the host has them). */
+#define KL_XCR0			(XFEATURE_MASK_FP | XFEATURE_MASK_SSE | XFEATURE_MASK_YMM)
 
 extern struct kl_vmx_caps kl_caps;
 
@@ -220,6 +226,9 @@ void kl_invept_all(u64 eptp);
 int kl_handle_exit(struct kl_vcpu *v);
 void kl_complete_userspace(struct kl_vcpu *v);
 int kl_set_cr0(struct kl_vcpu *v, u64 val);
+int kl_set_xcr0(struct kl_vcpu *v, u64 xcr0);
+u32 kl_xstate_size(u64 xcr0);
+struct kvm_cpuid_entry2 *kl_find_cpuid(struct kl_vcpu *v, u32 fn, u32 idx);
 int kl_set_cr4(struct kl_vcpu *v, u64 val);
 void kl_update_ia32e(struct kl_vcpu *v);
 int kl_load_pdptrs(struct kl_vcpu *v);

@@ -245,7 +245,7 @@ static void ioeventfd_arch(struct kvm_ioeventfd *io)
 }
 
 /*
- * Events and debug registers KVM accepts (for the latter DR6/DR7 within 32
+ * Events, XCR0 values and debug registers KVM accepts (for the latter DR6/DR7 within 32
  * bits, no flags, breakpoints mostly in the low memory the guest code runs
  * from: armed while the guest runs, they fire on its random instructions).
  */
@@ -266,6 +266,15 @@ static void misc_vcpu_arch(unsigned long req, void *p)
 		e->nmi.pending &= 1;
 		e->nmi.masked &= 1;
 		memset(&e->smi, 0, sizeof(e->smi));
+	}
+	if (req == KVM_SET_XCRS && chance(70)) {
+		static const __u64 xcr0s[] = { 1, 3, 7, 5, 0 };
+		struct kvm_xcrs *x = p;
+
+		x->nr_xcrs = 1;
+		x->flags = 0;
+		x->xcrs[0].xcr = 0;
+		x->xcrs[0].value = chance(90) ? xcr0s[below(ARRAY_SIZE(xcr0s))] : rnd();
 	}
 	if (req != KVM_SET_DEBUGREGS || !chance(70))
 		return;

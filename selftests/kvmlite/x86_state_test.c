@@ -4,10 +4,13 @@
  * KVM_CAP_MP_STATE and KVM_GET/SET_MP_STATE, KVM_GET/SET_CLOCK, machine
  * check (KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE, the MCG and MCi
  * MSRs), the MTRRs and the kvmclock and microcode-revision MSRs, from the
- * VMM and from the guest. The same tests run on the in-kernel KVM
+ * VMM and from the guest; XCR0 (XSETBV/XGETBV, KVM_GET/SET_XCRS) and the
+ * guest's AVX state (KVM_GET/SET_XSAVE). The same tests run on the in-kernel KVM
  * (KVMLITE_DEV=/dev/kvm) as the oracle.
  */
+#include <cpuid.h>
 #include <linux/kvm.h>
+#include <sched.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
@@ -259,6 +262,189 @@ TEST_F(state, guest_msrs)
 	EXPECT_EQ(0x508, regs.rsi);
 	EXPECT_EQ(32, regs.rdi);
 	EXPECT_EQ(0xc06, MSR(MSR_MTRR_DEF_TYPE));
+}
+
+/* ---- XSAVE ---- */
+
+/* Run; the exit must be an OUT to @port; its value. */
+static __u64 run_out(struct __test_metadata *_metadata, struct xvm *vm, int port)
+{
+	EXPECT_EQ(0, xvm_run(vm));
+	EXPECT_EQ(KVM_EXIT_IO, vm->run->exit_reason) TH_LOG("exit %u", vm->run->exit_reason);
+	EXPECT_EQ(port, vm->run->io.port) TH_LOG("port %#x", vm->run->io.port);
+	return xio_value(vm->run);
+}
+
+#define RUN_OUT(port) run_out(_metadata, &self->vm, port)
+
+struct cpuid_table {
+	struct kvm_cpuid2 c;
+	struct kvm_cpuid_entry2 e[256];
+};
+
+/*
+ * KVM_GET_SUPPORTED_CPUID as the vCPU's CPUID, without XSAVE unless @xsave;
+ * the XCR0 bits it offers (leaf 0xD), 0 without XSAVE, -1 on error.
+ */
+static long long supported_as_guest_cpuid(struct xvm *vm, int xsave_on)
+{
+	static struct cpuid_table t;
+	long long xcr0 = 0;
+	int xsave = 0;
+	__u32 i;
+
+	memset(&t, 0, sizeof(t));
+	t.c.nent = 256;
+	if (kioctlp(vm->sys, KVM_GET_SUPPORTED_CPUID, &t))
+		return -1;
+	for (i = 0; i < t.c.nent; i++) {
+		if (t.e[i].function == 1) {
+			xsave = !!(t.e[i].ecx & (1u << 26));
+			if (!xsave_on)
+				t.e[i].ecx &= ~(1u << 26);
+		}
+		if (t.e[i].function == 0xd && t.e[i].index == 0)
+			xcr0 = (__u64)t.e[i].edx << 32 | t.e[i].eax;
+	}
+	if (kioctlp(vm->vcpu, KVM_SET_CPUID2, &t))
+		return -1;
+	return xsave ? xcr0 : 0;
+}
+
+static int set_cr4_osxsave(struct xvm *vm)
+{
+	struct kvm_sregs s;
+	int r = kioctlp(vm->vcpu, KVM_GET_SREGS, &s);
+
+	if (r)
+		return r;
+	s.cr4 |= 1u << 18;
+	return kioctlp(vm->vcpu, KVM_SET_SREGS, &s);
+}
+
+X86_SYMBOL(g_xcr_gp);
+X86_CODE16(g_xcr,
+	   "mov $1, %eax\n cpuid\n mov %ecx, %eax\n out %eax, $0x61\n"
+	   "xor %ecx, %ecx\n xor %edx, %edx\n mov $3, %eax\n xsetbv\n"
+	   "xor %ecx, %ecx\n xgetbv\n out %eax, $0x62\n"
+	   "mov $0xd, %eax\n xor %ecx, %ecx\n cpuid\n mov %ebx, %eax\n out %eax, $0x63\n"
+	   "xor %ecx, %ecx\n xor %edx, %edx\n mov $5, %eax\n xsetbv\n"
+	   "out %al, $0x64\n"
+	   ".global g_xcr_gp\n g_xcr_gp:\n out %al, $0x6d\n 1: jmp 1b\n");
+
+/*
+ * XCR0: CR4.OSXSAVE only with XSAVE in the guest's CPUID; with it the guest sees
+ * OSXSAVE in CPUID, sets XCR0 with XSETBV and reads it back with XGETBV,
+ * leaf 0xD gives the size for its XCR0, and AVX without SSE is a #GP.
+ * KVM_GET/SET_XCRS with KVM's checks.
+ */
+TEST_F(state, xcr0)
+{
+	struct kvm_sregs sr;
+	struct kvm_xcrs x;
+	long long xcr0;
+
+	ASSERT_EQ(0, xvm_real_mode(&self->vm, g_xcr, g_xcr_end));
+	xvm_ivt(&self->vm, 13, XCODE + (g_xcr_gp - g_xcr));
+	ASSERT_LE(0, supported_as_guest_cpuid(&self->vm, 0));
+	EXPECT_EQ(-EINVAL, set_cr4_osxsave(&self->vm)) TH_LOG("OSXSAVE without XSAVE");
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_GET_SREGS, &sr));
+	EXPECT_EQ(0, sr.cr4 & (1u << 18));
+	xcr0 = supported_as_guest_cpuid(&self->vm, 1);
+	ASSERT_LE(0, xcr0);
+	if (!xcr0)
+		SKIP(return, "no XSAVE on %s", kvm_dev());
+	EXPECT_LT(0, ioctl(self->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_XSAVE));
+	EXPECT_LT(0, ioctl(self->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_XCRS));
+	EXPECT_LE(4096, ioctl(self->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_XSAVE2));
+	memset(&x, 0, sizeof(x));
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_GET_XCRS, &x));
+	EXPECT_EQ(1, x.nr_xcrs);
+	EXPECT_EQ(0, x.xcrs[0].xcr);
+	EXPECT_EQ(1, x.xcrs[0].value);
+	ASSERT_EQ(0, set_cr4_osxsave(&self->vm));
+
+	EXPECT_EQ(3u << 26, RUN_OUT(0x61) & (3u << 26));	/* XSAVE, OSXSAVE */
+	EXPECT_EQ(3, RUN_OUT(0x62));
+	EXPECT_EQ(576, RUN_OUT(0x63));
+	RUN_OUT(0x6d);
+
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_GET_XCRS, &x));
+	EXPECT_EQ(3, x.xcrs[0].value);
+	x.flags = 1;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_XCRS, &x));
+	x.flags = 0;
+	x.nr_xcrs = 17;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_XCRS, &x));
+	x.nr_xcrs = 1;
+	x.xcrs[0].value = 0;			/* no x87 */
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_XCRS, &x));
+	x.xcrs[0].value = 5;			/* AVX without SSE */
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_XCRS, &x));
+	x.xcrs[0].value = 1ull << 62;		/* nobody has it */
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_XCRS, &x));
+	x.xcrs[0].value = xcr0 & 7;
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_SET_XCRS, &x));
+	memset(&x, 0, sizeof(x));
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_GET_XCRS, &x));
+	EXPECT_EQ(xcr0 & 7, x.xcrs[0].value);
+}
+
+#define YMM_IN	0x4000
+#define YMM_OUT	0x4100
+
+X86_CODE64(g_ymm,
+	   "mov $7, %eax\n xor %edx, %edx\n xor %ecx, %ecx\n xsetbv\n"
+	   "vmovdqu 0x4000, %ymm0\n out %al, $0x70\n"
+	   "vmovdqu %ymm0, 0x4100\n out %al, $0x71\n 1: jmp 1b\n");
+
+/*
+ * AVX state of a 64-bit guest: loaded by the guest, it survives the exit and
+ * the host thread using its own YMM registers and yielding the CPU; the VMM
+ * sees it in KVM_GET_XSAVE (the high half at leaf 0xD's offset), changes it
+ * with KVM_SET_XSAVE, and the guest stores what the VMM wrote.
+ */
+TEST_F(state, xsave_ymm)
+{
+	static struct kvm_xsave xs;
+	unsigned char *ram = self->vm.ram;
+	unsigned int a, b, c, d, off;
+	long long xcr0;
+	int i;
+
+	if (!__builtin_cpu_supports("avx"))
+		SKIP(return, "the host has no AVX");
+	ASSERT_EQ(0, xvm_long_mode(&self->vm, g_ymm, g_ymm_end));
+	xcr0 = supported_as_guest_cpuid(&self->vm, 1);
+	ASSERT_LE(0, xcr0);
+	if ((xcr0 & 7) != 7)
+		SKIP(return, "no AVX state for guests on %s", kvm_dev());
+	ASSERT_EQ(0, set_cr4_osxsave(&self->vm));
+	__cpuid_count(0xd, 2, a, b, c, d);
+	off = b;
+	ASSERT_LE(576, off);
+	for (i = 0; i < 32; i++)
+		ram[YMM_IN + i] = 0x10 + i;
+
+	RUN_OUT(0x70);
+	/* The host's own YMM0, then another task on this CPU maybe. */
+	__asm__ volatile("vpcmpeqd %%ymm0, %%ymm0, %%ymm0\n vzeroupper" ::: "xmm0");
+	sched_yield();
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_GET_XSAVE, &xs));
+	EXPECT_EQ(6, ((unsigned char *)xs.region)[512] & 6) TH_LOG("XSTATE_BV");
+	EXPECT_EQ(0, memcmp((char *)xs.region + 160, ram + YMM_IN, 16)) TH_LOG("XMM0");
+	EXPECT_EQ(0, memcmp((char *)xs.region + off, ram + YMM_IN + 16, 16)) TH_LOG("YMM0 high");
+	memset((char *)xs.region + off, 0xaa, 16);
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_SET_XSAVE, &xs));
+
+	RUN_OUT(0x71);
+	EXPECT_EQ(0, memcmp(ram + YMM_OUT, ram + YMM_IN, 16));
+	for (i = 16; i < 32; i++)
+		EXPECT_EQ(0xaa, ram[YMM_OUT + i]) TH_LOG("byte %d", i);
+
+	/* Components nobody offers: EINVAL. */
+	((unsigned char *)xs.region)[512 + 7] |= 0x40;
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_XSAVE, &xs));
 }
 
 #else /* !__x86_64__ */
