@@ -8,6 +8,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
+#include <asm/kvm_para.h>
 #include <asm/processor.h>
 #include <asm/tsc.h>
 
@@ -402,6 +403,17 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 		}
 		n++;
 	}
+	/* KVM's paravirtual leaves: its signature, kvmclock, no-op I/O delay. */
+	memset(&e[n], 0, 2 * sizeof(*e));
+	e[n].function = KVM_CPUID_SIGNATURE;
+	e[n].eax = KVM_CPUID_FEATURES;
+	e[n].ebx = 0x4b4d564b;		/* "KVMKVMKVM\0\0\0" */
+	e[n].ecx = 0x564b4d56;
+	e[n++].edx = 0x4d;
+	e[n].function = KVM_CPUID_FEATURES;
+	e[n++].eax = BIT(KVM_FEATURE_CLOCKSOURCE) | BIT(KVM_FEATURE_NOP_IO_DELAY) |
+		     BIT(KVM_FEATURE_CLOCKSOURCE2) |
+		     BIT(KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
 	kl_cpuid_fill(&e[n], 0x80000000, 0);
 	xmax = min_t(u32, e[n].eax, 0x80000008);
 	e[n++].eax = xmax;

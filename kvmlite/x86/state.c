@@ -18,9 +18,9 @@
  *    the MCG_* / MCi_* MSRs (banks kept, nothing injected)
  *  - the MTRRs (MTRRcap, MTRRdefType, fixed and 8 variable pairs), kept
  *    with KVM's validity checks; EPT keeps using the guest's PAT only
- *  - the kvmclock MSRs (MSR_KVM_SYSTEM_TIME/WALL_CLOCK and their _NEW
- *    forms) kept for the VMM; no pvclock page is written (the guest is not
- *    offered KVM_FEATURE_CLOCKSOURCE*), and IA32_UCODE_REV
+ *  - kvmclock: MSR_KVM_SYSTEM_TIME/WALL_CLOCK and their _NEW forms, with
+ *    the pvclock page and the wall clock written as KVM does without a
+ *    master clock; and IA32_UCODE_REV
  */
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -30,6 +30,7 @@
 #include <asm/msr.h>
 #include <asm/tsc.h>
 #include <asm/kvm_para.h>
+#include <asm/pvclock-abi.h>
 
 #include "x86.h"
 
@@ -104,7 +105,105 @@ static long kl_set_clock(struct kl_vm *kvm, void __user *argp)
 			clock += real - d.realtime;
 	}
 	WRITE_ONCE(kvm->clock_offset, clock - now);
+	/* Every vCPU's pvclock page before its next entry. */
+	WRITE_ONCE(kvm->clock_gen, kvm->clock_gen + 1);
 	return 0;
+}
+
+/* --- kvmclock ---------------------------------------------------------------- */
+
+/*
+ * ns = ((tsc << shift) * mul) >> 32 (shift < 0: >> -shift) for a TSC of
+ * @khz, as pvclock reads it: the divisor brought within 32 bits and just
+ * above 1e9, then mul = 1e9 / divisor as a 32-bit fraction.
+ */
+static void kl_pvclock_scale(u32 khz, s8 *shift, u32 *mul)
+{
+	u64 ns = NSEC_PER_SEC, hz = (u64)khz * 1000;
+	s8 s = 0;
+
+	while (hz > 2 * ns || hz >> 32) {
+		hz >>= 1;
+		s--;
+	}
+	while (hz <= ns || ns >> 32) {
+		if (ns >> 32 || (hz & BIT(31)))
+			ns >>= 1;
+		else
+			hz <<= 1;
+		s++;
+	}
+	*shift = s;
+	*mul = div64_u64(ns << 32, hz);
+}
+
+/*
+ * The pvclock page of MSR_KVM_SYSTEM_TIME(_NEW), as KVM's
+ * kvm_guest_time_update() writes it without a master clock: the guest's TSC
+ * and the VM's clock (KVM_GET_CLOCK's) read together, the scale of the host's
+ * tsc_khz (the guest's TSC only adds an offset), no TSC_STABLE flag; the
+ * version odd while it changes. Called before an entry once the MSR enabled
+ * it and after KVM_SET_CLOCK; a page outside guest memory is skipped.
+ */
+void kl_kvmclock_update(struct kl_vcpu *v)
+{
+	struct kvmlite_vm *vm = v->vcpu->vm;
+	struct kl_vm *kvm = kl_vm(vm);
+	u64 gpa = v->kvm_system_time & ~1ULL;
+	struct pvclock_vcpu_time_info t;
+	unsigned long flags;
+	u64 tsc, ns;
+
+	v->kvmclock_gen = READ_ONCE(kvm->clock_gen);
+	memset(&t, 0, sizeof(t));
+	t.version = (v->pvclock_version + 1) | 1;
+	if (kvmlite_write_guest(vm, gpa, &t.version, sizeof(t.version)))
+		return;
+	/* The odd version before the fields: the guest retries its read. */
+	smp_wmb();
+	local_irq_save(flags);
+	tsc = rdtsc();
+	ns = ktime_get_boottime_ns();
+	local_irq_restore(flags);
+	t.tsc_timestamp = tsc + kl_vmcs_get(v, TSC_OFFSET);
+	t.system_time = ns + READ_ONCE(kvm->clock_offset);
+	kl_pvclock_scale(tsc_khz, &t.tsc_shift, &t.tsc_to_system_mul);
+	kvmlite_write_guest(vm, gpa, &t, sizeof(t));
+	/* The fields before the even version that makes them valid. */
+	smp_wmb();
+	t.version++;
+	kvmlite_write_guest(vm, gpa, &t.version, sizeof(t.version));
+	v->pvclock_version = t.version;
+}
+
+/*
+ * MSR_KVM_WALL_CLOCK(_NEW): the wall-clock time at which the VM's clock was
+ * 0, at @gpa, as kvm_write_wall_clock() (version odd, then even).
+ */
+static void kl_kvmclock_wall(struct kl_vcpu *v, u64 gpa)
+{
+	struct kvmlite_vm *vm = v->vcpu->vm;
+	struct pvclock_wall_clock w;
+	u64 wall;
+	u32 version;
+
+	if (kvmlite_read_guest(vm, gpa, &version, sizeof(version)))
+		return;
+	version += (version & 1) ? 2 : 1;
+	if (kvmlite_write_guest(vm, gpa, &version, sizeof(version)))
+		return;
+	/* As for the pvclock page: odd version, fields, even version. */
+	smp_wmb();
+	wall = ktime_get_real_ns() - ktime_get_boottime_ns() -
+	       READ_ONCE(kl_vm(vm)->clock_offset);
+	w.version = version;
+	w.nsec = do_div(wall, NSEC_PER_SEC);
+	w.sec = (u32)wall;
+	kvmlite_write_guest(vm, gpa, &w, sizeof(w));
+	/* The fields before the even version. */
+	smp_wmb();
+	version++;
+	kvmlite_write_guest(vm, gpa, &version, sizeof(version));
 }
 
 long kl_state_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl, void __user *argp)
@@ -561,10 +660,13 @@ int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 	case MSR_KVM_SYSTEM_TIME:
 	case MSR_KVM_SYSTEM_TIME_NEW:
 		v->kvm_system_time = data;
+		/* The page before the next entry (bit 0: enabled). */
+		v->kvmclock_gen = READ_ONCE(kl_vm(v->vcpu->vm)->clock_gen) - 1;
 		return 0;
 	case MSR_KVM_WALL_CLOCK:
 	case MSR_KVM_WALL_CLOCK_NEW:
 		v->kvm_wall_clock = data;
+		kl_kvmclock_wall(v, data);
 		return 0;
 	case MSR_IA32_UCODE_REV:
 		/* As KVM: the guest's writes (Linux writes 0 first) ignored. */

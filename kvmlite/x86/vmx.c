@@ -1020,6 +1020,9 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		r = kvmlite_vcpu_check_exit(vcpu);
 		if (r)
 			break;
+		if ((v->kvm_system_time & 1) &&
+		    v->kvmclock_gen != READ_ONCE(kl_vm(vcpu->vm)->clock_gen))
+			kl_kvmclock_update(v);
 		if (!kl_enter_guest(v))
 			continue;
 		r = kl_handle_exit(v);

@@ -141,6 +141,8 @@ struct kl_vcpu {
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[KL_NR_VAR_MTRR][2];	/* PHYSBASE, PHYSMASK */
 	u64 kvm_system_time, kvm_wall_clock;
+	u32 kvmclock_gen;	/* the VM's clock_gen its pvclock page has */
+	u32 pvclock_version;
 	u64 ucode_rev;
 };
 
@@ -158,6 +160,7 @@ struct kl_vm {
 	u64 tss_addr;
 	u64 identity_map_addr;
 	s64 clock_offset;	/* KVM_GET/SET_CLOCK: ns added to boot time */
+	u32 clock_gen;		/* bumped by KVM_SET_CLOCK: pvclock pages rewritten */
 };
 
 static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
@@ -255,6 +258,7 @@ void kl_sync_run(struct kl_vcpu *v);
 
 /* state.c */
 void kl_state_init(struct kl_vcpu *v);
+void kl_kvmclock_update(struct kl_vcpu *v);
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp);
 long kl_state_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl, void __user *argp);
 long kl_mce_cap_supported(void __user *argp);

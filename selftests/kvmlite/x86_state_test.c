@@ -3,14 +3,16 @@
  * x86 vCPU and VM state that VMMs such as QEMU need beyond registers:
  * KVM_CAP_MP_STATE and KVM_GET/SET_MP_STATE, KVM_GET/SET_CLOCK, machine
  * check (KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE, the MCG and MCi
- * MSRs), the MTRRs and the kvmclock and microcode-revision MSRs, from the
- * VMM and from the guest; XCR0 (XSETBV/XGETBV, KVM_GET/SET_XCRS) and the
- * guest's AVX state (KVM_GET/SET_XSAVE). The same tests run on the in-kernel KVM
+ * MSRs), the MTRRs, kvmclock (the pvclock page, the wall clock) and the
+ * microcode-revision MSR, from the VMM and from the guest; XCR0
+ * (XSETBV/XGETBV, KVM_GET/SET_XCRS) and the guest's AVX state
+ * (KVM_GET/SET_XSAVE). The same tests run on the in-kernel KVM
  * (KVMLITE_DEV=/dev/kvm) as the oracle.
  */
 #include <cpuid.h>
 #include <linux/kvm.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
@@ -445,6 +447,102 @@ TEST_F(state, xsave_ymm)
 	/* Components nobody offers: EINVAL. */
 	((unsigned char *)xs.region)[512 + 7] |= 0x40;
 	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_SET_XSAVE, &xs));
+}
+
+/* ---- kvmclock ---- */
+
+struct pvclock {			/* struct pvclock_vcpu_time_info */
+	__u32 version;
+	__u32 pad0;
+	__u64 tsc_timestamp;
+	__u64 system_time;
+	__u32 mul;
+	__s8 shift;
+	__u8 flags;
+	__u8 pad[2];
+};
+
+struct wallclock {			/* struct pvclock_wall_clock */
+	__u32 version;
+	__u32 sec;
+	__u32 nsec;
+};
+
+#define PVCLOCK_GPA	0x5000
+#define WALLCLOCK_GPA	0x5100
+
+/* The VM's clock at guest TSC @tsc, as the guest reads its pvclock page. */
+static __u64 pvclock_ns(const struct pvclock *p, __u64 tsc)
+{
+	__u64 d = tsc - p->tsc_timestamp;
+
+	d = p->shift < 0 ? d >> -p->shift : d << p->shift;
+	return p->system_time + (__u64)(((__uint128_t)d * p->mul) >> 32);
+}
+
+X86_CODE16(g_kvmclock,
+	   "mov $0x4b564d01, %ecx\n mov $0x5001, %eax\n xor %edx, %edx\n wrmsr\n"
+	   "out %al, $0x70\n"
+	   "mov $0x4b564d00, %ecx\n mov $0x5100, %eax\n xor %edx, %edx\n wrmsr\n"
+	   "out %al, $0x71\n"
+	   "1: out %al, $0x72\n jmp 1b\n");
+
+/*
+ * kvmclock: KVM_GET_SUPPORTED_CPUID offers it (KVM_FEATURE_CLOCKSOURCE2);
+ * the guest enables its pvclock page with MSR_KVM_SYSTEM_TIME_NEW and reads
+ * the VM's clock from it (KVM_GET_CLOCK's, within 100 ms), gets the wall
+ * clock with MSR_KVM_WALL_CLOCK_NEW, and KVM_SET_CLOCK moves the page's time.
+ */
+TEST_F(state, kvmclock)
+{
+	struct { struct kvm_cpuid2 c; struct kvm_cpuid_entry2 e[256]; } *t;
+	struct pvclock *p = (void *)(self->vm.ram + PVCLOCK_GPA);
+	struct wallclock *w = (void *)(self->vm.ram + WALLCLOCK_GPA);
+	struct kvm_clock_data d;
+	__u64 now, before;
+	long long wall;
+	__u32 i, feat = 0;
+
+	t = calloc(1, sizeof(*t));
+	ASSERT_NE(NULL, t);
+	t->c.nent = 256;
+	ASSERT_EQ(0, kioctlp(self->vm.sys, KVM_GET_SUPPORTED_CPUID, t));
+	for (i = 0; i < t->c.nent; i++)
+		if (t->e[i].function == 0x40000001)
+			feat = t->e[i].eax;
+	free(t);
+	EXPECT_TRUE(feat & (1u << 3)) TH_LOG("KVM_FEATURE_CLOCKSOURCE2: %#x", feat);
+
+	ASSERT_EQ(0, xvm_real_mode(&self->vm, g_kvmclock, g_kvmclock_end));
+	RUN_OUT(0x70);
+	EXPECT_EQ(0x5001, MSR(0x4b564d01));
+	RUN_OUT(0x71);
+	EXPECT_EQ(0, p->version & 1);
+	EXPECT_NE(0, p->version);
+	EXPECT_NE(0, p->mul);
+	memset(&d, 0, sizeof(d));
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_GET_CLOCK, &d));
+	now = pvclock_ns(p, MSR(0x10));		/* the guest's TSC now */
+	EXPECT_GT(100000000LL, llabs((long long)(now - d.clock)))
+		TH_LOG("pvclock %llu, KVM_GET_CLOCK %llu", (unsigned long long)now,
+		       (unsigned long long)d.clock);
+
+	EXPECT_EQ(0, w->version & 1);
+	EXPECT_NE(0, w->version);
+	ASSERT_TRUE(d.flags & KVM_CLOCK_REALTIME);
+	wall = (long long)(d.realtime - d.clock) / 1000000000LL;
+	EXPECT_GE(2, llabs(wall - (long long)w->sec))
+		TH_LOG("wall clock %u s, expected %lld s", w->sec, wall);
+
+	before = pvclock_ns(p, MSR(0x10));
+	d.clock += 1000000000000ULL;		/* 1000 s later */
+	d.flags = 0;
+	ASSERT_EQ(0, kioctlp(self->vm.fd, KVM_SET_CLOCK, &d));
+	RUN_OUT(0x72);
+	now = pvclock_ns(p, MSR(0x10));
+	EXPECT_LT(before + 999000000000ULL, now)
+		TH_LOG("pvclock %llu, before %llu", (unsigned long long)now,
+		       (unsigned long long)before);
 }
 
 #else /* !__x86_64__ */
