@@ -9,7 +9,6 @@
  * (KVM_GET/SET_XSAVE). The same tests run on the in-kernel KVM
  * (KVMLITE_DEV=/dev/kvm) as the oracle.
  */
-#include <cpuid.h>
 #include <linux/kvm.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -19,6 +18,8 @@
 #include "kselftest_harness.h"
 
 #ifdef __x86_64__
+#include <cpuid.h>
+
 #include "kvmlite_x86.h"
 
 #define MSR_MTRR_CAP		0xfe
