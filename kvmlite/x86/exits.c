@@ -1034,7 +1034,6 @@ int kl_handle_exit(struct kl_vcpu *v)
 		return 1;
 	case EXIT_REASON_XSETBV:
 		return kl_handle_xsetbv(v);
-		return 1;
 	case EXIT_REASON_RDPMC:
 		kl_inject_exception(v, GP_VECTOR, true, 0);
 		return 1;

@@ -8,7 +8,8 @@
  *  - KVM_GET/SET_DEBUGREGS (DR0-3, DR6, DR7; in the hardware while the
  *    guest runs with a breakpoint enabled: kl_enter_guest())
  *  - KVM_GET/SET_XSAVE, KVM_GET_XSAVE2 (the guest's FPU image in XSAVE
- *    format, with the x86 FPU core's uabi helpers for KVM) and KVM_GET/SET_XCRS (XCR0)
+ *    format, with the x86 FPU core's uabi helpers for KVM) and
+ *    KVM_GET/SET_XCRS (XCR0)
  *  - KVM_GET/SET_VCPU_EVENTS: the exception, NMI or interrupt to (re)inject,
  *    the pending NMI, NMI blocking and the STI/MOV SS shadow (no SMM, no
  *    exception payloads, no triple-fault event: those caps are off)
@@ -22,6 +23,7 @@
  *    the pvclock page and the wall clock written as KVM does without a
  *    master clock; and IA32_UCODE_REV
  */
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -143,7 +145,8 @@ static void kl_pvclock_scale(u32 khz, s8 *shift, u32 *mul)
  * and the VM's clock (KVM_GET_CLOCK's) read together, the scale of the host's
  * tsc_khz (the guest's TSC only adds an offset), no TSC_STABLE flag; the
  * version odd while it changes. Called before an entry once the MSR enabled
- * it and after KVM_SET_CLOCK; a page outside guest memory is skipped.
+ * it and after KVM_SET_CLOCK; a structure outside guest memory or across a
+ * page is skipped, and so is everything while the TSC rate is unknown.
  */
 void kl_kvmclock_update(struct kl_vcpu *v)
 {
@@ -155,6 +158,8 @@ void kl_kvmclock_update(struct kl_vcpu *v)
 	u64 tsc, ns;
 
 	v->kvmclock_gen = READ_ONCE(kvm->clock_gen);
+	if (!tsc_khz || offset_in_page(gpa) + sizeof(t) > PAGE_SIZE)
+		return;
 	memset(&t, 0, sizeof(t));
 	t.version = (v->pvclock_version + 1) | 1;
 	if (kvmlite_write_guest(vm, gpa, &t.version, sizeof(t.version)))

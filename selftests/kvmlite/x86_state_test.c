@@ -492,7 +492,8 @@ X86_CODE16(g_kvmclock,
  * kvmclock: KVM_GET_SUPPORTED_CPUID offers it (KVM_FEATURE_CLOCKSOURCE2);
  * the guest enables its pvclock page with MSR_KVM_SYSTEM_TIME_NEW and reads
  * the VM's clock from it (KVM_GET_CLOCK's, within 100 ms), gets the wall
- * clock with MSR_KVM_WALL_CLOCK_NEW, and KVM_SET_CLOCK moves the page's time.
+ * clock with MSR_KVM_WALL_CLOCK_NEW, and KVM_SET_CLOCK moves the page's time;
+ * a page outside guest memory or across a page boundary is left alone.
  */
 TEST_F(state, kvmclock)
 {
@@ -544,6 +545,14 @@ TEST_F(state, kvmclock)
 	EXPECT_LT(before + 999000000000ULL, now)
 		TH_LOG("pvclock %llu, before %llu", (unsigned long long)now,
 		       (unsigned long long)before);
+
+	/* A page outside guest memory, one across a page: ignored. */
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, 0x4b564d01, (XRAM_SIZE + 0x1000) | 1));
+	RUN_OUT(0x72);
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, 0x4b564d01, 0x5ff1));
+	RUN_OUT(0x72);
+	for (i = 0; i < 16; i++)
+		EXPECT_EQ(0, self->vm.ram[0x5ff0 + i]) TH_LOG("byte %#x", 0x5ff0 + i);
 }
 
 #else /* !__x86_64__ */
