@@ -952,7 +952,7 @@ static int kl_handle_dr(struct kl_vcpu *v)
 		else if (dr == 6)
 			v->dr6 = val | DR6_RESERVED;
 		else
-			kl_vmcs_set(v, GUEST_DR7, (u32)val | DR7_FIXED_1);
+			kl_set_dr7(v, (u32)val | DR7_FIXED_1);
 	}
 	kl_skip(v, v->exit_insn_len);
 	return 1;

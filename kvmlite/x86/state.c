@@ -283,7 +283,7 @@ static long kl_set_debugregs(struct kl_vcpu *v, void __user *argp)
 		return -EINVAL;
 	memcpy(v->dr, d.db, sizeof(v->dr));
 	v->dr6 = d.dr6;
-	kl_vmcs_set(v, GUEST_DR7, d.dr7);
+	kl_set_dr7(v, d.dr7);
 	return 0;
 }
 

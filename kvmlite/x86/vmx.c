@@ -511,6 +511,7 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	vmcs_write(GUEST_RFLAGS, v->rflags);
 	vmcs_write(GUEST_CR3, 0);
 	vmcs_write(GUEST_DR7, DR7_FIXED_1);
+	v->dr7_enables = 0;
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);
 	vmcs_write(GUEST_SYSENTER_CS, 0);
@@ -835,14 +836,23 @@ static void kl_read_exit_info(struct kl_vcpu *v)
 }
 
 /*
+ * The guest's DR7, in the VMCS and (its breakpoint enables) in @v for the
+ * entry path. MOV DR always exits (kl_handle_dr), so DR0-3 and DR7 change
+ * only from there and from KVM_SET_DEBUGREGS.
+ */
+void kl_set_dr7(struct kl_vcpu *v, u64 dr7)
+{
+	kl_vmcs_set(v, GUEST_DR7, dr7);
+	v->dr7_enables = dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK);
+}
+
+/*
  * Whether the guest's debug registers must be in the hardware while it runs:
- * a breakpoint enabled in its DR7 (VMCS current), or single-stepping (DR6.BS).
- * MOV DR always exits (kl_handle_dr), so DR0-3 change only from there.
+ * a breakpoint enabled in its DR7, or single-stepping (RFLAGS.TF).
  */
 static bool kl_debugregs_armed(struct kl_vcpu *v)
 {
-	return (vmcs_read(GUEST_DR7) & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK)) ||
-	       (v->rflags & X86_EFLAGS_TF);
+	return v->dr7_enables || (v->rflags & X86_EFLAGS_TF);
 }
 
 /* One guest entry and exit. 1: go on, -EINTR-like <0: leave the loop. */

@@ -101,6 +101,7 @@ struct kl_vcpu {
 	u64 star, lstar, cstar, fmask, kernel_gs_base;
 	u64 misc_enable;
 	u64 dr[4], dr6;
+	u64 dr7_enables;	/* L0-3/G0-3 of GUEST_DR7 as last written: no VMREAD per entry */
 	u64 xcr0;		/* in the hardware while the guest runs with CR4.OSXSAVE */
 	struct fpu_guest fpu;
 
@@ -228,6 +229,7 @@ void kl_invept_all(u64 eptp);
 /* exits.c */
 int kl_handle_exit(struct kl_vcpu *v);
 void kl_complete_userspace(struct kl_vcpu *v);
+void kl_set_dr7(struct kl_vcpu *v, u64 dr7);
 int kl_set_cr0(struct kl_vcpu *v, u64 val);
 int kl_set_xcr0(struct kl_vcpu *v, u64 xcr0);
 u32 kl_xstate_size(u64 xcr0);
