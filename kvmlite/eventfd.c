@@ -196,10 +196,13 @@ struct kvmlite_ioeventfd {
 
 /* --- routing ------------------------------------------------------------- */
 
-/* A backend with no set_irq has no in-kernel irqchip at all. */
+/*
+ * A backend with neither set_irq nor set_msi has no in-kernel irqchip at all
+ * (x86's split irqchip has only LAPICs: MSIs, no irqchip pins).
+ */
 static bool kvmlite_has_irqchip(void)
 {
-	return kvmlite_arch_ops.set_irq;
+	return kvmlite_arch_ops.set_irq || kvmlite_arch_ops.set_msi;
 }
 
 /*
@@ -215,33 +218,82 @@ static bool kvmlite_irqchip_in_kernel(struct kvmlite_vm *vm)
 	return kvmlite_arch_ops.irqchip_ready(vm) || !list_empty(&vm->devices);
 }
 
-static void kvmlite_irq_deliver(struct kvmlite_vm *vm,
-				const struct kvmlite_irq_target *t, bool level)
+/* One route: what the backend returns (< 0: not delivered). */
+static int kvmlite_irq_deliver(struct kvmlite_vm *vm,
+			       const struct kvmlite_irq_target *t, bool level)
 {
 	switch (t->type) {
 	case KVM_IRQ_ROUTING_IRQCHIP:
-		kvmlite_arch_ops.set_irq(vm, t->irqchip, t->pin, level);
+		if (kvmlite_arch_ops.set_irq)
+			return kvmlite_arch_ops.set_irq(vm, t->irqchip, t->pin,
+							level);
 		break;
 	case KVM_IRQ_ROUTING_MSI:
 		/* As KVM's kvm_set_msi(): an MSI has no level to lower. */
 		if (level && kvmlite_arch_ops.set_msi)
-			kvmlite_arch_ops.set_msi(vm, &t->msi);
+			return kvmlite_arch_ops.set_msi(vm, &t->msi);
 		break;
 	}
+	return -1;
 }
 
-/* KVM's kvm_set_irq(): drive every route of @gsi to @level. */
-static void kvmlite_set_gsi(struct kvmlite_eventfds *efd, u32 gsi, bool level)
+/*
+ * KVM's kvm_set_irq(): drive every route of @gsi to @level. The sum of what
+ * the routes took, -1 if none did (KVM_IRQ_LINE_STATUS's status).
+ */
+static int kvmlite_set_gsi(struct kvmlite_eventfds *efd, u32 gsi, bool level)
 {
 	struct kvmlite_irq_routing *rt;
 	struct kvmlite_irq_route *r;
+	int ret = -1, n;
 
 	rcu_read_lock();
 	rt = rcu_dereference(efd->routing);
-	if (rt && gsi < rt->nr_gsis)
-		hlist_for_each_entry(r, &rt->map[gsi], link)
-			kvmlite_irq_deliver(efd->vm, &r->t, level);
+	if (rt && gsi < rt->nr_gsis) {
+		hlist_for_each_entry(r, &rt->map[gsi], link) {
+			n = kvmlite_irq_deliver(efd->vm, &r->t, level);
+			if (n >= 0)
+				ret = n + max(ret, 0);
+		}
+	}
 	rcu_read_unlock();
+	return ret;
+}
+
+/* KVM_IRQ_LINE and KVM_IRQ_LINE_STATUS through the routes (x86's). */
+long kvmlite_irq_line(struct kvmlite_vm *vm, bool status,
+		      struct kvm_irq_level __user *argp)
+{
+	struct kvm_irq_level irq;
+
+	if (copy_from_user(&irq, argp, sizeof(irq)))
+		return -EFAULT;
+	irq.status = kvmlite_set_gsi(vm->eventfds, irq.irq, irq.level);
+	if (status && copy_to_user(argp, &irq, sizeof(irq)))
+		return -EFAULT;
+	return 0;
+}
+
+/* Whether @gsi's route is an MSI, and which (*@msi). Any context. */
+bool kvmlite_irq_route_msi(struct kvmlite_vm *vm, u32 gsi, struct kvm_msi *msi)
+{
+	struct kvmlite_irq_routing *rt;
+	struct kvmlite_irq_route *r;
+	bool found = false;
+
+	rcu_read_lock();
+	rt = rcu_dereference(vm->eventfds->routing);
+	if (rt && gsi < rt->nr_gsis) {
+		hlist_for_each_entry_rcu(r, &rt->map[gsi], link) {
+			if (r->t.type == KVM_IRQ_ROUTING_MSI) {
+				*msi = r->t.msi;
+				found = true;
+				break;
+			}
+		}
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 static void kvmlite_routing_free(struct kvmlite_irq_routing *rt)
@@ -425,8 +477,9 @@ static long kvmlite_gsi_routing_ioctl(struct kvmlite_vm *vm,
 
 	if (copy_from_user(&routing, argp, sizeof(routing)))
 		return -EFAULT;
-	/* KVM's kvm_arch_can_set_irq_routing() (x86: no in-kernel irqchip). */
-	if (!kvmlite_has_irqchip())
+	/* KVM's kvm_arch_can_set_irq_routing() (x86: the VM's irqchip). */
+	if (kvmlite_arch_ops.irqchip_per_vm ? !kvmlite_irqchip_in_kernel(vm) :
+	    !kvmlite_has_irqchip())
 		return -EINVAL;
 	if (routing.nr > KVMLITE_MAX_IRQ_ROUTES || routing.flags)
 		return -EINVAL;
@@ -681,13 +734,22 @@ static int kvmlite_irqfd_assign(struct kvmlite_vm *vm,
 	__poll_t events;
 	int r;
 
-	/* KVM's kvm_arch_intc_initialized() (arm64: the vGIC). */
-	if (kvmlite_arch_ops.irqchip_ready &&
-	    !kvmlite_arch_ops.irqchip_ready(vm))
-		return -EAGAIN;
-	/* KVM's kvm_arch_irqfd_allowed() (x86: no in-kernel irqchip). */
-	if (!kvmlite_has_irqchip())
-		return -EINVAL;
+	if (kvmlite_arch_ops.irqchip_per_vm) {
+		/*
+		 * x86's kvm_arch_irqfd_allowed(): the VM's irqchip, and one
+		 * with pins (KVM_CREATE_IRQCHIP's) for a resampling irqfd.
+		 */
+		if (!kvmlite_irqchip_in_kernel(vm) ||
+		    (args->flags & KVM_IRQFD_FLAG_RESAMPLE))
+			return -EINVAL;
+	} else {
+		/* KVM's kvm_arch_intc_initialized() (arm64: the vGIC). */
+		if (kvmlite_arch_ops.irqchip_ready &&
+		    !kvmlite_arch_ops.irqchip_ready(vm))
+			return -EAGAIN;
+		if (!kvmlite_has_irqchip())
+			return -EINVAL;
+	}
 	r = kvmlite_irqfd_wq(efd);
 	if (r)
 		return r;

@@ -307,6 +307,9 @@ struct kvmlite_device {
  *		called in atomic context; 1 delivered, 0 blocked, < 0 errno
  * @nr_irqchips: irqchip numbers valid in routes (KVM_NR_IRQCHIPS)
  * @irqchip_pins: pins per irqchip valid in routes (KVM_IRQCHIP_NUM_PINS)
+ * @irqchip_per_vm: GSI routes and irqfds need the VM's own irqchip (x86's
+ *		KVM_CAP_SPLIT_IRQCHIP, which has no pins: no resampling irqfds);
+ *		without it any VM may set routes (arm64)
  * @dirty_log:	the backend maps pages of logging slots read-only until
  *		written and calls kvmlite_mark_page_dirty() (dirty.c)
  * @vcpu_stats:	the backend's vCPU statistics, indices from KVMLITE_STAT_ARCH
@@ -339,6 +342,7 @@ struct kvmlite_arch_ops {
 	int (*set_msi)(struct kvmlite_vm *vm, const struct kvm_msi *msi);
 	u32 nr_irqchips;
 	u32 irqchip_pins;
+	bool irqchip_per_vm;
 	bool dirty_log;
 	const struct kvmlite_stats_desc *vcpu_stats;
 	unsigned int nr_vcpu_stats;
@@ -418,6 +422,9 @@ int kvmlite_irq_routing_default(struct kvmlite_vm *vm, u32 nr_pins);
 void kvmlite_irq_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
 bool kvmlite_ioeventfd_write(struct kvmlite_vm *vm, bool pio, u64 addr,
 			     u32 len, const void *val);
+long kvmlite_irq_line(struct kvmlite_vm *vm, bool status,
+		      struct kvm_irq_level __user *argp);
+bool kvmlite_irq_route_msi(struct kvmlite_vm *vm, u32 gsi, struct kvm_msi *msi);
 
 /* stats.c */
 int kvmlite_stats_init(void);

@@ -248,7 +248,8 @@ int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id)
 		r = PTR_ERR(file);
 		goto err_xa;
 	}
-	vm->nr_vcpus++;
+	/* Pairs with the acquire of lock-free readers (x86's IPIs, MSIs). */
+	smp_store_release(&vm->nr_vcpus, vm->nr_vcpus + 1);
 	refcount_inc(&vm->users);
 	up_write(&vm->lock);
 	fd_install(fd, file);

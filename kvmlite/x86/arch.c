@@ -55,6 +55,14 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_VCPU_EVENTS:
+	case KVM_CAP_SPLIT_IRQCHIP:
+	case KVM_CAP_TSC_DEADLINE_TIMER:
+	case KVM_CAP_IRQ_INJECT_STATUS:
+	/*
+	 * As KVM on x86, whose CREATE_IRQCHIP kvmlite lacks: QEMU enables
+	 * the split irqchip only after seeing it.
+	 */
+	case KVM_CAP_IRQCHIP:
 		return 1;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
@@ -112,6 +120,36 @@ static void kvmlite_x86_vm_destroy(struct kvmlite_vm *vm)
 	vm->arch = NULL;
 }
 
+/* KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP), as KVM: before any vCPU, once. */
+static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
+				     const struct kvm_enable_cap *cap)
+{
+	struct kl_vm *kvm = kl_vm(vm);
+	int r;
+
+	if (cap->flags || cap->cap != KVM_CAP_SPLIT_IRQCHIP)
+		return -EINVAL;
+	/* KVM's MAX_NR_RESERVED_IOAPIC_PINS: KVM_MAX_IRQ_ROUTES. */
+	if (cap->args[0] > 4096)
+		return -EINVAL;
+	down_write(&vm->lock);
+	r = -EEXIST;
+	if (kvm->split_irqchip || vm->nr_vcpus)
+		goto out;
+	kvm->nr_ioapic_pins = cap->args[0];
+	/* Pairs with the acquire in kvmlite_x86_irqchip_ready(). */
+	smp_store_release(&kvm->split_irqchip, true);
+	r = 0;
+out:
+	up_write(&vm->lock);
+	return r;
+}
+
+static bool kvmlite_x86_irqchip_ready(struct kvmlite_vm *vm)
+{
+	return smp_load_acquire(&kl_vm(vm)->split_irqchip);
+}
+
 static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 				 unsigned long arg)
 {
@@ -120,6 +158,18 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 	long r;
 
 	switch (ioctl) {
+	case KVM_CREATE_IRQCHIP:
+		/* As KVM's checks; the full in-kernel irqchip is not done. */
+		if (kvmlite_x86_irqchip_ready(vm) || READ_ONCE(vm->nr_vcpus))
+			return kvmlite_x86_irqchip_ready(vm) ? -EEXIST : -EINVAL;
+		return -ENOTTY;
+	case KVM_IRQ_LINE:
+	case KVM_IRQ_LINE_STATUS:
+		/* As KVM: through the GSI routes of an in-kernel irqchip. */
+		if (!kvmlite_x86_irqchip_ready(vm))
+			return -ENXIO;
+		return kvmlite_irq_line(vm, ioctl == KVM_IRQ_LINE_STATUS,
+					(void __user *)arg);
 	case KVM_SET_TSS_ADDR:
 		/* As KVM: three pages below 4 GiB. */
 		if (arg > (unsigned int)(-3 * PAGE_SIZE))
@@ -170,4 +220,8 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.vcpu_ioctl	= kl_vcpu_ioctl,
 	.vcpu_run	= kl_vcpu_run,
 	.dev_ioctl	= kl_dev_ioctl,
+	.vm_enable_cap	= kvmlite_x86_vm_enable_cap,
+	.irqchip_ready	= kvmlite_x86_irqchip_ready,
+	.set_msi	= kl_lapic_set_msi,
+	.irqchip_per_vm	= true,
 };

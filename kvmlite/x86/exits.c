@@ -206,6 +206,12 @@ static int kl_handle_io(struct kl_vcpu *v)
 	run->io.data_offset = KL_IO_DATA_OFFSET;
 
 	if (!string) {
+		/*
+		 * As KVM: RIP stays on the IN/OUT until the next KVM_RUN
+		 * completes it (and only if the VMM left RIP there).
+		 */
+		v->pio_rip = v->rip;
+		v->pio_insn_len = v->exit_insn_len;
 		if (in) {
 			v->pending = KL_PENDING_PIO_IN;
 			v->pio_size = size;
@@ -220,8 +226,8 @@ static int kl_handle_io(struct kl_vcpu *v)
 				kl_skip(v, v->exit_insn_len);
 				return 1;
 			}
+			v->pending = KL_PENDING_PIO_OUT;
 		}
-		kl_skip(v, v->exit_insn_len);
 		return 0;
 	}
 
@@ -405,12 +411,21 @@ static int kl_decode_mov(struct kl_vcpu *v, const u8 *insn, int n,
 	return 0;
 }
 
+/* An MMIO read's @val (v->mmio.len bytes) to its register; past the insn. */
+static void kl_mmio_read_done(struct kl_vcpu *v, u64 val)
+{
+	if (v->mmio.sign_extend)
+		val = v->mmio.len == 1 ? (u64)(s8)val : (u64)(s16)val;
+	kl_reg_write(v, v->mmio.reg, v->mmio.high_byte, v->mmio.dst_size, val);
+	kl_skip(v, v->mmio.insn_len);
+}
+
 static int kl_mmio_exit(struct kl_vcpu *v, u64 gpa)
 {
 	struct kvm_run *run = v->vcpu->run;
 	u8 insn[15] = { 0 };
 	u64 lin = kl_seg_base(v, 1) + v->rip;
-	int n;
+	int n, eoi;
 
 	if (!kl_long64(v))
 		lin &= 0xffffffff;
@@ -426,6 +441,19 @@ static int kl_mmio_exit(struct kl_vcpu *v, u64 gpa)
 			KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
 		run->emulation_failure.insn_size = n;
 		memcpy(run->emulation_failure.insn_bytes, insn, n);
+		return 0;
+	}
+	if (kl_lapic_mmio(v, gpa, v->mmio.len, v->mmio.write, &v->mmio.data,
+			  &eoi)) {
+		if (!v->mmio.write)
+			kl_mmio_read_done(v, v->mmio.data);
+		else
+			kl_skip(v, v->mmio.insn_len);
+		if (eoi < 0)
+			return 1;
+		/* As KVM: the userspace IOAPIC learns of the EOI. */
+		run->exit_reason = KVM_EXIT_IOAPIC_EOI;
+		run->eoi.vector = eoi;
 		return 0;
 	}
 	if (v->mmio.write &&
@@ -475,8 +503,14 @@ void kl_complete_userspace(struct kl_vcpu *v)
 	case KL_PENDING_NONE:
 		return;
 	case KL_PENDING_PIO_IN:
-		memcpy(&val, kl_io_data(v), v->pio_size);
-		kl_reg_write(v, KL_RAX, false, v->pio_size, val);
+	case KL_PENDING_PIO_OUT:
+		if (v->rip != v->pio_rip)
+			break;
+		if (v->pending == KL_PENDING_PIO_IN) {
+			memcpy(&val, kl_io_data(v), v->pio_size);
+			kl_reg_write(v, KL_RAX, false, v->pio_size, val);
+		}
+		kl_skip(v, v->pio_insn_len);
 		break;
 	case KL_PENDING_PIO_INS:
 		bytes = v->pio_count * v->pio_size;
@@ -495,11 +529,7 @@ void kl_complete_userspace(struct kl_vcpu *v)
 		break;
 	case KL_PENDING_MMIO_READ:
 		memcpy(&val, run->mmio.data, v->mmio.len);
-		if (v->mmio.sign_extend)
-			val = v->mmio.len == 1 ? (u64)(s8)val : (u64)(s16)val;
-		kl_reg_write(v, v->mmio.reg, v->mmio.high_byte,
-			     v->mmio.dst_size, val);
-		kl_skip(v, v->mmio.insn_len);
+		kl_mmio_read_done(v, val);
 		break;
 	}
 	v->pending = KL_PENDING_NONE;
@@ -598,7 +628,7 @@ const u32 kl_msr_list[] = {
 	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
 	MSR_STAR, MSR_CSTAR, MSR_KERNEL_GS_BASE, MSR_SYSCALL_MASK, MSR_LSTAR,
 	MSR_IA32_TSC, MSR_EFER, MSR_IA32_CR_PAT, MSR_IA32_MISC_ENABLE,
-	MSR_IA32_APICBASE, MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL, MSR_IA32_UCODE_REV,
+	MSR_IA32_APICBASE, MSR_IA32_TSC_DEADLINE, MSR_IA32_MCG_STATUS, MSR_IA32_MCG_CTL, MSR_IA32_UCODE_REV,
 	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME_NEW,
 	MSR_KVM_WALL_CLOCK_NEW,
 };
@@ -679,6 +709,9 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 	case MSR_IA32_APICBASE:
 		*data = v->apic_base;
 		break;
+	case MSR_IA32_TSC_DEADLINE:
+		*data = kl_lapic_get_tscdeadline(v);
+		break;
 	default:
 		return kl_state_msr_get(v, index, data, host) ? -1 : 0;
 	}
@@ -745,7 +778,10 @@ int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		v->misc_enable = data;
 		break;
 	case MSR_IA32_APICBASE:
-		v->apic_base = data;
+		return kl_lapic_set_base(v, data, host);
+	case MSR_IA32_TSC_DEADLINE:
+		/* As KVM: ignored outside the LAPIC timer's TSC-deadline mode. */
+		kl_lapic_set_tscdeadline(v, data);
 		break;
 	default:
 		return kl_state_msr_set(v, index, data, host) ? -1 : 0;
@@ -861,7 +897,7 @@ static int kl_handle_cr(struct kl_vcpu *v)
 		if (cr == 3)
 			val = kl_vmcs_get(v, GUEST_CR3);
 		else if (cr == 8)
-			val = v->cr8;
+			val = v->lapic ? kl_lapic_get_cr8(v) : v->cr8;
 		else
 			goto bad;
 		kl_reg_write(v, reg, false, kl_long64(v) ? 8 : 4, val);
@@ -913,6 +949,8 @@ static int kl_handle_cr(struct kl_vcpu *v)
 		if (val & ~0xfULL)
 			goto gp;
 		v->cr8 = val;
+		if (v->lapic)
+			kl_lapic_set_cr8(v, val);
 		break;
 	default:
 		goto bad;
@@ -997,10 +1035,14 @@ int kl_handle_exit(struct kl_vcpu *v)
 		return kl_handle_cpuid(v);
 	case EXIT_REASON_HLT:
 		/*
-		 * As KVM without an in-kernel local APIC: past the HLT, and
-		 * userspace waits for its next interrupt.
+		 * As KVM: past the HLT; with an in-kernel LAPIC the vCPU waits
+		 * in KVM_RUN for its next interrupt, without one userspace does.
 		 */
 		kl_skip(v, v->exit_insn_len);
+		if (v->lapic) {
+			v->mp_state = KVM_MP_STATE_HALTED;
+			return 1;
+		}
 		run->exit_reason = KVM_EXIT_HLT;
 		return 0;
 	case EXIT_REASON_IO_INSTRUCTION:

@@ -124,7 +124,7 @@ static long kl_get_sregs(struct kl_vcpu *v, void __user *argp)
 	s.cr0 = v->cr0;
 	s.cr2 = v->cr2;
 	s.cr4 = v->cr4;
-	s.cr8 = v->cr8;
+	s.cr8 = v->lapic ? kl_lapic_get_cr8(v) : v->cr8;
 	s.efer = v->efer;
 	s.apic_base = v->apic_base;
 	if (v->pending_irq >= 0)
@@ -155,6 +155,9 @@ static long kl_set_sregs(struct kl_vcpu *v, void __user *argp)
 	if (copy_from_user(&s, argp, sizeof(s)))
 		return -EFAULT;
 	if (!kl_sregs_valid(&s))
+		return -EINVAL;
+	/* As KVM's __set_sregs_common(): the APIC base first, host-initiated. */
+	if (kl_lapic_set_base(v, s.apic_base, true))
 		return -EINVAL;
 	for (i = 0; i < 256; i++) {
 		if (test_bit(i, (unsigned long *)s.interrupt_bitmap)) {
@@ -190,7 +193,8 @@ static long kl_set_sregs(struct kl_vcpu *v, void __user *argp)
 	kl_vcpu_put(v);
 	v->cr2 = s.cr2;
 	v->cr8 = s.cr8 & 0xf;
-	v->apic_base = s.apic_base;
+	if (v->lapic)
+		kl_lapic_set_cr8(v, v->cr8);
 	if (irq >= 0)
 		v->pending_irq = irq;
 	if (kl_paging_pae_legacy(v))
@@ -387,6 +391,8 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 			if (avx)
 				e[n].ecx |= raw & (BIT(12) | BIT(28) | BIT(29));
 			e[n].ecx |= BIT(31);	/* hypervisor */
+			/* Emulated, as KVM: the LAPIC timer's TSC-deadline mode. */
+			e[n].ecx |= BIT(24);
 			/*
 			 * KVM's mask: no PSN, DS, ACPI, HTT, TM, PBE (HTT is
 			 * the VMM's, with the logical processor count).
@@ -499,13 +505,14 @@ void kl_sync_run(struct kl_vcpu *v)
 	struct kvm_run *run = v->vcpu->run;
 
 	run->if_flag = !!(v->rflags & X86_EFLAGS_IF);
+	/* KVM's kvm_vcpu_ready_for_interrupt_injection(). */
 	run->ready_for_interrupt_injection =
-		READ_ONCE(v->pending_irq) < 0 &&
+		READ_ONCE(v->pending_irq) < 0 && kl_lapic_accept_extint(v) &&
 		(v->rflags & X86_EFLAGS_IF) &&
 		!(v->interruptibility & (GUEST_INTR_STATE_STI |
 					 GUEST_INTR_STATE_MOV_SS)) &&
 		!(v->idt_vectoring & VECTORING_INFO_VALID_MASK);
-	run->cr8 = v->cr8;
+	run->cr8 = v->lapic ? kl_lapic_get_cr8(v) : v->cr8;
 	run->apic_base = v->apic_base;
 }
 
@@ -518,7 +525,17 @@ static long kl_interrupt(struct kl_vcpu *v, void __user *argp)
 		return -EFAULT;
 	if (irq.irq >= 256)
 		return -EINVAL;
-	/* As KVM (userspace irqchip): a new vector replaces one not taken yet. */
+	/*
+	 * As KVM: with a userspace irqchip a new vector replaces one not
+	 * taken yet; with the split irqchip it is the PIC's ExtINT, one at a
+	 * time.
+	 */
+	if (v->lapic) {
+		if (cmpxchg(&v->pending_irq, -1, (int)irq.irq) != -1)
+			return -EEXIST;
+		kvmlite_vcpu_kick(v->vcpu);
+		return 0;
+	}
 	WRITE_ONCE(v->pending_irq, (int)irq.irq);
 	return 0;
 }
@@ -558,6 +575,10 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return 0;
 	case KVM_GET_TSC_KHZ:
 		return tsc_khz ? tsc_khz : -EIO;
+	case KVM_GET_LAPIC:
+		return kl_lapic_get_state(v, argp);
+	case KVM_SET_LAPIC:
+		return kl_lapic_set_state(v, argp);
 	}
 	return kl_state_vcpu_ioctl(v, ioctl, argp);
 }

@@ -4,7 +4,8 @@
  * beyond registers, with KVM's structures, checks and errnos:
  *
  *  - KVM_GET/SET_MP_STATE (without an in-kernel local APIC: RUNNABLE only,
- *    as KVM: HLT exits to userspace with KVM_EXIT_HLT)
+ *    as KVM: HLT exits to userspace with KVM_EXIT_HLT; with one, KVM's
+ *    states: UNINITIALIZED, INIT_RECEIVED, HALTED, SIPI_RECEIVED)
  *  - KVM_GET/SET_DEBUGREGS (DR0-3, DR6, DR7; in the hardware while the
  *    guest runs with a breakpoint enabled: kl_enter_guest())
  *  - KVM_GET/SET_XSAVE, KVM_GET_XSAVE2 (the guest's FPU image in XSAVE
@@ -51,10 +52,11 @@
 
 static long kl_get_mp_state(struct kl_vcpu *v, void __user *argp)
 {
-	struct kvm_mp_state s = {
-		.mp_state = KVM_MP_STATE_RUNNABLE,
-	};
+	struct kvm_mp_state s;
 
+	/* As KVM: an INIT or SIPI sent meanwhile is taken first. */
+	kl_lapic_accept_events(v);
+	s.mp_state = v->mp_state;
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -64,9 +66,27 @@ static long kl_set_mp_state(struct kl_vcpu *v, void __user *argp)
 
 	if (copy_from_user(&s, argp, sizeof(s)))
 		return -EFAULT;
-	/* As KVM without an in-kernel local APIC: only RUNNABLE. */
-	if (s.mp_state != KVM_MP_STATE_RUNNABLE)
+	switch (s.mp_state) {
+	case KVM_MP_STATE_RUNNABLE:
+		break;
+	case KVM_MP_STATE_UNINITIALIZED:
+	case KVM_MP_STATE_INIT_RECEIVED:
+	case KVM_MP_STATE_HALTED:
+	case KVM_MP_STATE_SIPI_RECEIVED:
+		/* As KVM: the other states need an in-kernel LAPIC. */
+		if (!v->lapic)
+			return -EINVAL;
+		break;
+	default:
 		return -EINVAL;
+	}
+	/* As KVM: SIPI_RECEIVED is INIT_RECEIVED with the SIPI pending. */
+	if (s.mp_state == KVM_MP_STATE_SIPI_RECEIVED) {
+		v->mp_state = KVM_MP_STATE_INIT_RECEIVED;
+		kl_lapic_sipi_pending(v);
+	} else {
+		v->mp_state = s.mp_state;
+	}
 	return 0;
 }
 

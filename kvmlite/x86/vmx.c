@@ -534,6 +534,37 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	kl_update_ia32e(v);
 }
 
+/*
+ * The reset of an INIT (KVM's kvm_vcpu_reset(init_event)): the registers as
+ * at power-on but the MSRs, the APIC base and CR0.CD/NW kept; the LAPIC's
+ * registers reset.
+ */
+void kl_vcpu_init_reset(struct kl_vcpu *v)
+{
+	u64 apic_base = v->apic_base, misc = v->misc_enable, pat;
+	u64 cd_nw = v->cr0 & (X86_CR0_CD | X86_CR0_NW);
+
+	kl_vcpu_get(v);
+	pat = vmcs_read(GUEST_IA32_PAT);
+	kl_vcpu_reset(v);
+	vmcs_write(GUEST_IA32_PAT, pat);
+	kl_vcpu_put(v);
+	v->apic_base = apic_base;
+	v->misc_enable = misc;
+	kl_set_cr0(v, X86_CR0_ET | cd_nw);
+	kl_lapic_reset(v, true);
+}
+
+/* SIPI: a vCPU waiting after INIT starts in real mode at @vector << 12. */
+void kl_vcpu_sipi(struct kl_vcpu *v, u8 vector)
+{
+	kl_vcpu_get(v);
+	vmcs_write(GUEST_CS_SELECTOR, (u16)vector << 8);
+	vmcs_write(GUEST_CS_BASE, (u32)vector << 12);
+	kl_vcpu_put(v);
+	v->rip = 0;
+}
+
 static void kl_vmcs_setup(struct kl_vcpu *v)
 {
 	struct kl_vm *kvm = kl_vm(v->vcpu->vm);
@@ -695,11 +726,26 @@ int kl_vcpu_init(struct kvmlite_vcpu *vcpu)
 		goto err_vpid;
 	}
 	vcpu->arch = v;
+	/*
+	 * As KVM: with an in-kernel LAPIC only the BSP (id 0) runs; the
+	 * others wait for INIT and SIPI.
+	 */
+	v->mp_state = KVM_MP_STATE_RUNNABLE;
+	if (kl_vm(vcpu->vm)->split_irqchip) {
+		r = kl_lapic_create(v);
+		if (r)
+			goto err_fpu;
+		if (vcpu->id)
+			v->mp_state = KVM_MP_STATE_UNINITIALIZED;
+	}
 	/* VMCS fields and the reset state, on this CPU. */
 	kl_vcpu_get(v);
 	kl_vcpu_put(v);
 	return 0;
 
+err_fpu:
+	vcpu->arch = NULL;
+	fpu_free_guest_fpstate(&v->fpu);
 err_vpid:
 	if (v->vpid)
 		ida_free(&kl_vpid_ida, v->vpid);
@@ -729,6 +775,7 @@ void kl_vcpu_uninit(struct kvmlite_vcpu *vcpu)
 		}
 		ida_free(&kl_vpid_ida, v->vpid);
 	}
+	kl_lapic_destroy(v);
 	fpu_free_guest_fpstate(&v->fpu);
 	kfree(v->cpuid);
 	free_page((unsigned long)v->vmcs);
@@ -791,7 +838,8 @@ static void kl_inject_events(struct kl_vcpu *v)
 			cpu_ctl |= CPU_BASED_NMI_WINDOW_EXITING;
 		}
 	}
-	if (READ_ONCE(v->pending_irq) >= 0) {
+	/* An ExtINT first (KVM's kvm_cpu_get_interrupt()), then the LAPIC's. */
+	if (READ_ONCE(v->pending_irq) >= 0 && kl_lapic_accept_extint(v)) {
 		if (!(info & INTR_INFO_VALID_MASK) &&
 		    kl_irq_window_open(v, intr_state)) {
 			info = (u8)xchg(&v->pending_irq, -1) |
@@ -799,6 +847,20 @@ static void kl_inject_events(struct kl_vcpu *v)
 			vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
 			trace_kvm_inj_virq(v->vcpu->id, (u8)info);
 		} else {
+			cpu_ctl |= CPU_BASED_INTR_WINDOW_EXITING;
+		}
+	} else if (v->lapic) {
+		if (!(info & INTR_INFO_VALID_MASK) &&
+		    kl_irq_window_open(v, intr_state)) {
+			int vec = kl_lapic_ack(v);
+
+			if (vec >= 0) {
+				info = vec | INTR_TYPE_EXT_INTR |
+				       INTR_INFO_VALID_MASK;
+				vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
+				trace_kvm_inj_virq(v->vcpu->id, vec);
+			}
+		} else if (kl_lapic_has_interrupt(v)) {
 			cpu_ctl |= CPU_BASED_INTR_WINDOW_EXITING;
 		}
 	}
@@ -999,6 +1061,46 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	return 1;
 }
 
+/*
+ * What ends a halted vCPU's wait, or an AP's before SIPI (KVM's
+ * kvm_arch_vcpu_runnable()): INIT or SIPI; when halted, an NMI, or an
+ * interrupt the guest takes (IF set).
+ */
+static bool kl_vcpu_wakes(struct kl_vcpu *v)
+{
+	if (kl_lapic_pending_init_sipi(v))
+		return true;
+	if (v->mp_state != KVM_MP_STATE_HALTED)
+		return false;
+	if (READ_ONCE(v->pending_nmi))
+		return true;
+	if (!(v->rflags & X86_EFLAGS_IF))
+		return false;
+	return (READ_ONCE(v->pending_irq) >= 0 && kl_lapic_accept_extint(v)) ||
+	       kl_lapic_has_interrupt(v);
+}
+
+/*
+ * Sleep until kl_vcpu_wakes() or a signal (KVM's vcpu_block()); a halted
+ * vCPU is runnable again after it, as in KVM. The core's halt statistics.
+ */
+static void kl_vcpu_block(struct kl_vcpu *v)
+{
+	struct kvmlite_vcpu *vcpu = v->vcpu;
+	ktime_t start = ktime_get();
+	bool woken;
+
+	kvmlite_stat_add(&vcpu->stats[KVMLITE_STAT_BLOCKING], 1);
+	woken = !wait_event_interruptible(vcpu->wq, kl_vcpu_wakes(v));
+	kvmlite_stat_add(&vcpu->stats[KVMLITE_STAT_HALT_WAIT_NS],
+			 ktime_to_ns(ktime_sub(ktime_get(), start)));
+	if (woken)
+		kvmlite_stat_add(&vcpu->stats[KVMLITE_STAT_HALT_WAKEUP], 1);
+	kl_lapic_accept_events(v);
+	if (v->mp_state == KVM_MP_STATE_HALTED)
+		v->mp_state = KVM_MP_STATE_RUNNABLE;
+}
+
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 {
 	struct kl_vcpu *v = kl_vcpu(vcpu);
@@ -1006,11 +1108,26 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 	int r;
 
 	/* As KVM without an in-kernel APIC: the VMM may have changed CR8. */
-	if (READ_ONCE(run->cr8) > 15) {
+	if (!v->lapic && READ_ONCE(run->cr8) > 15) {
 		r = -EINVAL;
 		goto out;
 	}
-	v->cr8 = READ_ONCE(run->cr8);
+	if (!v->lapic)
+		v->cr8 = READ_ONCE(run->cr8);
+	/*
+	 * As KVM: an AP that never had INIT waits for one, then returns
+	 * (-EAGAIN; -EINTR with KVM_EXIT_INTR on a signal).
+	 */
+	if (v->mp_state == KVM_MP_STATE_UNINITIALIZED) {
+		kl_vcpu_block(v);
+		r = -EAGAIN;
+		if (signal_pending(current)) {
+			r = -EINTR;
+			run->exit_reason = KVM_EXIT_INTR;
+			kvmlite_stat_add(&vcpu->stats[KVMLITE_STAT_SIGNAL_EXITS], 1);
+		}
+		goto out;
+	}
 	/* As KVM: an I/O or MMIO read is completed even with immediate_exit. */
 	kl_complete_userspace(v);
 	/*
@@ -1030,6 +1147,13 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		r = kvmlite_vcpu_check_exit(vcpu);
 		if (r)
 			break;
+		if (v->lapic) {
+			kl_lapic_accept_events(v);
+			if (v->mp_state != KVM_MP_STATE_RUNNABLE) {
+				kl_vcpu_block(v);
+				continue;
+			}
+		}
 		if ((v->kvm_system_time & 1) &&
 		    v->kvmclock_gen != READ_ONCE(kl_vm(vcpu->vm)->clock_gen))
 			kl_kvmclock_update(v);
@@ -1040,7 +1164,7 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 			break;
 		/* As KVM: a requested interrupt window exits once it is open. */
 		if (READ_ONCE(run->request_interrupt_window) &&
-		    READ_ONCE(v->pending_irq) < 0 &&
+		    READ_ONCE(v->pending_irq) < 0 && kl_lapic_accept_extint(v) &&
 		    kl_irq_window_open(v, v->interruptibility) &&
 		    !(v->idt_vectoring & VECTORING_INFO_VALID_MASK)) {
 			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;

@@ -8,6 +8,7 @@
  * ept.c	EPT tables filled lazily from the memslots
  * regs.c	KVM_{GET,SET}_{REGS,SREGS,FPU,MSRS,CPUID2} and friends
  * state.c	MP_STATE, the VM's clock, machine check, MTRR and kvmclock MSRs
+ * lapic.c	the in-kernel local APIC of the split irqchip
  * entry.S	VMLAUNCH/VMRESUME and the VM-exit landing point
  */
 #ifndef KVMLITE_X86_H
@@ -32,7 +33,8 @@ enum kl_reg {
 /* What KVM_RUN must finish with the data userspace put in kvm_run. */
 enum kl_pending {
 	KL_PENDING_NONE,
-	KL_PENDING_PIO_IN,	/* in: data to AL/AX/EAX */
+	KL_PENDING_PIO_IN,	/* in: data to AL/AX/EAX, then past the IN */
+	KL_PENDING_PIO_OUT,	/* out: past the OUT */
 	KL_PENDING_PIO_INS,	/* ins: data to ES:rDI */
 	KL_PENDING_MMIO_READ,	/* mov reg, [mmio]: data to a register */
 };
@@ -108,6 +110,8 @@ struct kl_vcpu {
 	/* Events. */
 	int pending_irq;	/* vector from KVM_INTERRUPT, or -1 */
 	bool pending_nmi;
+	struct kl_lapic *lapic;	/* in-kernel local APIC (split irqchip), or NULL */
+	u32 mp_state;		/* KVM_MP_STATE_*; RUNNABLE without a LAPIC */
 
 	/* Last exit. */
 	u32 exit_reason;
@@ -130,6 +134,7 @@ struct kl_vcpu {
 	bool pio_rep;
 	u8 pio_insn_len;
 	u64 pio_amask;
+	u64 pio_rip;		/* where the IN/OUT is */
 
 	/* CPUID table from KVM_SET_CPUID2. */
 	struct kvm_cpuid_entry2 *cpuid;
@@ -162,6 +167,8 @@ struct kl_vm {
 	u64 identity_map_addr;
 	s64 clock_offset;	/* KVM_GET/SET_CLOCK: ns added to boot time */
 	u32 clock_gen;		/* bumped by KVM_SET_CLOCK: pvclock pages rewritten */
+	bool split_irqchip;	/* KVM_CAP_SPLIT_IRQCHIP: a LAPIC per vCPU */
+	u32 nr_ioapic_pins;	/* its args[0]: GSIs of the userspace IOAPIC */
 };
 
 static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
@@ -223,6 +230,8 @@ int kl_vcpu_init(struct kvmlite_vcpu *vcpu);
 void kl_vcpu_uninit(struct kvmlite_vcpu *vcpu);
 int kl_vcpu_run(struct kvmlite_vcpu *vcpu);
 void kl_vcpu_reset(struct kl_vcpu *v);
+void kl_vcpu_init_reset(struct kl_vcpu *v);
+void kl_vcpu_sipi(struct kl_vcpu *v, u8 vector);
 void kl_inject_exception(struct kl_vcpu *v, u8 vector, bool has_err, u32 err);
 void kl_invept_all(u64 eptp);
 
@@ -266,6 +275,28 @@ long kl_state_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl, void __user *a
 long kl_mce_cap_supported(void __user *argp);
 int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host);
 int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host);
+
+/* lapic.c */
+struct kl_lapic;
+int kl_lapic_create(struct kl_vcpu *v);
+void kl_lapic_destroy(struct kl_vcpu *v);
+void kl_lapic_reset(struct kl_vcpu *v, bool init);
+bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
+		   int *eoi);
+int kl_lapic_set_msi(struct kvmlite_vm *vm, const struct kvm_msi *msi);
+bool kl_lapic_accept_extint(struct kl_vcpu *v);
+bool kl_lapic_has_interrupt(struct kl_vcpu *v);
+int kl_lapic_ack(struct kl_vcpu *v);
+bool kl_lapic_pending_init_sipi(struct kl_vcpu *v);
+void kl_lapic_accept_events(struct kl_vcpu *v);
+void kl_lapic_sipi_pending(struct kl_vcpu *v);
+void kl_lapic_set_cr8(struct kl_vcpu *v, u64 cr8);
+u64 kl_lapic_get_cr8(struct kl_vcpu *v);
+u64 kl_lapic_get_tscdeadline(struct kl_vcpu *v);
+void kl_lapic_set_tscdeadline(struct kl_vcpu *v, u64 data);
+int kl_lapic_set_base(struct kl_vcpu *v, u64 data, bool host);
+long kl_lapic_get_state(struct kl_vcpu *v, void __user *argp);
+long kl_lapic_set_state(struct kl_vcpu *v, void __user *argp);
 
 /* entry.S */
 int kl_vmx_enter(u64 *gpr, int launched);
