@@ -1096,7 +1096,7 @@ long kvmlite_eventfd_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
  * CONFIG_HAVE_KVM_IRQCHIP and friends (arm64 and x86 both select them), they
  * do not depend on the VM having an irqchip: on x86 without one the ioctls
  * answer EINVAL (QEMU requires KVM_CAP_IRQ_ROUTING even with its userspace
- * irqchip).
+ * irqchip). KVM_CAP_MSI_DEVID is the backend's (arm64's ITS).
  */
 long kvmlite_eventfd_caps(long ext)
 {
@@ -1109,8 +1109,6 @@ long kvmlite_eventfd_caps(long ext)
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		return KVMLITE_MAX_IRQ_ROUTES;
-	case KVM_CAP_MSI_DEVID:
-		return kvmlite_arch_ops.set_msi ? 1 : 0;
 	}
 	return 0;
 }

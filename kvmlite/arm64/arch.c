@@ -102,6 +102,7 @@ static long kvmlite_arm64_check_extension(struct kvmlite_vm *vm, long ext)
 		return kl_vgic_supported();
 	case KVM_CAP_DEVICE_CTRL:
 	case KVM_CAP_ARM_IRQ_LINE_LAYOUT_2:
+	case KVM_CAP_MSI_DEVID:		/* the ITS's device IDs */
 		return 1;
 	case KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES:
 		return BIT(KVM_ARM_FEATURE_ID_RANGE);

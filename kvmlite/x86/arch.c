@@ -147,6 +147,7 @@ out:
 
 static bool kvmlite_x86_irqchip_ready(struct kvmlite_vm *vm)
 {
+	/* Pairs with the release in kvmlite_x86_vm_enable_cap(). */
 	return smp_load_acquire(&kl_vm(vm)->split_irqchip);
 }
 

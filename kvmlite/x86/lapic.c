@@ -19,7 +19,8 @@
  *  - INIT/SIPI start of the vCPUs and the mp_states of KVM, in-kernel HLT
  *  - KVM_GET/SET_LAPIC
  *
- * Locking: @lock (irqsave) guards the registers and the timer state; it is
+ * Locking: @lock (a raw spinlock, irqsave: the timer runs in hard IRQ
+ * context also on PREEMPT_RT) guards the registers and the timer state; it is
  * taken by the vCPU's thread, by other vCPUs sending IPIs, by MSIs from any
  * context (irqfd wake-ups: interrupts off) and by the timer in hard IRQ
  * context. Nothing else is taken under it; the target is kicked after.
@@ -73,10 +74,11 @@ static const u32 kl_lvt_mask[KL_APIC_NR_LVT] = {
  * @pending_init: an INIT not yet taken by the vCPU (kl_lapic_accept_events())
  * @pending_sipi: a SIPI not yet taken
  * @sipi_vector: its vector
+ * @vapic_addr:	KVM_SET_VAPIC_ADDR's guest address, 0 none
  */
 struct kl_lapic {
 	struct kl_vcpu *v;
-	spinlock_t lock;	/* see the top of this file */
+	raw_spinlock_t lock;	/* see the top of this file */
 	u8 regs[KVM_APIC_REG_SIZE] __aligned(16);
 	struct hrtimer timer;
 	u64 period;
@@ -86,6 +88,7 @@ struct kl_lapic {
 	bool pending_init;
 	bool pending_sipi;
 	u8 sipi_vector;
+	u64 vapic_addr;
 };
 
 static u32 kl_reg(struct kl_lapic *l, u32 off)
@@ -240,6 +243,7 @@ static int kl_deliver(struct kvmlite_vm *vm, struct kl_lapic *src,
 		      u32 shorthand, u8 dest, bool logical, u32 dm, u8 vec,
 		      bool level, bool trig)
 {
+	/* Pairs with the release in kvmlite_create_vcpu(): set-up vCPUs. */
 	unsigned int i, n = smp_load_acquire(&vm->nr_vcpus);
 	unsigned long flags;
 	int r = 0;
@@ -254,13 +258,13 @@ static int kl_deliver(struct kvmlite_vm *vm, struct kl_lapic *src,
 		l = kl_vcpu(vcpu)->lapic;
 		if (!l || !kl_hw_enabled(l))
 			continue;
-		spin_lock_irqsave(&l->lock, flags);
+		raw_spin_lock_irqsave(&l->lock, flags);
 		if (!kl_match_dest(l, src, shorthand, dest, logical)) {
-			spin_unlock_irqrestore(&l->lock, flags);
+			raw_spin_unlock_irqrestore(&l->lock, flags);
 			continue;
 		}
 		kick = kl_accept_irq(l, dm, vec, level, trig);
-		spin_unlock_irqrestore(&l->lock, flags);
+		raw_spin_unlock_irqrestore(&l->lock, flags);
 		r += kick;
 		if (kick)
 			kvmlite_vcpu_kick(vcpu);
@@ -320,7 +324,7 @@ static enum hrtimer_restart kl_timer_fn(struct hrtimer *t)
 	unsigned long flags;
 	bool kick;
 
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	kick = kl_local_deliver(l, APIC_LVTT);
 	if (kl_timer_mode(l) == APIC_LVT_TIMER_TSCDEADLINE) {
 		l->tscdeadline = 0;
@@ -331,7 +335,7 @@ static enum hrtimer_restart kl_timer_fn(struct hrtimer *t)
 	} else {
 		l->target = 0;
 	}
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	if (kick)
 		kvmlite_vcpu_kick(l->v->vcpu);
 	return ret;
@@ -344,9 +348,9 @@ static enum hrtimer_restart kl_timer_fn(struct hrtimer *t)
 static void kl_timer_cancel(struct kl_lapic *l)
 {
 	while (hrtimer_try_to_cancel(&l->timer) < 0) {
-		spin_unlock(&l->lock);
+		raw_spin_unlock(&l->lock);
 		cpu_relax();
-		spin_lock(&l->lock);
+		raw_spin_lock(&l->lock);
 	}
 }
 
@@ -456,15 +460,14 @@ static bool kl_tscdeadline_cpuid(struct kl_vcpu *v)
 
 static void kl_lvtt_write(struct kl_lapic *l, u32 val)
 {
-	u32 old = kl_timer_mode(l);
+	bool was_deadline = kl_timer_mode(l) == APIC_LVT_TIMER_TSCDEADLINE;
 
 	val &= kl_lvt_mask[0] | KL_LVT_TIMER_MODE;
 	/* As KVM: mode 3 is reserved; TSC-deadline only with its CPUID bit. */
 	if (!kl_tscdeadline_cpuid(l->v))
 		val &= ~APIC_LVT_TIMER_TSCDEADLINE;
 	kl_reg_set(l, APIC_LVTT, val);
-	if ((old == APIC_LVT_TIMER_TSCDEADLINE) !=
-	    (kl_timer_mode(l) == APIC_LVT_TIMER_TSCDEADLINE)) {
+	if (was_deadline != (kl_timer_mode(l) == APIC_LVT_TIMER_TSCDEADLINE)) {
 		kl_timer_cancel(l);
 		kl_reg_set(l, APIC_TMICT, 0);
 		l->period = 0;
@@ -598,9 +601,9 @@ bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
 			*data = 0;
 			return true;
 		}
-		spin_lock_irqsave(&l->lock, flags);
+		raw_spin_lock_irqsave(&l->lock, flags);
 		val = kl_apic_read(l, off & ~0xf);
-		spin_unlock_irqrestore(&l->lock, flags);
+		raw_spin_unlock_irqrestore(&l->lock, flags);
 		*data = val >> ((off & 3) * 8);
 		if (len < 4)
 			*data &= (1U << (len * 8)) - 1;
@@ -609,16 +612,16 @@ bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
 	/* As KVM: only aligned 32-bit writes do anything. */
 	if (len != 4 || (off & 0xf))
 		return true;
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	if (off == APIC_EOI) {
 		vec = kl_eoi(l);
-		spin_unlock_irqrestore(&l->lock, flags);
+		raw_spin_unlock_irqrestore(&l->lock, flags);
 		if (vec >= 0 && kl_ioapic_eoi(l, vec))
 			*eoi = vec;
 		return true;
 	}
 	kl_apic_write(l, off, *data, &icr);
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	if (off == APIC_ICR)
 		kl_send_ipi(l, icr);
 	return true;
@@ -650,9 +653,9 @@ bool kl_lapic_has_interrupt(struct kl_vcpu *v)
 	unsigned long flags;
 	int vec;
 
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	vec = kl_deliverable(l);
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return vec >= 0;
 }
 
@@ -663,14 +666,14 @@ int kl_lapic_ack(struct kl_vcpu *v)
 	unsigned long flags;
 	int vec;
 
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	vec = kl_deliverable(l);
 	if (vec >= 0) {
 		kl_vec_clear(l, APIC_IRR, vec);
 		kl_vec_set(l, APIC_ISR, vec);
 		kl_update_ppr(l);
 	}
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return vec;
 }
 
@@ -695,13 +698,13 @@ void kl_lapic_accept_events(struct kl_vcpu *v)
 
 	if (!l)
 		return;
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	init = l->pending_init;
 	sipi = l->pending_sipi;
 	vec = l->sipi_vector;
 	l->pending_init = false;
 	l->pending_sipi = false;
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	if (init) {
 		kl_vcpu_init_reset(v);
 		v->mp_state = (v->apic_base & MSR_IA32_APICBASE_BSP) ?
@@ -718,9 +721,9 @@ void kl_lapic_sipi_pending(struct kl_vcpu *v)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&v->lapic->lock, flags);
+	raw_spin_lock_irqsave(&v->lapic->lock, flags);
 	v->lapic->pending_sipi = true;
-	spin_unlock_irqrestore(&v->lapic->lock, flags);
+	raw_spin_unlock_irqrestore(&v->lapic->lock, flags);
 }
 
 /* MOV to CR8 and KVM_SET_REGS' side: TPR = CR8 << 4. */
@@ -729,10 +732,10 @@ void kl_lapic_set_cr8(struct kl_vcpu *v, u64 cr8)
 	struct kl_lapic *l = v->lapic;
 	unsigned long flags;
 
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	kl_reg_set(l, APIC_TASKPRI, (cr8 & 15) << 4);
 	kl_update_ppr(l);
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 }
 
 u64 kl_lapic_get_cr8(struct kl_vcpu *v)
@@ -759,10 +762,10 @@ void kl_lapic_set_tscdeadline(struct kl_vcpu *v, u64 data)
 	if (!l || kl_timer_mode(l) != APIC_LVT_TIMER_TSCDEADLINE)
 		return;
 	tsc = kl_guest_tsc(v);
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	l->tscdeadline = data;
 	kl_deadline_start(l, tsc);
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 }
 
 /*
@@ -792,9 +795,9 @@ int kl_lapic_set_base(struct kl_vcpu *v, u64 data, bool host)
 		return -1;
 	v->apic_base = data;
 	if (l && (data & ~old & MSR_IA32_APICBASE_ENABLE)) {
-		spin_lock_irqsave(&l->lock, flags);
+		raw_spin_lock_irqsave(&l->lock, flags);
 		kl_reg_set(l, APIC_ID, v->vcpu->id << 24);
-		spin_unlock_irqrestore(&l->lock, flags);
+		raw_spin_unlock_irqrestore(&l->lock, flags);
 	}
 	return 0;
 }
@@ -809,7 +812,7 @@ void kl_lapic_reset(struct kl_vcpu *v, bool init)
 
 	if (!l)
 		return;
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	kl_timer_cancel(l);
 	/* As KVM: the xAPIC ID is set at RESET, kept by INIT. */
 	id = init ? kl_reg(l, APIC_ID) : v->vcpu->id << 24;
@@ -829,7 +832,7 @@ void kl_lapic_reset(struct kl_vcpu *v, bool init)
 	l->pending_init = false;
 	l->pending_sipi = false;
 	kl_update_divide(l);
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 }
 
 /* --- KVM_GET/SET_LAPIC ------------------------------------------------------ */
@@ -846,10 +849,10 @@ long kl_lapic_get_state(struct kl_vcpu *v, void __user *argp)
 	s = kmalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	memcpy(s->regs, l->regs, sizeof(s->regs));
 	*(u32 *)(s->regs + APIC_TMCCT) = kl_tmcct(l);
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	if (copy_to_user(argp, s, sizeof(*s)))
 		r = -EFAULT;
 	kfree(s);
@@ -869,7 +872,7 @@ long kl_lapic_set_state(struct kl_vcpu *v, void __user *argp)
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	tsc = kl_guest_tsc(v);
-	spin_lock_irqsave(&l->lock, flags);
+	raw_spin_lock_irqsave(&l->lock, flags);
 	kl_timer_cancel(l);
 	memcpy(l->regs, s->regs, sizeof(l->regs));
 	/* As KVM's kvm_apic_set_state(): the version is KVM's own. */
@@ -885,10 +888,65 @@ long kl_lapic_set_state(struct kl_vcpu *v, void __user *argp)
 		kl_timer_start(l);
 	else
 		kl_deadline_start(l, tsc);
-	spin_unlock_irqrestore(&l->lock, flags);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	kfree(s);
 	kvmlite_vcpu_kick(v->vcpu);
 	return 0;
+}
+
+/*
+ * KVM_SET_VAPIC_ADDR (QEMU's kvmvapic TPR patching): the guest page where the
+ * TPR, the highest ISR and IRR are mirrored around each entry.
+ */
+long kl_lapic_set_vapic_addr(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_vapic_addr va;
+
+	if (!v->lapic)
+		return -EINVAL;
+	if (copy_from_user(&va, argp, sizeof(va)))
+		return -EFAULT;
+	/* As KVM's gfn_to_hva_cache_init(): four bytes of guest memory. */
+	if (va.vapic_addr &&
+	    (!kvmlite_gpa_is_memory(v->vcpu->vm, va.vapic_addr) ||
+	     !kvmlite_gpa_is_memory(v->vcpu->vm, va.vapic_addr + 3)))
+		return -EINVAL;
+	v->lapic->vapic_addr = va.vapic_addr;
+	return 0;
+}
+
+/* Before entry (KVM's kvm_lapic_sync_to_vapic()). */
+void kl_lapic_sync_to_vapic(struct kl_vcpu *v)
+{
+	struct kl_lapic *l = v->lapic;
+	unsigned long flags;
+	int irr, isr;
+	u32 data;
+
+	if (!l || !l->vapic_addr)
+		return;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	irr = max(kl_vec_highest(l, APIC_IRR), 0);
+	isr = max(kl_vec_highest(l, APIC_ISR), 0);
+	data = (kl_reg(l, APIC_TASKPRI) & 0xff) | (isr & 0xf0) << 8 | irr << 24;
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	kvmlite_write_guest(v->vcpu->vm, l->vapic_addr, &data, sizeof(data));
+}
+
+/* After an exit (KVM's kvm_lapic_sync_from_vapic()): the guest's TPR. */
+void kl_lapic_sync_from_vapic(struct kl_vcpu *v)
+{
+	struct kl_lapic *l = v->lapic;
+	unsigned long flags;
+	u32 data;
+
+	if (!l || !l->vapic_addr ||
+	    kvmlite_read_guest(v->vcpu->vm, l->vapic_addr, &data, sizeof(data)))
+		return;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	kl_reg_set(l, APIC_TASKPRI, data & 0xff);
+	kl_update_ppr(l);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 }
 
 /* --- life cycle ------------------------------------------------------------- */
@@ -901,7 +959,7 @@ int kl_lapic_create(struct kl_vcpu *v)
 	if (!l)
 		return -ENOMEM;
 	l->v = v;
-	spin_lock_init(&l->lock);
+	raw_spin_lock_init(&l->lock);
 	hrtimer_init(&l->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	l->timer.function = kl_timer_fn;
 	v->lapic = l;

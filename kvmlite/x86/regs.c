@@ -391,8 +391,6 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 			if (avx)
 				e[n].ecx |= raw & (BIT(12) | BIT(28) | BIT(29));
 			e[n].ecx |= BIT(31);	/* hypervisor */
-			/* Emulated, as KVM: the LAPIC timer's TSC-deadline mode. */
-			e[n].ecx |= BIT(24);
 			/*
 			 * KVM's mask: no PSN, DS, ACPI, HTT, TM, PBE (HTT is
 			 * the VMM's, with the logical processor count).
@@ -579,6 +577,8 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return kl_lapic_get_state(v, argp);
 	case KVM_SET_LAPIC:
 		return kl_lapic_set_state(v, argp);
+	case KVM_SET_VAPIC_ADDR:
+		return kl_lapic_set_vapic_addr(v, argp);
 	}
 	return kl_state_vcpu_ioctl(v, ioctl, argp);
 }

@@ -1157,8 +1157,10 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		if ((v->kvm_system_time & 1) &&
 		    v->kvmclock_gen != READ_ONCE(kl_vm(vcpu->vm)->clock_gen))
 			kl_kvmclock_update(v);
+		kl_lapic_sync_to_vapic(v);
 		if (!kl_enter_guest(v))
 			continue;
+		kl_lapic_sync_from_vapic(v);
 		r = kl_handle_exit(v);
 		if (r <= 0)
 			break;

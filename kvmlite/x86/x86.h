@@ -297,6 +297,9 @@ void kl_lapic_set_tscdeadline(struct kl_vcpu *v, u64 data);
 int kl_lapic_set_base(struct kl_vcpu *v, u64 data, bool host);
 long kl_lapic_get_state(struct kl_vcpu *v, void __user *argp);
 long kl_lapic_set_state(struct kl_vcpu *v, void __user *argp);
+long kl_lapic_set_vapic_addr(struct kl_vcpu *v, void __user *argp);
+void kl_lapic_sync_to_vapic(struct kl_vcpu *v);
+void kl_lapic_sync_from_vapic(struct kl_vcpu *v);
 
 /* entry.S */
 int kl_vmx_enter(u64 *gpr, int launched);

@@ -321,4 +321,120 @@ static inline void xvm_ivt(struct xvm *vm, int vec, __u16 ip)
 	ivt[vec * 2 + 1] = 0;
 }
 
+/*
+ * In-kernel local APIC (KVM's split irqchip). XAPIC_PD maps the xAPIC page
+ * (XAPIC_BASE, no memslot: the in-kernel APIC emulates it) uncached in
+ * xvm_long_mode's page tables; XIDT holds a 64-bit IDT.
+ */
+#define XAPIC_BASE	0xfee00000ULL
+#define XAPIC_PD	0x14000ULL
+#define XIDT		0x15000ULL
+#define MSR_IA32_APICBASE	0x1b
+
+/* A VM with RAM at 0 and no vCPU yet (xvm_add_vcpu adds them); 0 or -errno. */
+static inline int xvm_create_novcpu(struct xvm *vm)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->vcpu = -1;
+	vm->sys = open(kvm_dev(), O_RDWR | O_CLOEXEC);
+	if (vm->sys < 0)
+		return -errno;
+	vm->fd = ioctl(vm->sys, KVM_CREATE_VM, 0);
+	if (vm->fd < 0)
+		return -errno;
+	vm->ram = mmap(NULL, XRAM_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm->ram == MAP_FAILED)
+		return -errno;
+	return xset_mem(vm->fd, 0, 0, 0, XRAM_SIZE, vm->ram);
+}
+
+/* KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP) reserving @routes IOAPIC GSIs. */
+static inline int xvm_split_irqchip(int vm, __u64 routes)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_SPLIT_IRQCHIP, .args = { routes },
+	};
+
+	return kioctlp(vm, KVM_ENABLE_CAP, &cap);
+}
+
+/* Map the 2 MiB page holding XAPIC_BASE (PCD, PWT) in xvm_long_mode's tables. */
+static inline void xvm_map_apic(struct xvm *vm)
+{
+	__u64 *pdpt = (__u64 *)(vm->ram + XPML4 + 0x1000);
+	__u64 *pd = (__u64 *)(vm->ram + XAPIC_PD);
+
+	pdpt[XAPIC_BASE >> 30] = XAPIC_PD | 3;
+	pd[(XAPIC_BASE >> 21) & 511] = (XAPIC_BASE & ~0x1fffffULL) | 0x9b;
+}
+
+/* 64-bit interrupt gate @vec of the IDT at XIDT -> @rip (code selector 0x08). */
+static inline void xvm_idt64_gate(struct xvm *vm, int vec, __u64 rip)
+{
+	__u64 *g = (__u64 *)(vm->ram + XIDT + 16 * vec);
+
+	g[0] = (rip & 0xffff) | (0x08ULL << 16) | (0x8eULL << 40) |
+	       ((rip >> 16 & 0xffff) << 48);
+	g[1] = rip >> 32;
+}
+
+/* Load IDTR = XIDT, 256 gates, into @vcpu. */
+static inline int xvcpu_load_idt64(int vcpu)
+{
+	struct kvm_sregs s;
+	int r = kioctlp(vcpu, KVM_GET_SREGS, &s);
+
+	if (r)
+		return r;
+	s.idt.base = XIDT;
+	s.idt.limit = 256 * 16 - 1;
+	return kioctlp(vcpu, KVM_SET_SREGS, &s);
+}
+
+/* KVM_GET_MSRS / KVM_SET_MSRS of one MSR: the number done (1 or 0), or -errno. */
+static inline long xvcpu_get_msr(int vcpu, __u32 index, __u64 *data)
+{
+	struct {
+		struct kvm_msrs m;
+		struct kvm_msr_entry e;
+	} t = { .m.nmsrs = 1, .e.index = index };
+	long r = kioctlp(vcpu, KVM_GET_MSRS, &t);
+
+	*data = t.e.data;
+	return r;
+}
+
+static inline long xvcpu_set_msr(int vcpu, __u32 index, __u64 data)
+{
+	struct {
+		struct kvm_msrs m;
+		struct kvm_msr_entry e;
+	} t = { .m.nmsrs = 1, .e.index = index, .e.data = data };
+
+	return kioctlp(vcpu, KVM_SET_MSRS, &t);
+}
+
+/* A 32-bit register of a struct kvm_lapic_state at offset @reg. */
+static inline __u32 xlapic_reg(const struct kvm_lapic_state *s, unsigned int reg)
+{
+	__u32 v;
+
+	memcpy(&v, s->regs + reg, 4);
+	return v;
+}
+
+static inline void xlapic_set_reg(struct kvm_lapic_state *s, unsigned int reg,
+				  __u32 v)
+{
+	memcpy(s->regs + reg, &v, 4);
+}
+
+/* Bit @vec of the 256-bit register (IRR, ISR, TMR) at @reg. */
+static inline int xlapic_vec(const struct kvm_lapic_state *s, unsigned int reg,
+			     int vec)
+{
+	return xlapic_reg(s, reg + 0x10 * (vec / 32)) >> (vec % 32) & 1;
+}
+
 #endif /* KVMLITE_X86_H */
