@@ -395,12 +395,11 @@ static void kl_deadline_start(struct kl_lapic *l, u64 guest_tsc)
 static u32 kl_tmcct(struct kl_lapic *l)
 {
 	s64 rem;
+	u64 ns;
 
 	if (!kl_reg(l, APIC_TMICT) || !l->period ||
 	    kl_timer_mode(l) == APIC_LVT_TIMER_TSCDEADLINE)
 		return 0;
-	u64 ns;
-
 	rem = ktime_to_ns(ktime_sub(l->target, ktime_get()));
 	if (rem < 0)
 		rem = 0;
@@ -463,7 +462,7 @@ static void kl_lvtt_write(struct kl_lapic *l, u32 val)
 	bool was_deadline = kl_timer_mode(l) == APIC_LVT_TIMER_TSCDEADLINE;
 
 	val &= kl_lvt_mask[0] | KL_LVT_TIMER_MODE;
-	/* As KVM: mode 3 is reserved; TSC-deadline only with its CPUID bit. */
+	/* As KVM: the TSC-deadline mode only with its CPUID bit. */
 	if (!kl_tscdeadline_cpuid(l->v))
 		val &= ~APIC_LVT_TIMER_TSCDEADLINE;
 	kl_reg_set(l, APIC_LVTT, val);

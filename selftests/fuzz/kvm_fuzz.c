@@ -317,6 +317,8 @@ static void op_create_vm(void)
 	}
 	r = xioctl(chance(95) ? sys_fd : fd_of(K_NONE), KVM_CREATE_VM, type);
 	note(OP_CREATE_VM, r);
+	if (r >= 0)
+		vm_created_arch(r);
 	add(r, K_VM);
 }
 

@@ -272,6 +272,12 @@ static void op_irq_line(void)
 	note(OP_IRQ_LINE, r);
 }
 
+/* Nothing to set up at VM creation (the vGIC is a device of its own). */
+static void vm_created_arch(int vm)
+{
+	(void)vm;
+}
+
 #define ARCH_OPS \
 	[OP_VCPU_INIT] = op_vcpu_init,	\
 	[OP_ONE_REG] = op_one_reg,	\

@@ -286,6 +286,20 @@ static void misc_vcpu_arch(unsigned long req, void *p)
 	d->flags = chance(95) ? 0 : d->flags;
 }
 
+/*
+ * Half the VMs get KVM's split irqchip before any vCPU (in-kernel LAPICs:
+ * their MMIO page, IPIs, timers, MSIs, HLT in the kernel, INIT/SIPI).
+ */
+static void vm_created_arch(int vm)
+{
+	struct kvm_enable_cap c = { .cap = KVM_CAP_SPLIT_IRQCHIP };
+
+	if (!chance(50))
+		return;
+	c.args[0] = chance(80) ? 24 : below(64);
+	note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
+}
+
 /* ==== the x86 operations ==== */
 
 static void op_regs(void)

@@ -132,28 +132,6 @@ static inline int xvm_add_vcpu(struct xvm *vm, int id)
 	return 0;
 }
 
-/* A VM with RAM at 0 and vCPU 0; 0 or -errno. */
-static inline int xvm_create(struct xvm *vm)
-{
-	int r;
-
-	memset(vm, 0, sizeof(*vm));
-	vm->sys = open(kvm_dev(), O_RDWR | O_CLOEXEC);
-	if (vm->sys < 0)
-		return -errno;
-	vm->fd = ioctl(vm->sys, KVM_CREATE_VM, 0);
-	if (vm->fd < 0)
-		return -errno;
-	vm->ram = mmap(NULL, XRAM_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (vm->ram == MAP_FAILED)
-		return -errno;
-	r = xset_mem(vm->fd, 0, 0, 0, XRAM_SIZE, vm->ram);
-	if (r)
-		return r;
-	return xvm_add_vcpu(vm, 0);
-}
-
 static inline void xvm_destroy(struct xvm *vm)
 {
 	if (vm->run && vm->run != MAP_FAILED)
@@ -347,6 +325,14 @@ static inline int xvm_create_novcpu(struct xvm *vm)
 	if (vm->ram == MAP_FAILED)
 		return -errno;
 	return xset_mem(vm->fd, 0, 0, 0, XRAM_SIZE, vm->ram);
+}
+
+/* A VM with RAM at 0 and vCPU 0; 0 or -errno. */
+static inline int xvm_create(struct xvm *vm)
+{
+	int r = xvm_create_novcpu(vm);
+
+	return r ? r : xvm_add_vcpu(vm, 0);
 }
 
 /* KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP) reserving @routes IOAPIC GSIs. */

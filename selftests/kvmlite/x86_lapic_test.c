@@ -22,6 +22,7 @@
 #include "kselftest_harness.h"
 
 #ifdef __x86_64__
+#include "kvmlite_proc.h"
 #include "kvmlite_x86.h"
 
 /* xAPIC registers */
@@ -188,24 +189,6 @@ static __u32 expected_lvr(struct xvm *vm)
 static pid_t gettid_(void)
 {
 	return (pid_t)syscall(SYS_gettid);
-}
-
-/* Scheduler state letter of thread @tid ('R', 'S', ...), or '?'. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return '?';
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] && p[2] ? p[2] : '?';
 }
 
 /* Wait up to @ms for thread @tid to sleep; whether it did. */
