@@ -1116,9 +1116,13 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		v->cr8 = READ_ONCE(run->cr8);
 	/*
 	 * As KVM: an AP that never had INIT waits for one, then returns
-	 * (-EAGAIN; -EINTR with KVM_EXIT_INTR on a signal).
+	 * (-EAGAIN; -EINTR with KVM_EXIT_INTR on a signal; at once with
+	 * immediate_exit).
 	 */
 	if (v->mp_state == KVM_MP_STATE_UNINITIALIZED) {
+		r = -EINTR;
+		if (kvmlite_run_immediate_exit(run))
+			goto out;
 		kl_vcpu_block(v);
 		r = -EAGAIN;
 		if (signal_pending(current)) {
