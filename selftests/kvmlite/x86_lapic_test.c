@@ -866,7 +866,8 @@ static int ap_join(struct ap_run *a)
 }
 
 /*
- * An AP (vCPU 1, UNINITIALIZED) sleeps in KVM_RUN until the BSP's INIT,
+ * An AP (vCPU 1, UNINITIALIZED; KVM_RUN with immediate_exit returns EINTR
+ * at once) sleeps in KVM_RUN until the BSP's INIT,
  * which ends that KVM_RUN with EAGAIN (as KVM does) and leaves it
  * INIT_RECEIVED; its next KVM_RUN sleeps until the SIPI, then it runs in
  * real mode at vector << 12 with CS = vector << 8, IP 0.
@@ -884,6 +885,10 @@ TEST_F(lapic, init_sipi)
 	memcpy(ap.ram + XAP, g_ap, g_ap_end - g_ap);
 	ASSERT_EQ(0, kioctlp(ap.vcpu, KVM_GET_MP_STATE, &mp));
 	EXPECT_EQ(KVM_MP_STATE_UNINITIALIZED, mp.mp_state);
+	/* With immediate_exit its KVM_RUN does not wait for the INIT. */
+	ap.run->immediate_exit = 1;
+	EXPECT_EQ(-EINTR, xvm_run(&ap));
+	ap.run->immediate_exit = 0;
 
 	ap_start(&a);
 	EXPECT_TRUE(wait_sleeping(a.tid, 5000));
