@@ -160,10 +160,12 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 
 	switch (ioctl) {
 	case KVM_CREATE_IRQCHIP:
-		/* As KVM's checks; the full in-kernel irqchip is not done. */
-		if (kvmlite_x86_irqchip_ready(vm) || READ_ONCE(vm->nr_vcpus))
-			return kvmlite_x86_irqchip_ready(vm) ? -EEXIST : -EINVAL;
-		return -ENOTTY;
+		/*
+		 * KVM's EEXIST after the split irqchip; otherwise EINVAL (after
+		 * a vCPU, as KVM; before one, as an unknown ioctl: the full
+		 * in-kernel irqchip is not done).
+		 */
+		return kvmlite_x86_irqchip_ready(vm) ? -EEXIST : -EINVAL;
 	case KVM_IRQ_LINE:
 	case KVM_IRQ_LINE_STATUS:
 		/* As KVM: through the GSI routes of an in-kernel irqchip. */
