@@ -305,8 +305,9 @@ static void kvmlite_routing_free(struct kvmlite_irq_routing *rt)
 	kfree(rt);
 }
 
-/* KVM's setup_routing_entry() with arm64's kvm_set_routing_entry(). */
-static int kvmlite_route_setup(struct kvmlite_irq_routing *rt,
+/* KVM's setup_routing_entry() with the arch's kvm_set_routing_entry(). */
+static int kvmlite_route_setup(struct kvmlite_vm *vm,
+			       struct kvmlite_irq_routing *rt,
 			       struct kvmlite_irq_route *e,
 			       const struct kvm_irq_routing_entry *ue)
 {
@@ -342,6 +343,10 @@ static int kvmlite_route_setup(struct kvmlite_irq_routing *rt,
 	case KVM_IRQ_ROUTING_IRQCHIP:
 		if (ue->u.irqchip.irqchip >= chips ||
 		    ue->u.irqchip.pin >= pins)
+			return -EINVAL;
+		if (kvmlite_arch_ops.route_check &&
+		    kvmlite_arch_ops.route_check(vm, ue->u.irqchip.irqchip,
+						 ue->u.irqchip.pin))
 			return -EINVAL;
 		e->t.irqchip = ue->u.irqchip.irqchip;
 		e->t.pin = ue->u.irqchip.pin;
@@ -387,9 +392,8 @@ static void kvmlite_irqfd_update(struct kvmlite_irqfd *irqfd,
 }
 
 /* KVM's kvm_set_irq_routing(): build, check, publish, free the old table. */
-static int kvmlite_set_irq_routing(struct kvmlite_vm *vm,
-				   const struct kvm_irq_routing_entry *ue,
-				   u32 nr)
+int kvmlite_irq_routing_set(struct kvmlite_vm *vm,
+			    const struct kvm_irq_routing_entry *ue, u32 nr)
 {
 	u32 pins = kvmlite_arch_ops.nr_irqchips * kvmlite_arch_ops.irqchip_pins;
 	struct kvmlite_eventfds *efd = vm->eventfds;
@@ -424,7 +428,7 @@ static int kvmlite_set_irq_routing(struct kvmlite_vm *vm,
 			goto out;
 	}
 	for (i = 0; i < nr; i++) {
-		r = kvmlite_route_setup(rt, &rt->routes[i], &ue[i]);
+		r = kvmlite_route_setup(vm, rt, &rt->routes[i], &ue[i]);
 		if (r)
 			goto out;
 	}
@@ -463,7 +467,7 @@ int kvmlite_irq_routing_default(struct kvmlite_vm *vm, u32 nr_pins)
 		ue[i].u.irqchip.irqchip = 0;
 		ue[i].u.irqchip.pin = i;
 	}
-	r = kvmlite_set_irq_routing(vm, ue, nr_pins);
+	r = kvmlite_irq_routing_set(vm, ue, nr_pins);
 	kvfree(ue);
 	return r;
 }
@@ -490,7 +494,7 @@ static long kvmlite_gsi_routing_ioctl(struct kvmlite_vm *vm,
 		if (IS_ERR(entries))
 			return PTR_ERR(entries);
 	}
-	r = kvmlite_set_irq_routing(vm, entries, routing.nr);
+	r = kvmlite_irq_routing_set(vm, entries, routing.nr);
 	kvfree(entries);
 	return r;
 }
@@ -740,7 +744,9 @@ static int kvmlite_irqfd_assign(struct kvmlite_vm *vm,
 		 * with pins (KVM_CREATE_IRQCHIP's) for a resampling irqfd.
 		 */
 		if (!kvmlite_irqchip_in_kernel(vm) ||
-		    (args->flags & KVM_IRQFD_FLAG_RESAMPLE))
+		    ((args->flags & KVM_IRQFD_FLAG_RESAMPLE) &&
+		     (!kvmlite_arch_ops.route_check ||
+		      kvmlite_arch_ops.route_check(vm, 0, 0))))
 			return -EINVAL;
 	} else {
 		/* KVM's kvm_arch_intc_initialized() (arm64: the vGIC). */

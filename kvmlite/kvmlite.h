@@ -305,11 +305,15 @@ struct kvmlite_device {
  *		in atomic context; 0 or a negative errno
  * @set_msi:	optional: deliver an MSI (KVM_SIGNAL_MSI, MSI routes); may be
  *		called in atomic context; 1 delivered, 0 blocked, < 0 errno
+ * @route_check: optional: whether the VM takes an irqchip route to input
+ *		@pin of @irqchip (0 or -EINVAL), in place of the bounds below;
+ *		also asked (for input 0 of irqchip 0) whether the VM's irqchip
+ *		has inputs at all, which resampling irqfds need
  * @nr_irqchips: irqchip numbers valid in routes (KVM_NR_IRQCHIPS)
  * @irqchip_pins: pins per irqchip valid in routes (KVM_IRQCHIP_NUM_PINS)
  * @irqchip_per_vm: GSI routes and irqfds need the VM's own irqchip (x86's
- *		KVM_CAP_SPLIT_IRQCHIP, which has no pins: no resampling irqfds);
- *		without it any VM may set routes (arm64)
+ *		KVM_CREATE_IRQCHIP or KVM_CAP_SPLIT_IRQCHIP); without it any
+ *		VM may set routes (arm64)
  * @dirty_log:	the backend maps pages of logging slots read-only until
  *		written and calls kvmlite_mark_page_dirty() (dirty.c)
  * @vcpu_stats:	the backend's vCPU statistics, indices from KVMLITE_STAT_ARCH
@@ -340,6 +344,7 @@ struct kvmlite_arch_ops {
 	bool (*irqchip_ready)(struct kvmlite_vm *vm);
 	int (*set_irq)(struct kvmlite_vm *vm, u32 irqchip, u32 pin, bool level);
 	int (*set_msi)(struct kvmlite_vm *vm, const struct kvm_msi *msi);
+	int (*route_check)(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
 	u32 nr_irqchips;
 	u32 irqchip_pins;
 	bool irqchip_per_vm;
@@ -419,6 +424,8 @@ long kvmlite_eventfd_caps(long ext);
 int kvmlite_eventfd_init(struct kvmlite_vm *vm);
 void kvmlite_eventfd_release(struct kvmlite_vm *vm);
 int kvmlite_irq_routing_default(struct kvmlite_vm *vm, u32 nr_pins);
+int kvmlite_irq_routing_set(struct kvmlite_vm *vm,
+			    const struct kvm_irq_routing_entry *ue, u32 nr);
 void kvmlite_irq_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
 bool kvmlite_ioeventfd_write(struct kvmlite_vm *vm, bool pio, u64 addr,
 			     u32 len, const void *val);

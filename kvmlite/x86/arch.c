@@ -58,10 +58,6 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_SPLIT_IRQCHIP:
 	case KVM_CAP_TSC_DEADLINE_TIMER:
 	case KVM_CAP_IRQ_INJECT_STATUS:
-	/*
-	 * As KVM on x86, whose CREATE_IRQCHIP kvmlite lacks: QEMU enables
-	 * the split irqchip only after seeing it.
-	 */
 	case KVM_CAP_IRQCHIP:
 		return 1;
 	case KVM_CAP_XSAVE:
@@ -114,6 +110,7 @@ static void kvmlite_x86_vm_destroy(struct kvmlite_vm *vm)
 {
 	if (!vm->arch)
 		return;
+	kl_irqchip_destroy(vm);
 	kl_ept_destroy(vm);
 	kl_vmx_put();
 	kfree(vm->arch);
@@ -134,11 +131,11 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 		return -EINVAL;
 	down_write(&vm->lock);
 	r = -EEXIST;
-	if (kvm->split_irqchip || vm->nr_vcpus)
+	if (kvm->irqchip != KL_IRQCHIP_NONE || vm->nr_vcpus)
 		goto out;
 	kvm->nr_ioapic_pins = cap->args[0];
-	/* Pairs with the acquire in kvmlite_x86_irqchip_ready(). */
-	smp_store_release(&kvm->split_irqchip, true);
+	/* Pairs with the acquire in kl_irqchip_mode(). */
+	smp_store_release(&kvm->irqchip, KL_IRQCHIP_SPLIT);
 	r = 0;
 out:
 	up_write(&vm->lock);
@@ -147,8 +144,7 @@ out:
 
 static bool kvmlite_x86_irqchip_ready(struct kvmlite_vm *vm)
 {
-	/* Pairs with the release in kvmlite_x86_vm_enable_cap(). */
-	return smp_load_acquire(&kl_vm(vm)->split_irqchip);
+	return kl_irqchip_mode(vm) != KL_IRQCHIP_NONE;
 }
 
 static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
@@ -160,12 +156,9 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 
 	switch (ioctl) {
 	case KVM_CREATE_IRQCHIP:
-		/*
-		 * KVM's EEXIST after the split irqchip; otherwise EINVAL (after
-		 * a vCPU, as KVM; before one, as an unknown ioctl: the full
-		 * in-kernel irqchip is not done).
-		 */
-		return kvmlite_x86_irqchip_ready(vm) ? -EEXIST : -EINVAL;
+	case KVM_GET_IRQCHIP:
+	case KVM_SET_IRQCHIP:
+		return kl_irqchip_vm_ioctl(vm, ioctl, (void __user *)arg);
 	case KVM_IRQ_LINE:
 	case KVM_IRQ_LINE_STATUS:
 		/* As KVM: through the GSI routes of an in-kernel irqchip. */
@@ -225,6 +218,10 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.dev_ioctl	= kl_dev_ioctl,
 	.vm_enable_cap	= kvmlite_x86_vm_enable_cap,
 	.irqchip_ready	= kvmlite_x86_irqchip_ready,
+	.set_irq	= kl_irqchip_set_irq,
 	.set_msi	= kl_lapic_set_msi,
+	.route_check	= kl_irqchip_route_check,
+	.nr_irqchips	= KVM_NR_IRQCHIPS,
+	.irqchip_pins	= KVM_IOAPIC_NUM_PINS,
 	.irqchip_per_vm	= true,
 };

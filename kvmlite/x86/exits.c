@@ -206,6 +206,16 @@ static int kl_handle_io(struct kl_vcpu *v)
 	run->io.data_offset = KL_IO_DATA_OFFSET;
 
 	if (!string) {
+		struct kl_pic *pic = kl_vm(v->vcpu->vm)->pic;
+		u32 val = v->gpr[KL_RAX];
+
+		/* KVM_CREATE_IRQCHIP's PICs and ELCR. */
+		if (pic && kl_pic_pio(pic, run->io.port, size, in, &val)) {
+			if (in)
+				kl_reg_write(v, KL_RAX, false, size, val);
+			kl_skip(v, v->exit_insn_len);
+			return 1;
+		}
 		/*
 		 * As KVM: RIP stays on the IN/OUT until the next KVM_RUN
 		 * completes it (and only if the VMM left RIP there).
@@ -455,6 +465,14 @@ static int kl_mmio_exit(struct kl_vcpu *v, u64 gpa)
 		run->exit_reason = KVM_EXIT_IOAPIC_EOI;
 		run->eoi.vector = eoi;
 		return 0;
+	}
+	if (kl_ioapic_mmio(kl_vm(v->vcpu->vm)->ioapic, gpa, v->mmio.len,
+			   v->mmio.write, &v->mmio.data)) {
+		if (!v->mmio.write)
+			kl_mmio_read_done(v, v->mmio.data);
+		else
+			kl_skip(v, v->mmio.insn_len);
+		return 1;
 	}
 	if (v->mmio.write &&
 	    (kvmlite_ioeventfd_write(v->vcpu->vm, false, gpa, v->mmio.len,

@@ -112,6 +112,11 @@ static void kl_vec_clear(struct kl_lapic *l, u32 base, u8 vec)
 	*(u32 *)(l->regs + base + (vec >> 5) * 16) &= ~BIT(vec & 31);
 }
 
+static bool kl_vec_test(struct kl_lapic *l, u32 base, u8 vec)
+{
+	return *(u32 *)(l->regs + base + (vec >> 5) * 16) & BIT(vec & 31);
+}
+
 /* The highest vector set in IRR or ISR, or -1. */
 static int kl_vec_highest(struct kl_lapic *l, u32 base)
 {
@@ -274,6 +279,34 @@ static int kl_deliver(struct kvmlite_vm *vm, struct kl_lapic *src,
 	return r;
 }
 
+/* The IOAPIC's interrupt of a redirection entry; the number that took it. */
+int kl_lapic_deliver(struct kvmlite_vm *vm, u8 dest, bool logical, u32 dm,
+		     u8 vec, bool trig)
+{
+	return kl_deliver(vm, NULL, KL_DEST_NOSHORT, dest, logical, dm, vec,
+			  true, trig);
+}
+
+/* Whether @v's LAPIC is a destination of @dest. */
+bool kl_lapic_match(struct kl_vcpu *v, u8 dest, bool logical)
+{
+	struct kl_lapic *l = v->lapic;
+	unsigned long flags;
+	bool r;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	r = kl_match_dest(l, NULL, KL_DEST_NOSHORT, dest, logical);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return r;
+}
+
+/* Directed EOI on (SPIV bit 12): the IOAPIC's Remote IRR stays. */
+bool kl_lapic_directed_eoi(struct kl_vcpu *v)
+{
+	return READ_ONCE(*(u32 *)(v->lapic->regs + APIC_SPIV)) &
+	       APIC_SPIV_DIRECTED_EOI;
+}
+
 /* The decoded fields of an MSI (KVM's kvm_set_msi_irq()). */
 struct kl_msi {
 	u8 dest;
@@ -418,7 +451,7 @@ static void kl_update_divide(struct kl_lapic *l)
 /* --- registers ------------------------------------------------------------ */
 
 /* Vector @vec's EOI goes to the userspace IOAPIC (kvm_scan_ioapic_routes()). */
-static bool kl_ioapic_eoi(struct kl_lapic *l, u8 vec)
+static bool kl_split_ioapic_eoi(struct kl_lapic *l, u8 vec)
 {
 	struct kvmlite_vm *vm = l->v->vcpu->vm;
 	struct kl_vm *kvm = kl_vm(vm);
@@ -588,6 +621,7 @@ bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
 	u32 off = gpa & 0xfff, val;
 	unsigned long flags;
 	u64 icr = 0;
+	bool level;
 	int vec;
 
 	*eoi = -1;
@@ -614,8 +648,14 @@ bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
 	raw_spin_lock_irqsave(&l->lock, flags);
 	if (off == APIC_EOI) {
 		vec = kl_eoi(l);
+		level = vec >= 0 && kl_vec_test(l, APIC_TMR, vec);
 		raw_spin_unlock_irqrestore(&l->lock, flags);
-		if (vec >= 0 && kl_ioapic_eoi(l, vec))
+		if (vec < 0)
+			return true;
+		/* KVM's kvm_ioapic_send_eoi(): in-kernel or userspace IOAPIC. */
+		if (kl_vm(v->vcpu->vm)->ioapic)
+			kl_ioapic_eoi(kl_vm(v->vcpu->vm)->ioapic, v, vec, level);
+		else if (kl_split_ioapic_eoi(l, vec))
 			*eoi = vec;
 		return true;
 	}

@@ -505,7 +505,7 @@ void kl_sync_run(struct kl_vcpu *v)
 	run->if_flag = !!(v->rflags & X86_EFLAGS_IF);
 	/* KVM's kvm_vcpu_ready_for_interrupt_injection(). */
 	run->ready_for_interrupt_injection =
-		READ_ONCE(v->pending_irq) < 0 && kl_lapic_accept_extint(v) &&
+		!kl_extint_pending(v) && kl_lapic_accept_extint(v) &&
 		(v->rflags & X86_EFLAGS_IF) &&
 		!(v->interruptibility & (GUEST_INTR_STATE_STI |
 					 GUEST_INTR_STATE_MOV_SS)) &&
@@ -526,8 +526,10 @@ static long kl_interrupt(struct kl_vcpu *v, void __user *argp)
 	/*
 	 * As KVM: with a userspace irqchip a new vector replaces one not
 	 * taken yet; with the split irqchip it is the PIC's ExtINT, one at a
-	 * time.
+	 * time; the in-kernel PIC has its own.
 	 */
+	if (kl_vm(v->vcpu->vm)->pic)
+		return -ENXIO;
 	if (v->lapic) {
 		if (cmpxchg(&v->pending_irq, -1, (int)irq.irq) != -1)
 			return -EEXIST;

@@ -731,7 +731,7 @@ int kl_vcpu_init(struct kvmlite_vcpu *vcpu)
 	 * others wait for INIT and SIPI.
 	 */
 	v->mp_state = KVM_MP_STATE_RUNNABLE;
-	if (kl_vm(vcpu->vm)->split_irqchip) {
+	if (kl_irqchip_mode(vcpu->vm) != KL_IRQCHIP_NONE) {
 		r = kl_lapic_create(v);
 		if (r)
 			goto err_fpu;
@@ -839,10 +839,10 @@ static void kl_inject_events(struct kl_vcpu *v)
 		}
 	}
 	/* An ExtINT first (KVM's kvm_cpu_get_interrupt()), then the LAPIC's. */
-	if (READ_ONCE(v->pending_irq) >= 0 && kl_lapic_accept_extint(v)) {
+	if (kl_extint_pending(v)) {
 		if (!(info & INTR_INFO_VALID_MASK) &&
 		    kl_irq_window_open(v, intr_state)) {
-			info = (u8)xchg(&v->pending_irq, -1) |
+			info = (u8)kl_extint_ack(v) |
 			       INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK;
 			vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
 			trace_kvm_inj_virq(v->vcpu->id, (u8)info);
@@ -865,7 +865,7 @@ static void kl_inject_events(struct kl_vcpu *v)
 		}
 	}
 	if (READ_ONCE(run->request_interrupt_window) &&
-	    !kl_irq_window_open(v, intr_state))
+	    !kl_vm(v->vcpu->vm)->pic && !kl_irq_window_open(v, intr_state))
 		cpu_ctl |= CPU_BASED_INTR_WINDOW_EXITING;
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, cpu_ctl);
 }
@@ -1076,8 +1076,7 @@ static bool kl_vcpu_wakes(struct kl_vcpu *v)
 		return true;
 	if (!(v->rflags & X86_EFLAGS_IF))
 		return false;
-	return (READ_ONCE(v->pending_irq) >= 0 && kl_lapic_accept_extint(v)) ||
-	       kl_lapic_has_interrupt(v);
+	return kl_extint_pending(v) || kl_lapic_has_interrupt(v);
 }
 
 /*
@@ -1168,9 +1167,13 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		r = kl_handle_exit(v);
 		if (r <= 0)
 			break;
-		/* As KVM: a requested interrupt window exits once it is open. */
+		/*
+		 * As KVM: a requested interrupt window exits once it is open
+		 * (not with the in-kernel PIC: nothing to inject from there).
+		 */
 		if (READ_ONCE(run->request_interrupt_window) &&
-		    READ_ONCE(v->pending_irq) < 0 && kl_lapic_accept_extint(v) &&
+		    !kl_vm(vcpu->vm)->pic && !kl_extint_pending(v) &&
+		    kl_lapic_accept_extint(v) &&
 		    kl_irq_window_open(v, v->interruptibility) &&
 		    !(v->idt_vectoring & VECTORING_INFO_VALID_MASK)) {
 			run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;

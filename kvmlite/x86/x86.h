@@ -8,7 +8,10 @@
  * ept.c	EPT tables filled lazily from the memslots
  * regs.c	KVM_{GET,SET}_{REGS,SREGS,FPU,MSRS,CPUID2} and friends
  * state.c	MP_STATE, the VM's clock, machine check, MTRR and kvmclock MSRs
- * lapic.c	the in-kernel local APIC of the split irqchip
+ * lapic.c	the in-kernel local APIC (split and full irqchip)
+ * i8259.c	the in-kernel PICs of KVM_CREATE_IRQCHIP
+ * ioapic.c	the in-kernel IOAPIC of KVM_CREATE_IRQCHIP
+ * irqchip.c	KVM_CREATE_IRQCHIP, KVM_GET/SET_IRQCHIP, the irqchip routes
  * entry.S	VMLAUNCH/VMRESUME and the VM-exit landing point
  */
 #ifndef KVMLITE_X86_H
@@ -167,8 +170,17 @@ struct kl_vm {
 	u64 identity_map_addr;
 	s64 clock_offset;	/* KVM_GET/SET_CLOCK: ns added to boot time */
 	u32 clock_gen;		/* bumped by KVM_SET_CLOCK: pvclock pages rewritten */
-	bool split_irqchip;	/* KVM_CAP_SPLIT_IRQCHIP: a LAPIC per vCPU */
-	u32 nr_ioapic_pins;	/* its args[0]: GSIs of the userspace IOAPIC */
+	u8 irqchip;		/* KL_IRQCHIP_*: set once (release/acquire) */
+	u32 nr_ioapic_pins;	/* split: GSIs of the userspace IOAPIC */
+	struct kl_pic *pic;		/* KVM_CREATE_IRQCHIP's, or NULL */
+	struct kl_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP's, or NULL */
+};
+
+/* The VM's interrupt controllers (KVM's irqchip_mode). */
+enum {
+	KL_IRQCHIP_NONE,	/* all in userspace */
+	KL_IRQCHIP_KERNEL,	/* KVM_CREATE_IRQCHIP: PIC, IOAPIC, LAPICs */
+	KL_IRQCHIP_SPLIT,	/* KVM_CAP_SPLIT_IRQCHIP: LAPICs only */
 };
 
 static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
@@ -300,6 +312,45 @@ long kl_lapic_set_state(struct kl_vcpu *v, void __user *argp);
 long kl_lapic_set_vapic_addr(struct kl_vcpu *v, void __user *argp);
 void kl_lapic_sync_to_vapic(struct kl_vcpu *v);
 void kl_lapic_sync_from_vapic(struct kl_vcpu *v);
+
+int kl_lapic_deliver(struct kvmlite_vm *vm, u8 dest, bool logical, u32 dm,
+		     u8 vec, bool trig);
+bool kl_lapic_match(struct kl_vcpu *v, u8 dest, bool logical);
+bool kl_lapic_directed_eoi(struct kl_vcpu *v);
+
+/* i8259.c */
+struct kl_pic;
+struct kl_pic *kl_pic_create(struct kvmlite_vm *vm);
+int kl_pic_set_irq(struct kl_pic *p, u32 chip, u32 pin, bool level);
+bool kl_pic_output(struct kl_pic *p);
+int kl_pic_read_irq(struct kl_pic *p);
+bool kl_pic_pio(struct kl_pic *p, u16 port, u32 len, bool in, u32 *val);
+void kl_pic_get_state(struct kl_pic *p, u32 chip, struct kvm_pic_state *st);
+void kl_pic_set_state(struct kl_pic *p, u32 chip,
+		      const struct kvm_pic_state *st);
+
+/* ioapic.c */
+struct kl_ioapic;
+struct kl_ioapic *kl_ioapic_create(struct kvmlite_vm *vm);
+int kl_ioapic_set_irq(struct kl_ioapic *io, u32 pin, bool level);
+bool kl_ioapic_mmio(struct kl_ioapic *io, u64 gpa, u32 len, bool write,
+		    u64 *data);
+void kl_ioapic_eoi(struct kl_ioapic *io, struct kl_vcpu *v, u8 vec,
+		   bool level);
+void kl_ioapic_get_state(struct kl_ioapic *io, struct kvm_ioapic_state *st);
+void kl_ioapic_set_state(struct kl_ioapic *io,
+			 const struct kvm_ioapic_state *st);
+
+/* irqchip.c */
+u8 kl_irqchip_mode(struct kvmlite_vm *vm);
+long kl_irqchip_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
+			 void __user *argp);
+void kl_irqchip_destroy(struct kvmlite_vm *vm);
+int kl_irqchip_set_irq(struct kvmlite_vm *vm, u32 irqchip, u32 pin,
+		       bool level);
+int kl_irqchip_route_check(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
+bool kl_extint_pending(struct kl_vcpu *v);
+int kl_extint_ack(struct kl_vcpu *v);
 
 /* entry.S */
 int kl_vmx_enter(u64 *gpr, int launched);

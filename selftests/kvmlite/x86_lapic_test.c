@@ -8,8 +8,11 @@
  * the kernel, MSIs from KVM_SIGNAL_MSI and from an irqfd on an MSI route,
  * KVM_IRQ_LINE on MSI routes and KVM_EXIT_IOAPIC_EOI for level-triggered
  * vectors of the reserved IOAPIC GSIs, KVM_INTERRUPT as ExtINT, INIT/SIPI
- * start of an application processor, and bad inputs. The same tests run on
- * the in-kernel KVM (KVMLITE_DEV=/dev/kvm) as the oracle.
+ * start of an application processor, and bad inputs. Then the full in-kernel
+ * irqchip (KVM_CREATE_IRQCHIP): its errnos and KVM_GET/SET_IRQCHIP, the PICs
+ * delivering an ExtINT, the IOAPIC's level and edge pins with Remote IRR and
+ * EOI, a resampling irqfd. The same tests run on the in-kernel KVM
+ * (KVMLITE_DEV=/dev/kvm) as the oracle.
  */
 #include <linux/kvm.h>
 #include <pthread.h>
@@ -968,6 +971,292 @@ TEST_F(lapic, bad_inputs)
 	ASSERT_LE(0, irqfd.fd);
 	ASSERT_LE(0, irqfd.resamplefd);
 	EXPECT_EQ(-EINVAL, kioctlp(self->vm.fd, KVM_IRQFD, &irqfd));
+	close(irqfd.fd);
+	close(irqfd.resamplefd);
+}
+
+/* ---- the full in-kernel irqchip: KVM_CREATE_IRQCHIP ---- */
+
+#define IOAPIC_BASE	0xfec00000ULL
+#define RTE_MASKED	(1ULL << 16)
+#define RTE_REMOTE_IRR	(1ULL << 14)
+
+static int get_chip(int vm, __u32 id, struct kvm_irqchip *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->chip_id = id;
+	return kioctlp(vm, KVM_GET_IRQCHIP, c);
+}
+
+/*
+ * KVM_CREATE_IRQCHIP: before any vCPU (EINVAL after), once (EEXIST), not
+ * with the split irqchip (EEXIST both ways); KVM_GET/SET_IRQCHIP need it
+ * (ENXIO) and a valid chip (EINVAL); the reset state (IOAPIC at 0xfec00000
+ * with every pin masked, the PIIX ELCR masks); irqchip routes to PIC inputs
+ * 0-7 and IOAPIC pins 0-23 only; KVM_INTERRUPT is ENXIO with the in-kernel
+ * PIC; resampling irqfds are allowed.
+ */
+TEST(irqchip_create)
+{
+	struct kvm_enable_cap split = { .cap = KVM_CAP_SPLIT_IRQCHIP, .args = { 24 } };
+	struct kvm_irqfd irqfd = { .gsi = 5, .flags = KVM_IRQFD_FLAG_RESAMPLE };
+	struct kvm_interrupt irq = { .irq = 0x30 };
+	struct routes rt = { 0 };
+	struct kvm_irqchip *c;
+	struct xvm vm;
+	int i;
+
+	c = calloc(1, sizeof(*c));
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, xvm_create_novcpu(&vm));
+	EXPECT_EQ(1, kioctl(vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP));
+	EXPECT_EQ(-ENXIO, get_chip(vm.fd, KVM_IRQCHIP_IOAPIC, c));
+	EXPECT_EQ(-ENXIO, kioctlp(vm.fd, KVM_SET_IRQCHIP, c));
+	ASSERT_EQ(0, kioctl(vm.fd, KVM_CREATE_IRQCHIP, 0));
+	EXPECT_EQ(-EEXIST, kioctl(vm.fd, KVM_CREATE_IRQCHIP, 0));
+	EXPECT_EQ(-EEXIST, kioctlp(vm.fd, KVM_ENABLE_CAP, &split));
+
+	ASSERT_EQ(0, get_chip(vm.fd, KVM_IRQCHIP_IOAPIC, c));
+	EXPECT_EQ(IOAPIC_BASE, c->chip.ioapic.base_address);
+	EXPECT_EQ(0, c->chip.ioapic.id);
+	for (i = 0; i < KVM_IOAPIC_NUM_PINS; i++)
+		EXPECT_EQ(RTE_MASKED, c->chip.ioapic.redirtbl[i].bits) TH_LOG("pin %d", i);
+	c->chip.ioapic.id = 2;
+	c->chip.ioapic.redirtbl[3].bits = 0x0300000000010041ULL;
+	EXPECT_EQ(0, kioctlp(vm.fd, KVM_SET_IRQCHIP, c));
+	ASSERT_EQ(0, get_chip(vm.fd, KVM_IRQCHIP_IOAPIC, c));
+	EXPECT_EQ(2, c->chip.ioapic.id);
+	EXPECT_EQ(0x0300000000010041ULL, c->chip.ioapic.redirtbl[3].bits);
+	ASSERT_EQ(0, get_chip(vm.fd, KVM_IRQCHIP_PIC_MASTER, c));
+	EXPECT_EQ(0xf8, c->chip.pic.elcr_mask);
+	EXPECT_EQ(0, c->chip.pic.imr);
+	ASSERT_EQ(0, get_chip(vm.fd, KVM_IRQCHIP_PIC_SLAVE, c));
+	EXPECT_EQ(0xde, c->chip.pic.elcr_mask);
+	EXPECT_EQ(-EINVAL, get_chip(vm.fd, 3, c));
+	c->chip_id = 3;
+	EXPECT_EQ(-EINVAL, kioctlp(vm.fd, KVM_SET_IRQCHIP, c));
+	EXPECT_EQ(-EFAULT, kioctl(vm.fd, KVM_GET_IRQCHIP, 8));
+
+	rt.e[0].gsi = 30;
+	rt.e[0].type = KVM_IRQ_ROUTING_IRQCHIP;
+	rt.e[0].u.irqchip.irqchip = KVM_IRQCHIP_PIC_SLAVE;
+	rt.e[0].u.irqchip.pin = 7;
+	rt.r.nr = 1;
+	EXPECT_EQ(0, kioctlp(vm.fd, KVM_SET_GSI_ROUTING, &rt));
+	rt.e[0].u.irqchip.pin = 8;
+	EXPECT_EQ(-EINVAL, kioctlp(vm.fd, KVM_SET_GSI_ROUTING, &rt));
+	rt.e[0].u.irqchip.irqchip = KVM_IRQCHIP_IOAPIC;
+	rt.e[0].u.irqchip.pin = 23;
+	EXPECT_EQ(0, kioctlp(vm.fd, KVM_SET_GSI_ROUTING, &rt));
+	rt.e[0].u.irqchip.pin = 24;
+	EXPECT_EQ(-EINVAL, kioctlp(vm.fd, KVM_SET_GSI_ROUTING, &rt));
+	rt.e[0].u.irqchip.irqchip = 3;
+	rt.e[0].u.irqchip.pin = 0;
+	EXPECT_EQ(-EINVAL, kioctlp(vm.fd, KVM_SET_GSI_ROUTING, &rt));
+
+	irqfd.fd = eventfd(0, EFD_CLOEXEC);
+	irqfd.resamplefd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, irqfd.fd);
+	ASSERT_LE(0, irqfd.resamplefd);
+	EXPECT_EQ(0, kioctlp(vm.fd, KVM_IRQFD, &irqfd));
+	irqfd.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	EXPECT_EQ(0, kioctlp(vm.fd, KVM_IRQFD, &irqfd));
+	close(irqfd.fd);
+	close(irqfd.resamplefd);
+
+	ASSERT_EQ(0, xvm_add_vcpu(&vm, 0));
+	EXPECT_EQ(-ENXIO, kioctlp(vm.vcpu, KVM_INTERRUPT, &irq));
+	xvm_destroy(&vm);
+
+	/* After a vCPU: EINVAL; after the split irqchip: EEXIST. */
+	ASSERT_EQ(0, xvm_create(&vm));
+	EXPECT_EQ(-EINVAL, kioctl(vm.fd, KVM_CREATE_IRQCHIP, 0));
+	xvm_destroy(&vm);
+	ASSERT_EQ(0, xvm_create_novcpu(&vm));
+	ASSERT_EQ(0, kioctlp(vm.fd, KVM_ENABLE_CAP, &split));
+	EXPECT_EQ(-EEXIST, kioctl(vm.fd, KVM_CREATE_IRQCHIP, 0));
+	EXPECT_EQ(-ENXIO, get_chip(vm.fd, KVM_IRQCHIP_IOAPIC, c));
+	xvm_destroy(&vm);
+	free(c);
+}
+
+FIXTURE(irqchip) {
+	struct xvm vm;
+};
+
+/* A VM with the full in-kernel irqchip, then vCPU 0. */
+FIXTURE_SETUP(irqchip)
+{
+	int r = xvm_create_novcpu(&self->vm);
+
+	ASSERT_EQ(0, r) TH_LOG("VM on %s: %s", kvm_dev(), strerror(-r));
+	ASSERT_EQ(0, kioctl(self->vm.fd, KVM_CREATE_IRQCHIP, 0));
+	ASSERT_EQ(0, xvm_add_vcpu(&self->vm, 0));
+}
+
+FIXTURE_TEARDOWN(irqchip)
+{
+	xvm_destroy(&self->vm);
+}
+
+/*
+ * The guest programs the PICs (vectors 0x70 and 0x78, only IRQ 3 unmasked),
+ * reads the mask back, then halts; KVM_IRQ_LINE(3) wakes it into the
+ * handler of vector 0x73 (an ExtINT through the BSP's LINT0); it reads the
+ * ISR (IRQ 3 in service), sends the EOI and reads it again (empty).
+ */
+X86_CODE64(g_pic,
+	   "mov $0x11, %al\n out %al, $0x20\n mov $0x70, %al\n out %al, $0x21\n"
+	   "mov $4, %al\n out %al, $0x21\n mov $1, %al\n out %al, $0x21\n"
+	   "mov $0xf7, %al\n out %al, $0x21\n"
+	   "mov $0x11, %al\n out %al, $0xa0\n mov $0x78, %al\n out %al, $0xa1\n"
+	   "mov $2, %al\n out %al, $0xa1\n mov $1, %al\n out %al, $0xa1\n"
+	   "mov $0xff, %al\n out %al, $0xa1\n"
+	   "in $0x21, %al\n out %al, $0x53\n"
+	   "out %al, $0x51\n"
+	   "sti\n"
+	   "1: hlt\n"
+	   "mov $0x0b, %al\n out %al, $0x20\n in $0x20, %al\n out %al, $0x54\n"
+	   "mov $0x20, %al\n out %al, $0x20\n"
+	   "mov $0x0b, %al\n out %al, $0x20\n in $0x20, %al\n out %al, $0x55\n"
+	   "mov 0x16000, %eax\n out %eax, $0x52\n jmp 1b\n");
+
+TEST_F(irqchip, pic)
+{
+	struct inject in = { .fire = fire_line, .gsi = 3 };
+	struct kvm_irq_level line = { .irq = 3 };
+	struct kvm_irqchip c;
+	struct xvm *vm = &self->vm;
+
+	ASSERT_EQ(0, lapic_guest(vm, g_pic, g_pic_end));
+	EXPECT_EQ(0xf7, RUN_OUT(0x53));
+	RUN_OUT(0x51);
+	ASSERT_EQ(0, get_chip(vm->fd, KVM_IRQCHIP_PIC_MASTER, &c));
+	EXPECT_EQ(0x70, c.chip.pic.irq_base);
+	EXPECT_EQ(0xf7, c.chip.pic.imr);
+	EXPECT_EQ(0, c.chip.pic.init_state);
+	ASSERT_EQ(0, get_chip(vm->fd, KVM_IRQCHIP_PIC_SLAVE, &c));
+	EXPECT_EQ(0x78, c.chip.pic.irq_base);
+	EXPECT_EQ(0xff, c.chip.pic.imr);
+
+	/* The IOAPIC's pin 3 is masked (-1), the PIC takes it (1). */
+	ASSERT_EQ(0, run_fired(_metadata, vm, &in));
+	EXPECT_EQ(1, in.ret);
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason);
+	EXPECT_EQ(0x54, vm->run->io.port);
+	EXPECT_EQ(0x08, xio_value(vm->run) & 0xff);
+	EXPECT_EQ(0, kioctlp(vm->fd, KVM_IRQ_LINE, &line));
+	EXPECT_EQ(0, RUN_OUT(0x55) & 0xff);
+	EXPECT_EQ(1, RUN_OUT(0x52));
+	EXPECT_EQ(0x73, log_vec(vm, 0));
+}
+
+/*
+ * The guest masks the PICs, reads the IOAPIC's version, routes pin 5
+ * level-triggered to vector 0x55 and pin 6 edge-triggered to 0x56 at
+ * APIC 0, and halts. Pin 5: delivered with Remote IRR set until the
+ * guest's EOI (the handler first stops in service), which does not
+ * deliver again once the line is low. Pin 6: one interrupt per rising
+ * edge. Then pin 5 from a resampling irqfd: the EOI lowers the line and
+ * signals the resamplefd.
+ */
+X86_CODE64(g_ioapic,
+	   "mov $0xfee00000, %ebx\n movl $0x1ff, 0xf0(%rbx)\n"
+	   "mov $0xff, %al\n out %al, $0x21\n out %al, $0xa1\n"
+	   "mov $0xfec00000, %ebx\n"
+	   "movl $1, (%rbx)\n mov 0x10(%rbx), %eax\n out %eax, $0x53\n"
+	   "movl $0x1a, (%rbx)\n movl $0x8055, 0x10(%rbx)\n"
+	   "movl $0x1b, (%rbx)\n movl $0, 0x10(%rbx)\n"
+	   "movl $0x1c, (%rbx)\n movl $0x56, 0x10(%rbx)\n"
+	   "movl $0x1d, (%rbx)\n movl $0, 0x10(%rbx)\n"
+	   "movl $0x1a, (%rbx)\n mov 0x10(%rbx), %eax\n out %eax, $0x54\n"
+	   "out %al, $0x51\n"
+	   "sti\n"
+	   "1: hlt\n mov 0x16000, %eax\n out %eax, $0x52\n jmp 1b\n");
+
+static __u64 ioapic_rte(struct __test_metadata *_metadata, struct xvm *vm,
+			int pin, __u32 *irr)
+{
+	struct kvm_irqchip c;
+
+	EXPECT_EQ(0, get_chip(vm->fd, KVM_IRQCHIP_IOAPIC, &c));
+	*irr = c.chip.ioapic.irr;
+	return c.chip.ioapic.redirtbl[pin].bits;
+}
+
+TEST_F(irqchip, ioapic)
+{
+	struct inject in = { .fire = fire_line, .gsi = 5 };
+	struct kvm_irqfd irqfd = { .gsi = 5, .flags = KVM_IRQFD_FLAG_RESAMPLE };
+	struct kvm_irq_level line = { .irq = 5 };
+	struct xvm *vm = &self->vm;
+	__u32 *pause = (__u32 *)(vm->ram + XLOG_PAUSE);
+	__u64 *pd = (__u64 *)(vm->ram + XAPIC_PD);
+	__u64 cnt;
+	__u32 irr;
+
+	ASSERT_EQ(0, lapic_guest(vm, g_ioapic, g_ioapic_end));
+	/* The IOAPIC's 2 MiB page, uncached, beside the xAPIC's. */
+	pd[(IOAPIC_BASE >> 21) & 511] = (IOAPIC_BASE & ~0x1fffffULL) | 0x9b;
+	EXPECT_EQ(0x170011, RUN_OUT(0x53));
+	EXPECT_EQ(0x8055, RUN_OUT(0x54));
+	RUN_OUT(0x51);
+	EXPECT_EQ(0x8055, ioapic_rte(_metadata, vm, 5, &irr));
+
+	/* Level: in service at the pause, Remote IRR set, the input high. */
+	*pause = 1;
+	ASSERT_EQ(0, run_fired(_metadata, vm, &in));
+	EXPECT_EQ(1, in.ret);
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason);
+	EXPECT_EQ(PORT_PAUSE, vm->run->io.port);
+	EXPECT_EQ(0x55, xio_value(vm->run) & 0xff);
+	EXPECT_EQ(0x8055 | RTE_REMOTE_IRR, ioapic_rte(_metadata, vm, 5, &irr));
+	EXPECT_EQ(1U << 5, irr);
+	/* Held while Remote IRR is set (KVM's ioapic_service(): -1). */
+	line.level = 1;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_IRQ_LINE_STATUS, &line));
+	EXPECT_EQ(-1, line.status);
+	line.irq = 5;		/* the status overwrote it */
+	line.level = 0;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_IRQ_LINE, &line));
+	EXPECT_EQ(1, RUN_OUT(0x52));
+	EXPECT_EQ(0x8055, ioapic_rte(_metadata, vm, 5, &irr));
+	EXPECT_EQ(0, irr);
+	EXPECT_EQ(0x55, log_vec(vm, 0));
+
+	/* Edge: one interrupt per rising edge. */
+	in.gsi = 6;
+	wake_by(_metadata, vm, &in, 1, 2);
+	EXPECT_EQ(0x56, log_vec(vm, 1));
+	line.irq = 6;
+	line.level = 1;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_IRQ_LINE_STATUS, &line));
+	EXPECT_EQ(0, line.status);	/* no rising edge */
+	line.irq = 6;
+	line.level = 0;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_IRQ_LINE, &line));
+
+	/* A resampling irqfd on pin 5: the guest's EOI lowers it. */
+	irqfd.fd = eventfd(0, EFD_CLOEXEC);
+	irqfd.resamplefd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, irqfd.fd);
+	ASSERT_LE(0, irqfd.resamplefd);
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_IRQFD, &irqfd));
+	in.fire = fire_eventfd;
+	in.efd = irqfd.fd;
+	*pause = 1;
+	ASSERT_EQ(0, run_fired(_metadata, vm, &in));
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason);
+	EXPECT_EQ(PORT_PAUSE, vm->run->io.port);
+	EXPECT_EQ(1U << 5, (ioapic_rte(_metadata, vm, 5, &irr), irr));
+	EXPECT_EQ(-1, read(irqfd.resamplefd, &cnt, 8));
+	EXPECT_EQ(3, RUN_OUT(0x52));
+	EXPECT_EQ(0x55, log_vec(vm, 2));
+	EXPECT_EQ(8, read(irqfd.resamplefd, &cnt, 8));
+	EXPECT_EQ(0x8055, ioapic_rte(_metadata, vm, 5, &irr));
+	EXPECT_EQ(0, irr);
+	irqfd.flags = KVM_IRQFD_FLAG_DEASSIGN;
+	EXPECT_EQ(0, kioctlp(vm->fd, KVM_IRQFD, &irqfd));
 	close(irqfd.fd);
 	close(irqfd.resamplefd);
 }
