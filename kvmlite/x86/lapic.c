@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvmlite x86: the in-kernel local APIC of KVM's split irqchip
- * (KVM_CAP_SPLIT_IRQCHIP), after KVM's arch/x86/kvm/lapic.c. The IOAPIC and
- * the PIC stay in userspace: the IOAPIC's pins reach the LAPICs as MSIs
- * through the GSI routes the VMM sets (KVM_IRQ_LINE, irqfds), the PIC's
- * output through KVM_INTERRUPT as an ExtINT.
+ * kvmlite x86: the in-kernel local APIC, after KVM's arch/x86/kvm/lapic.c,
+ * of KVM's split irqchip (KVM_CAP_SPLIT_IRQCHIP) and of the full one
+ * (KVM_CREATE_IRQCHIP). Split: the IOAPIC and the PIC stay in userspace,
+ * the IOAPIC's pins reach the LAPICs as MSIs through the GSI routes the VMM
+ * sets (KVM_IRQ_LINE, irqfds), the PIC's output through KVM_INTERRUPT as an
+ * ExtINT. Full: ioapic.c delivers here (kl_lapic_deliver()) and takes the
+ * EOIs of its level vectors; the PIC's output is an ExtINT (irqchip.c).
  *
  *  - xAPIC registers in KVM's layout (struct kvm_lapic_state, the page at
  *    the APIC base), read and written by the guest's MMIO accesses, which
@@ -25,8 +27,8 @@
  * context (irqfd wake-ups: interrupts off) and by the timer in hard IRQ
  * context. Nothing else is taken under it; the target is kicked after.
  *
- * Not done: x2APIC (not offered in KVM_GET_SUPPORTED_CPUID), APICv, the
- * full in-kernel irqchip (KVM_CREATE_IRQCHIP), lowest-priority arbitration.
+ * Not done: x2APIC (not offered in KVM_GET_SUPPORTED_CPUID), APICv,
+ * lowest-priority arbitration.
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
