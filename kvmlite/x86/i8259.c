@@ -232,6 +232,7 @@ static void kl_pic_reset(struct kl_pic *p, struct kvm_pic_state *s,
 	}
 	s->init_state = 1;
 
+	/* Pairs with the release in kvmlite_create_vcpu(). */
 	n = smp_load_acquire(&p->vm->nr_vcpus);
 	for (i = 0; i < n && !found; i++) {
 		struct kvmlite_vcpu *vcpu = kvmlite_vm_vcpu(p->vm, i);

@@ -978,8 +978,8 @@ TEST_F(lapic, bad_inputs)
 /* ---- the full in-kernel irqchip: KVM_CREATE_IRQCHIP ---- */
 
 #define IOAPIC_BASE	0xfec00000ULL
-#define RTE_MASKED	(1ULL << 16)
-#define RTE_REMOTE_IRR	(1ULL << 14)
+#define RTE_MASKED	0x10000ULL
+#define RTE_REMOTE_IRR	0x4000ULL
 
 static int get_chip(int vm, __u32 id, struct kvm_irqchip *c)
 {
