@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# kvm-selftests-run.sh [-l LABEL] [-a ARGS_FILE] [-t SECONDS] DIR [TEST...]: run the
+# kvm-selftests-run.sh [-l LABEL] [-a ARGS_FILE] [-t SECONDS] [-b SECONDS] DIR [TEST...]: run the
 # upstream KVM selftests in DIR (as scripts/bench/kvm-selftests-build installs
 # them: the programs and `tests`, their names) inside a bench machine, against
 # /dev/kvm, each under busybox `timeout`. Runs inside the machine (busybox sh);
@@ -9,10 +9,14 @@
 #
 #   -l LABEL      the device's name in the result lines (default: kvm)
 #   -a ARGS_FILE  per-test arguments and timeouts, lines "TEST [timeout=S] ARGS... # reason"
+#                 (other KEY=VALUE words, e.g. freezes=kvm, are for the host)
 #   -t SECONDS    timeout of a test the arguments file gives none (default 60)
+#   -b SECONDS    print a heartbeat line "==KVMST-HB== UPTIME" every SECONDS (the
+#                 host's sign that the machine has not frozen)
 #   TEST...       run these (default: every test in DIR/tests, in that order)
 #
-# Prints each test's output (its tail when it passes or skips) as "# " lines and
+# Prints each test's output (its tail when it passes or skips) as "# " lines (each
+# ended, even the last without a newline) and
 # one result line per test for the host:
 #   ==KVMST== LABEL TEST RESULT SECONDS rc=N
 # RESULT is PASS (exit 0), SKIP (exit 4, kselftest's skip), TIMEOUT (killed by
@@ -21,17 +25,20 @@
 label=kvm
 argsfile=
 deftimeout=60
+heartbeat=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	-l) label=$2; shift 2 ;;
 	-a) argsfile=$2; shift 2 ;;
 	-t) deftimeout=$2; shift 2 ;;
+	-b) heartbeat=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
-dir=${1:?usage: kvm-selftests-run.sh [-l LABEL] [-a ARGS_FILE] [-t SECONDS] DIR [TEST...]}
+dir=${1:?usage: kvm-selftests-run.sh [-l LABEL] [-a ARGS_FILE] [-t SECONDS] [-b SECONDS] DIR [TEST...]}
 shift
 dir=$(cd "$dir" && pwd)
+# shellcheck disable=SC2046
 [ $# -gt 0 ] || set -- $(cat "$dir/tests")
 
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -44,15 +51,25 @@ printf '#!/bin/sh\n' > "$stub/addr2line"
 chmod +x "$stub/addr2line"
 PATH=$stub:$PATH
 
+hbpid=
+if [ -n "$heartbeat" ]; then
+	while :; do
+		sleep "$heartbeat"
+		echo "==KVMST-HB== $(now)"
+	done &
+	hbpid=$!
+fi
+
 for t in "$@"; do
 	args=
 	to=$deftimeout
 	if [ -n "$argsfile" ]; then
-		line=$(grep "^$t[[:space:]]" "$argsfile" | head -n 1)
+		line=$(grep "^${t}[[:space:]]" "$argsfile" | head -n 1)
 		line=${line%%#*}
 		for w in ${line#"$t"}; do
 			case "$w" in
 			timeout=*) to=${w#timeout=} ;;
+			freezes=*) ;;
 			*) args="$args $w" ;;
 			esac
 		done
@@ -81,9 +98,10 @@ for t in "$@"; do
 	*) res=FAIL ;;
 	esac
 	case "$res" in
-	PASS|SKIP) tail -n 3 "$out" | sed 's/^/#   /' ;;
-	*) tail -n 40 "$out" | sed 's/^/#   /' ;;
+	PASS|SKIP) tail -n 3 "$out" | awk '{ print "#   " $0 }' ;;
+	*) tail -n 40 "$out" | awk '{ print "#   " $0 }' ;;
 	esac
 	rm -f "$out"
 	echo "==KVMST== $label $t $res $secs rc=$rc"
 done
+[ -z "$hbpid" ] || kill "$hbpid"
