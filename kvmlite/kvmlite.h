@@ -10,6 +10,7 @@
 #ifndef KVMLITE_H
 #define KVMLITE_H
 
+#include <linux/kobject.h>
 #include <linux/kvm.h>
 #include <linux/list.h>
 #include <linux/mmu_notifier.h>
@@ -141,6 +142,8 @@ struct kvmlite_eventfds;
  * @slots:	memslots by id
  * @vcpus:	vCPUs by index of creation
  * @nr_vcpus:	number of vCPUs created
+ * @max_vcpu_ids: vCPU ids must be below it if not 0 (x86's
+ *		KVM_CAP_MAX_VCPU_ID), under @lock
  * @mmu_lock:	protects the guest page tables and the invalidation state
  * @mmu_seq:	bumped by each host mm invalidation
  * @mmu_inval:	number of invalidations in progress
@@ -171,6 +174,7 @@ struct kvmlite_vm {
 	struct xarray slots;
 	struct xarray vcpus;
 	unsigned int nr_vcpus;
+	u32 max_vcpu_ids;
 	spinlock_t mmu_lock;		/* see @mmu_lock above */
 	unsigned long mmu_seq;
 	unsigned long mmu_inval;
@@ -200,6 +204,8 @@ enum kvmlite_vcpu_mode {
  * @id:		vCPU id given to KVM_CREATE_VCPU
  * @idx:	index of creation in the VM
  * @run:	the shared struct kvm_run page
+ * @pio_data:	x86: the port I/O data page (KVM_PIO_PAGE_OFFSET of the vCPU's
+ *		mapping, as KVM), NULL elsewhere
  * @mutex:	serialises the vCPU ioctls
  * @wq:		where a halted vCPU sleeps
  * @kick_csd:	the IPI of kvmlite_vcpu_kick()
@@ -218,6 +224,7 @@ struct kvmlite_vcpu {
 	u32 id;
 	u32 idx;
 	struct kvm_run *run;
+	void *pio_data;
 	struct mutex mutex;		/* see @mutex above */
 	wait_queue_head_t wq;
 	call_single_data_t kick_csd;
@@ -318,7 +325,31 @@ struct kvmlite_device {
  *		written and calls kvmlite_mark_page_dirty() (dirty.c)
  * @vcpu_stats:	the backend's vCPU statistics, indices from KVMLITE_STAT_ARCH
  * @nr_vcpu_stats: how many (at most KVMLITE_MAX_ARCH_STATS)
+ * @kvm_params: optional: the in-kernel KVM's module parameters answered with
+ *		as_kvm=1, ended by an entry without module
  */
+/**
+ * struct kvmlite_kvm_param - a parameter of the in-kernel KVM's modules,
+ *	shown with as_kvm=1 (kvm_params.c)
+ * @module:	its module ("kvm", "kvm_intel"); NULL ends a table
+ * @attr:	/sys/module/@module/parameters/<name>, read-only
+ * @value:	kvmlite's answer, as the parameter would print it
+ */
+struct kvmlite_kvm_param {
+	const char *module;
+	struct kobj_attribute attr;
+	const char *value;
+};
+
+ssize_t kvmlite_kvm_param_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf);
+
+#define KVMLITE_KVM_PARAM(_mod, _name, _value) {			\
+	.module = _mod,							\
+	.attr = __ATTR(_name, 0444, kvmlite_kvm_param_show, NULL),	\
+	.value = _value,						\
+}
+
 struct kvmlite_arch_ops {
 	const char *name;
 	int (*init)(void);
@@ -351,7 +382,12 @@ struct kvmlite_arch_ops {
 	bool dirty_log;
 	const struct kvmlite_stats_desc *vcpu_stats;
 	unsigned int nr_vcpu_stats;
+	struct kvmlite_kvm_param *kvm_params;
 };
+
+/* kvm_params.c: with as_kvm=1. */
+void kvmlite_kvm_params_add(void);
+void kvmlite_kvm_params_remove(void);
 
 extern const struct kvmlite_arch_ops kvmlite_arch_ops;
 

@@ -82,9 +82,8 @@ static long kvmlite_dev_ioctl(struct file *filp, unsigned int ioctl,
 		if (arg)
 			return -EINVAL;
 		/*
-		 * struct kvm_run, then the coalesced MMIO ring (x86 keeps a
-		 * page for port I/O data between them, as KVM's layout; kvmlite
-		 * puts that data in the kvm_run page, run->io.data_offset).
+		 * struct kvm_run, then the coalesced MMIO ring (x86: the port
+		 * I/O data page between them, as KVM's layout).
 		 */
 		return (KVM_COALESCED_MMIO_PAGE_OFFSET + 1) * PAGE_SIZE;
 	default:
@@ -153,6 +152,7 @@ static void kvmlite_register_as_kvm(void)
 	}
 	kvmlite_kvm_registered = true;
 	pr_info("also registered as /dev/kvm\n");
+	kvmlite_kvm_params_add();
 }
 
 static int __init kvmlite_init(void)
@@ -182,8 +182,10 @@ module_init(kvmlite_init);
 
 static void __exit kvmlite_exit(void)
 {
-	if (kvmlite_kvm_registered)
+	if (kvmlite_kvm_registered) {
+		kvmlite_kvm_params_remove();
 		misc_deregister(&kvmlite_kvm_dev);
+	}
 	misc_deregister(&kvmlite_dev);
 	kvmlite_arch_ops.exit();
 	/* Memslots freed by call_rcu() must be gone before the module. */

@@ -27,6 +27,10 @@ static vm_fault_t kvmlite_vcpu_fault(struct vm_fault *vmf)
 
 	if (vmf->pgoff == 0)
 		page = virt_to_page(vcpu->run);
+#ifdef KVM_PIO_PAGE_OFFSET
+	else if (vmf->pgoff == KVM_PIO_PAGE_OFFSET)
+		page = virt_to_page(vcpu->pio_data);
+#endif
 	else if (vmf->pgoff == KVM_COALESCED_MMIO_PAGE_OFFSET)
 		page = virt_to_page(vcpu->vm->coalesced_ring);
 	else
@@ -187,6 +191,7 @@ void kvmlite_vcpu_free(struct kvmlite_vcpu *vcpu)
 		cpu_relax();
 	kvmlite_arch_ops.vcpu_destroy(vcpu);
 	kvmlite_pgcache_free(&vcpu->pgcache);
+	free_page((unsigned long)vcpu->pio_data);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 }
@@ -206,6 +211,13 @@ int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id)
 	if (!vcpu)
 		return -ENOMEM;
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+#ifdef KVM_PIO_PAGE_OFFSET
+	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->pio_data) {
+		free_page((unsigned long)vcpu->run);
+		vcpu->run = NULL;
+	}
+#endif
 	if (!vcpu->run) {
 		kfree(vcpu);
 		return -ENOMEM;
@@ -221,7 +233,8 @@ int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id)
 
 	down_write(&vm->lock);
 	r = -EINVAL;
-	if (vm->nr_vcpus >= KVMLITE_MAX_VCPUS)
+	if (vm->nr_vcpus >= KVMLITE_MAX_VCPUS ||
+	    (vm->max_vcpu_ids && id >= vm->max_vcpu_ids))
 		goto err_unlock;
 	r = -EEXIST;
 	xa_for_each(&vm->vcpus, i, v) {
@@ -261,6 +274,7 @@ err_arch:
 	kvmlite_arch_ops.vcpu_destroy(vcpu);
 err_unlock:
 	up_write(&vm->lock);
+	free_page((unsigned long)vcpu->pio_data);
 	free_page((unsigned long)vcpu->run);
 	kfree(vcpu);
 	return r;

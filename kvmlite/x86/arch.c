@@ -12,6 +12,7 @@
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
+#include <asm/tsc.h>
 
 #include "x86.h"
 
@@ -90,6 +91,7 @@ static int kvmlite_x86_vm_init(struct kvmlite_vm *vm, unsigned long type)
 	if (!kvm)
 		return -ENOMEM;
 	vm->arch = kvm;
+	kvm->tsc_offset = -rdtsc();
 	r = kl_ept_init(vm);
 	if (r)
 		goto err;
@@ -117,14 +119,42 @@ static void kvmlite_x86_vm_destroy(struct kvmlite_vm *vm)
 	vm->arch = NULL;
 }
 
-/* KVM_ENABLE_CAP(KVM_CAP_SPLIT_IRQCHIP), as KVM: before any vCPU, once. */
+/*
+ * KVM_ENABLE_CAP(KVM_CAP_MAX_VCPU_ID), as KVM: within what the cap reports,
+ * once (the same value again is fine), also after vCPUs exist.
+ */
+static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
+{
+	int r = -EINVAL;
+
+	if (max > KVMLITE_MAX_VCPUS)
+		return -EINVAL;
+	down_write(&vm->lock);
+	if (vm->max_vcpu_ids == max) {
+		r = 0;
+	} else if (!vm->max_vcpu_ids) {
+		vm->max_vcpu_ids = max;
+		r = 0;
+	}
+	up_write(&vm->lock);
+	return r;
+}
+
+/*
+ * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID; KVM_CAP_SPLIT_IRQCHIP, as KVM:
+ * before any vCPU, once.
+ */
 static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 				     const struct kvm_enable_cap *cap)
 {
 	struct kl_vm *kvm = kl_vm(vm);
 	int r;
 
-	if (cap->flags || cap->cap != KVM_CAP_SPLIT_IRQCHIP)
+	if (cap->flags)
+		return -EINVAL;
+	if (cap->cap == KVM_CAP_MAX_VCPU_ID)
+		return kvmlite_x86_max_vcpu_id(vm, cap->args[0]);
+	if (cap->cap != KVM_CAP_SPLIT_IRQCHIP)
 		return -EINVAL;
 	/* KVM's MAX_NR_RESERVED_IOAPIC_PINS: KVM_MAX_IRQ_ROUTES. */
 	if (cap->args[0] > 4096)
@@ -166,6 +196,15 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 			return -ENXIO;
 		return kvmlite_irq_line(vm, ioctl == KVM_IRQ_LINE_STATUS,
 					(void __user *)arg);
+	case KVM_GET_TSC_KHZ:
+		/* As KVM: the rate of new vCPUs, the host's (no TSC scaling). */
+		return tsc_khz ? tsc_khz : -EIO;
+	case KVM_SET_TSC_KHZ:
+		/* As KVM: before any vCPU; only the host's rate (no scaling). */
+		down_write(&vm->lock);
+		r = vm->nr_vcpus || !kl_tsc_khz_ok(arg) ? -EINVAL : 0;
+		up_write(&vm->lock);
+		return r;
 	case KVM_SET_TSS_ADDR:
 		/* As KVM: three pages below 4 GiB. */
 		if (arg > (unsigned int)(-3 * PAGE_SIZE))
@@ -201,6 +240,21 @@ static int kvmlite_x86_memslot_check(struct kvmlite_vm *vm, u64 gpa, u64 size)
 	return 0;
 }
 
+/*
+ * KVM's module parameters the upstream KVM selftests read, as kvmlite is:
+ * no forced-emulation prefix, no vPMU, none of the TDP MMU's page
+ * splitting; EPT and unrestricted guest always.
+ */
+static struct kvmlite_kvm_param kvmlite_x86_kvm_params[] = {
+	KVMLITE_KVM_PARAM("kvm", force_emulation_prefix, "0"),
+	KVMLITE_KVM_PARAM("kvm", enable_pmu, "N"),
+	KVMLITE_KVM_PARAM("kvm", tdp_mmu, "N"),
+	KVMLITE_KVM_PARAM("kvm", eager_page_split, "N"),
+	KVMLITE_KVM_PARAM("kvm_intel", ept, "Y"),
+	KVMLITE_KVM_PARAM("kvm_intel", unrestricted_guest, "Y"),
+	{ }
+};
+
 const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.name		= "x86-vmx",
 	.init		= kvmlite_x86_init,
@@ -224,4 +278,5 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.nr_irqchips	= KVM_NR_IRQCHIPS,
 	.irqchip_pins	= KVM_IOAPIC_NUM_PINS,
 	.irqchip_per_vm	= true,
+	.kvm_params	= kvmlite_x86_kvm_params,
 };

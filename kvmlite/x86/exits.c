@@ -187,7 +187,7 @@ static u64 kl_seg_base(struct kl_vcpu *v, int seg)
 
 static u8 *kl_io_data(struct kl_vcpu *v)
 {
-	return (u8 *)v->vcpu->run + KL_IO_DATA_OFFSET;
+	return v->vcpu->pio_data;
 }
 
 static int kl_handle_io(struct kl_vcpu *v)
@@ -203,7 +203,7 @@ static int kl_handle_io(struct kl_vcpu *v)
 	run->io.size = size;
 	run->io.port = qual >> 16;
 	run->io.count = 1;
-	run->io.data_offset = KL_IO_DATA_OFFSET;
+	run->io.data_offset = KVM_PIO_PAGE_OFFSET * PAGE_SIZE;
 
 	if (!string) {
 		struct kl_pic *pic = kl_vm(v->vcpu->vm)->pic;
@@ -257,7 +257,7 @@ static int kl_handle_io(struct kl_vcpu *v)
 	}
 	/* Downwards (DF=1) one element per exit; upwards as many as fit. */
 	n = (v->rflags & X86_EFLAGS_DF) ? 1 :
-	    min_t(u64, count, (PAGE_SIZE - KL_IO_DATA_OFFSET) / size);
+	    min_t(u64, count, PAGE_SIZE / size);
 	idx = in ? KL_RDI : KL_RSI;
 	lin = kl_seg_base(v, seg) + (v->gpr[idx] & amask);
 	if (!kl_long64(v))
@@ -575,23 +575,40 @@ struct kvm_cpuid_entry2 *kl_find_cpuid(struct kl_vcpu *v, u32 fn, u32 idx)
  * KVM's kvm_update_cpuid_runtime() does: OSXSAVE mirrors CR4, and leaf 0xD
  * gives the XSAVE area size of the current XCR0.
  */
+/*
+ * KVM's kvm_update_cpuid_runtime(): the bits of a CPUID entry that follow
+ * the vCPU's state, as the guest's CPUID and KVM_GET_CPUID2 show them:
+ * OSXSAVE (CR4), APIC (enabled in APIC_BASE), the XSAVE area's size (XCR0).
+ */
+void kl_cpuid_runtime(struct kl_vcpu *v, struct kvm_cpuid_entry2 *e)
+{
+	if (e->function == 1) {
+		if (boot_cpu_has(X86_FEATURE_XSAVE)) {
+			e->ecx &= ~BIT(27);
+			if (v->cr4 & X86_CR4_OSXSAVE)
+				e->ecx |= BIT(27);
+		}
+		e->edx &= ~BIT(9);
+		if (v->apic_base & MSR_IA32_APICBASE_ENABLE)
+			e->edx |= BIT(9);
+	}
+	if (e->function == 0xd && e->index == 0)
+		e->ebx = kl_xstate_size(v->xcr0);
+}
+
 static int kl_handle_cpuid(struct kl_vcpu *v)
 {
 	u32 fn = v->gpr[KL_RAX], idx = v->gpr[KL_RCX];
-	struct kvm_cpuid_entry2 *e = kl_find_cpuid(v, fn, idx);
-	u32 ebx = e ? e->ebx : 0, ecx = e ? e->ecx : 0;
+	struct kvm_cpuid_entry2 *e = kl_find_cpuid(v, fn, idx), r = { };
 
-	if (e && fn == 1 && (ecx & BIT(26))) {
-		ecx &= ~BIT(27);
-		if (v->cr4 & X86_CR4_OSXSAVE)
-			ecx |= BIT(27);
+	if (e) {
+		r = *e;
+		kl_cpuid_runtime(v, &r);
 	}
-	if (e && fn == 0xd && idx == 0)
-		ebx = kl_xstate_size(v->xcr0);
-	v->gpr[KL_RAX] = e ? e->eax : 0;
-	v->gpr[KL_RBX] = ebx;
-	v->gpr[KL_RCX] = ecx;
-	v->gpr[KL_RDX] = e ? e->edx : 0;
+	v->gpr[KL_RAX] = r.eax;
+	v->gpr[KL_RBX] = r.ebx;
+	v->gpr[KL_RCX] = r.ecx;
+	v->gpr[KL_RDX] = r.edx;
 	kl_skip(v, v->exit_insn_len);
 	return 1;
 }
@@ -649,8 +666,16 @@ const u32 kl_msr_list[] = {
 	MSR_IA32_APICBASE, MSR_IA32_TSC_DEADLINE, MSR_IA32_MCG_STATUS,
 	MSR_IA32_MCG_CTL, MSR_IA32_UCODE_REV,
 	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME_NEW,
-	MSR_KVM_WALL_CLOCK_NEW,
+	MSR_KVM_WALL_CLOCK_NEW, MSR_K7_HWCR, MSR_IA32_TSC_ADJUST,
 };
+
+/* CPUID.7.0:EBX.TSC_ADJUST in the vCPU's model. */
+static bool kl_tsc_adjust_cpuid(struct kl_vcpu *v)
+{
+	struct kvm_cpuid_entry2 *e = kl_find_cpuid(v, 7, 0);
+
+	return e && (e->ebx & BIT(1));
+}
 
 const unsigned int kl_msr_list_len = ARRAY_SIZE(kl_msr_list);
 
@@ -716,6 +741,11 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 	case MSR_IA32_TSC:
 		*data = rdtsc() + kl_vmcs_get(v, TSC_OFFSET);
 		break;
+	case MSR_IA32_TSC_ADJUST:
+		if (!host && !kl_tsc_adjust_cpuid(v))
+			return -1;
+		*data = v->tsc_adjust;
+		break;
 	case MSR_EFER:
 		*data = v->efer;
 		break;
@@ -739,6 +769,8 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 
 int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 {
+	u64 off;
+
 	switch (index) {
 	case MSR_IA32_SYSENTER_CS:
 		kl_vmcs_set(v, GUEST_SYSENTER_CS, data);
@@ -773,7 +805,24 @@ int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		v->fmask = data;
 		break;
 	case MSR_IA32_TSC:
+		/*
+		 * As KVM: the VMM's write sets the offset; the guest's moves
+		 * TSC_ADJUST by as much.
+		 */
+		off = kl_vmcs_get(v, TSC_OFFSET);
+		if (!host)
+			v->tsc_adjust += data - rdtsc() - off;
 		kl_vmcs_set(v, TSC_OFFSET, data - rdtsc());
+		break;
+	case MSR_IA32_TSC_ADJUST:
+		/* As KVM: the guest's write moves the TSC, the VMM's not. */
+		if (!host) {
+			if (!kl_tsc_adjust_cpuid(v))
+				return -1;
+			off = kl_vmcs_get(v, TSC_OFFSET);
+			kl_vmcs_set(v, TSC_OFFSET, off + data - v->tsc_adjust);
+		}
+		v->tsc_adjust = data;
 		break;
 	case MSR_EFER:
 		if (data & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX))
@@ -878,20 +927,10 @@ int kl_set_cr0(struct kl_vcpu *v, u64 val)
 #define KL_CR4_UNSUPPORTED	(X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_LA57 | \
 				 X86_CR4_PKE | X86_CR4_CET | X86_CR4_PCIDE)
 
-/* Whether the VMM's CPUID gives the guest XSAVE (and the host has it). */
-static bool kl_guest_xsave(struct kl_vcpu *v)
-{
-	struct kvm_cpuid_entry2 *e = kl_find_cpuid(v, 1, 0);
-
-	return kl_caps.supported_xcr0 && e && (e->ecx & BIT(26));
-}
-
 int kl_set_cr4(struct kl_vcpu *v, u64 val)
 {
-	if ((val & KL_CR4_UNSUPPORTED) || (val & ~kl_caps.cr4_fixed1))
-		return -1;
-	/* As KVM: OSXSAVE only with XSAVE in the guest's CPUID. */
-	if ((val & X86_CR4_OSXSAVE) && !kl_guest_xsave(v))
+	if ((val & KL_CR4_UNSUPPORTED) || (val & ~kl_caps.cr4_fixed1) ||
+	    (val & kl_cr4_reserved(v)))
 		return -1;
 	kl_vcpu_get(v);
 	vmcs_write(GUEST_CR4, val | kl_caps.cr4_fixed0);

@@ -304,15 +304,21 @@ static long kl_set_cpuid2(struct kl_vcpu *v, void __user *argp)
 static long kl_get_cpuid2(struct kl_vcpu *v, void __user *argp)
 {
 	struct kvm_cpuid2 __user *uc = argp;
+	struct kvm_cpuid_entry2 e;
 	struct kvm_cpuid2 c;
+	u32 i;
 
 	if (copy_from_user(&c, uc, sizeof(c)))
 		return -EFAULT;
 	if (c.nent < v->cpuid_nent)
 		return -E2BIG;
-	if (copy_to_user(uc->entries, v->cpuid,
-			 array_size(v->cpuid_nent, sizeof(*v->cpuid))))
-		return -EFAULT;
+	/* As KVM: with the bits that follow the vCPU's state. */
+	for (i = 0; i < v->cpuid_nent; i++) {
+		e = v->cpuid[i];
+		kl_cpuid_runtime(v, &e);
+		if (copy_to_user(&uc->entries[i], &e, sizeof(e)))
+			return -EFAULT;
+	}
 	c.nent = v->cpuid_nent;
 	return copy_to_user(uc, &c, sizeof(c)) ? -EFAULT : 0;
 }
@@ -402,6 +408,7 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 			e[n].eax = 0;
 			e[n].ebx &= BIT(0) | BIT(3) | BIT(8) | BIT(9) | BIT(18) |
 				    BIT(19) | BIT(23) | BIT(29) | (avx ? BIT(5) : 0);
+			e[n].ebx |= BIT(1);	/* TSC_ADJUST, emulated */
 			e[n].ecx = 0;
 			e[n].edx = 0;
 		}
@@ -432,6 +439,70 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 		n++;
 	}
 	return n;
+}
+
+/*
+ * KVM's __cr4_reserved_bits(): the CR4 bits of features CPUID leaves 1 and 7
+ * (@l1, @l7; NULL for none) do not have.
+ */
+static u64 kl_cr4_rsvd_bits(const struct kvm_cpuid_entry2 *l1,
+			    const struct kvm_cpuid_entry2 *l7)
+{
+	static const struct { u8 leaf, reg, bit; u64 cr4; } map[] = {
+		{ 1, 2, 26, X86_CR4_OSXSAVE }, { 1, 2, 5, X86_CR4_VMXE },
+		{ 1, 2, 6, X86_CR4_SMXE }, { 1, 2, 17, X86_CR4_PCIDE },
+		{ 7, 1, 7, X86_CR4_SMEP }, { 7, 1, 20, X86_CR4_SMAP },
+		{ 7, 1, 0, X86_CR4_FSGSBASE }, { 7, 2, 3, X86_CR4_PKE },
+		{ 7, 2, 16, X86_CR4_LA57 }, { 7, 2, 2, X86_CR4_UMIP },
+		{ 7, 2, 7, X86_CR4_CET },
+	};
+	const struct kvm_cpuid_entry2 *e;
+	u64 rsvd = 0;
+	u32 reg;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(map); i++) {
+		e = map[i].leaf == 1 ? l1 : l7;
+		reg = !e ? 0 : map[i].reg == 1 ? e->ebx : e->ecx;
+		if (!(reg & BIT(map[i].bit)))
+			rsvd |= map[i].cr4;
+	}
+	return rsvd;
+}
+
+/* The CR4 bits of what KVM_GET_SUPPORTED_CPUID does not offer (at load). */
+int kl_cpuid_init(void)
+{
+	struct kvm_cpuid_entry2 *e, *l1 = NULL, *l7 = NULL;
+	int i, n;
+
+	e = kcalloc(KL_MAX_CPUID, sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	n = kl_supported_cpuid(e);
+	for (i = 0; i < n; i++) {
+		if (e[i].function == 1)
+			l1 = &e[i];
+		if (e[i].function == 7 && !e[i].index)
+			l7 = &e[i];
+	}
+	kl_caps.cr4_rsvd = kl_cr4_rsvd_bits(l1, l7);
+	kfree(e);
+	return 0;
+}
+
+/*
+ * KVM's kvm_is_valid_cr4() reserved bits: what kvmlite does not offer, and
+ * once KVM_SET_CPUID2 gave the vCPU a model, what its model lacks.
+ */
+u64 kl_cr4_reserved(struct kl_vcpu *v)
+{
+	u64 rsvd = kl_caps.cr4_rsvd;
+
+	if (v->cpuid)
+		rsvd |= kl_cr4_rsvd_bits(kl_find_cpuid(v, 1, 0),
+					 kl_find_cpuid(v, 7, 0));
+	return rsvd;
 }
 
 static long kl_get_supported_cpuid(void __user *argp)
@@ -497,6 +568,19 @@ long kl_dev_ioctl(unsigned int ioctl, unsigned long arg)
 }
 
 /* --- events, run ---------------------------------------------------------------- */
+
+/*
+ * A TSC rate for KVM_SET_TSC_KHZ (0: the host's): without TSC scaling
+ * (KVM_CAP_TSC_CONTROL 0) only the host's, within KVM's tolerance (250 ppm).
+ */
+bool kl_tsc_khz_ok(unsigned long khz)
+{
+	u64 host = tsc_khz;
+
+	if (!khz)
+		return true;
+	return khz <= U32_MAX && abs_diff((u64)khz, host) <= div_u64(host * 250, 1000000);
+}
 
 void kl_sync_run(struct kl_vcpu *v)
 {
@@ -575,6 +659,8 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return 0;
 	case KVM_GET_TSC_KHZ:
 		return tsc_khz ? tsc_khz : -EIO;
+	case KVM_SET_TSC_KHZ:
+		return kl_tsc_khz_ok(arg) ? 0 : -EINVAL;
 	case KVM_GET_LAPIC:
 		return kl_lapic_get_state(v, argp);
 	case KVM_SET_LAPIC:

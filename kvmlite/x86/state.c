@@ -640,6 +640,9 @@ int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 	case MSR_IA32_UCODE_REV:
 		*data = v->ucode_rev;
 		return 0;
+	case MSR_K7_HWCR:
+		*data = v->msr_hwcr;
+		return 0;
 	}
 	return 1;
 }
@@ -697,6 +700,16 @@ int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		/* As KVM: the guest's writes (Linux writes 0 first) ignored. */
 		if (host)
 			v->ucode_rev = data;
+		return 0;
+	case MSR_K7_HWCR:
+		/*
+		 * As KVM (also on Intel): flush filter, IGNNE and TLB cache
+		 * disable ignored; McStatusWrEn and TscFreqSel kept.
+		 */
+		data &= ~(BIT_ULL(3) | BIT_ULL(6) | BIT_ULL(8));
+		if (data & ~(BIT_ULL(18) | BIT_ULL(24)))
+			return -1;
+		v->msr_hwcr = data;
 		return 0;
 	}
 	return 1;

@@ -420,6 +420,8 @@ int kl_vmx_init(void)
 		kl_caps.host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 		kl_caps.supported_xcr0 = kl_caps.host_xcr0 & KL_XCR0;
 	}
+	if (kl_cpuid_init())
+		return -ENOMEM;
 
 	on_each_cpu(kl_check_busy, &busy, 1);
 	if (atomic_read(&busy)) {
@@ -521,12 +523,6 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
 	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
-	/*
-	 * The guest starts with the host's TSC (offset 0) until the VMM sets
-	 * MSR_IA32_TSC: with a non-zero offset Bochs 2.7 no longer delivers
-	 * the host's TSC-deadline timer while the guest runs.
-	 */
-	vmcs_write(TSC_OFFSET, 0);
 	v->idt_vectoring = 0;
 	kl_set_cr0(v, v->cr0);
 	kl_set_cr4(v, 0);
@@ -613,6 +609,11 @@ static void kl_vmcs_setup(struct kl_vcpu *v)
 	vmcs_write(HOST_IA32_SYSENTER_EIP, eip);
 
 	kl_vcpu_reset(v);
+	/*
+	 * As KVM's kvm_synchronize_tsc() at creation: every vCPU of the VM
+	 * counts from 0 at the VM's creation (INIT keeps the TSC).
+	 */
+	vmcs_write(TSC_OFFSET, kl_vm(v->vcpu->vm)->tsc_offset);
 	v->setup_done = true;
 }
 

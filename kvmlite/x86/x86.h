@@ -59,7 +59,6 @@ struct kl_mmio {
 #define KL_NR_VAR_MTRR		8	/* as KVM_NR_VAR_MTRR */
 /* KVM_GET_CLOCK's flags (no master clock: never TSC_STABLE); KVM_CAP_ADJUST_CLOCK */
 #define KL_CLOCK_FLAGS		(KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
-#define KL_IO_DATA_OFFSET	3072	/* string I/O data inside the kvm_run page */
 
 /*
  * CR0/CR4 bits whose writes exit (the rest the guest changes freely): NE and
@@ -153,6 +152,8 @@ struct kl_vcpu {
 	u32 kvmclock_gen;	/* the VM's clock_gen its pvclock page has */
 	u32 pvclock_version;
 	u64 ucode_rev;
+	u64 msr_hwcr;		/* MSR_K7_HWCR */
+	u64 tsc_adjust;		/* MSR_IA32_TSC_ADJUST */
 };
 
 /**
@@ -169,6 +170,7 @@ struct kl_vm {
 	u64 tss_addr;
 	u64 identity_map_addr;
 	s64 clock_offset;	/* KVM_GET/SET_CLOCK: ns added to boot time */
+	u64 tsc_offset;		/* new vCPUs' TSC offset: their TSC starts at 0 */
 	u32 clock_gen;		/* bumped by KVM_SET_CLOCK: pvclock pages rewritten */
 	u8 irqchip;		/* KL_IRQCHIP_*: set once (release/acquire) */
 	u32 nr_ioapic_pins;	/* split: GSIs of the userspace IOAPIC */
@@ -206,6 +208,7 @@ struct kl_vmx_caps {
 	u64 host_star, host_lstar, host_cstar, host_fmask, host_pat, host_efer;
 	u64 host_xcr0;		/* 0 without XSAVE */
 	u64 supported_xcr0;	/* what guests may enable: host_xcr0 & KL_XCR0 */
+	u64 cr4_rsvd;		/* CR4 bits of features kvmlite does not offer */
 };
 
 /* XSAVE components kvmlite offers guests (as the host has them). */
@@ -254,6 +257,7 @@ void kl_set_dr7(struct kl_vcpu *v, u64 dr7);
 int kl_set_cr0(struct kl_vcpu *v, u64 val);
 int kl_set_xcr0(struct kl_vcpu *v, u64 xcr0);
 u32 kl_xstate_size(u64 xcr0);
+void kl_cpuid_runtime(struct kl_vcpu *v, struct kvm_cpuid_entry2 *e);
 struct kvm_cpuid_entry2 *kl_find_cpuid(struct kl_vcpu *v, u32 fn, u32 idx);
 int kl_set_cr4(struct kl_vcpu *v, u64 val);
 void kl_update_ia32e(struct kl_vcpu *v);
@@ -278,6 +282,9 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		   unsigned long arg);
 long kl_dev_ioctl(unsigned int ioctl, unsigned long arg);
 void kl_sync_run(struct kl_vcpu *v);
+bool kl_tsc_khz_ok(unsigned long khz);
+int kl_cpuid_init(void);
+u64 kl_cr4_reserved(struct kl_vcpu *v);
 
 /* state.c */
 void kl_state_init(struct kl_vcpu *v);
