@@ -50,6 +50,10 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_MMU_SHADOW_CACHE_CONTROL:
+	case KVM_CAP_SET_BOOT_CPU_ID:
+	case KVM_CAP_MSR_PLATFORM_INFO:
+	case KVM_CAP_GET_MSR_FEATURES:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_GET_TSC_KHZ:
 	case KVM_CAP_USER_NMI:
@@ -130,7 +134,9 @@ static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
 	if (max > KVMLITE_MAX_VCPUS)
 		return -EINVAL;
 	down_write(&vm->lock);
-	if (vm->max_vcpu_ids == max) {
+	if (kl_vm(vm)->bsp_vcpu_id > max) {
+		;
+	} else if (vm->max_vcpu_ids == max) {
 		r = 0;
 	} else if (!vm->max_vcpu_ids) {
 		vm->max_vcpu_ids = max;
@@ -141,8 +147,8 @@ static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
 }
 
 /*
- * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID; KVM_CAP_SPLIT_IRQCHIP, as KVM:
- * before any vCPU, once.
+ * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO;
+ * KVM_CAP_SPLIT_IRQCHIP, as KVM: before any vCPU, once.
  */
 static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 				     const struct kvm_enable_cap *cap)
@@ -154,6 +160,11 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 		return -EINVAL;
 	if (cap->cap == KVM_CAP_MAX_VCPU_ID)
 		return kvmlite_x86_max_vcpu_id(vm, cap->args[0]);
+	if (cap->cap == KVM_CAP_MSR_PLATFORM_INFO) {
+		/* As KVM: whether the guest may read MSR_PLATFORM_INFO. */
+		WRITE_ONCE(kvm->no_platform_info, !cap->args[0]);
+		return 0;
+	}
 	if (cap->cap != KVM_CAP_SPLIT_IRQCHIP)
 		return -EINVAL;
 	/* KVM's MAX_NR_RESERVED_IOAPIC_PINS: KVM_MAX_IRQ_ROUTES. */
@@ -205,6 +216,30 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 		r = vm->nr_vcpus || !kl_tsc_khz_ok(arg) ? -EINVAL : 0;
 		up_write(&vm->lock);
 		return r;
+	case KVM_SET_BOOT_CPU_ID:
+		/* As KVM: before any vCPU, an id vCPUs may have. */
+		down_write(&vm->lock);
+		if (vm->nr_vcpus)
+			r = -EBUSY;
+		else if (arg >= KVMLITE_MAX_VCPUS ||
+			 (vm->max_vcpu_ids && arg >= vm->max_vcpu_ids))
+			r = -EINVAL;
+		else
+			kvm->bsp_vcpu_id = arg;
+		up_write(&vm->lock);
+		return r;
+	case KVM_SET_NR_MMU_PAGES:
+		/*
+		 * As KVM (KVM_MIN_ALLOC_MMU_PAGES 64): a bound on shadow page
+		 * tables, which EPT never uses (KVM's TDP MMU ignores it too).
+		 */
+		if (arg < 64)
+			return -EINVAL;
+		WRITE_ONCE(kvm->nr_mmu_pages, arg);
+		return 0;
+	case KVM_GET_NR_MMU_PAGES:
+		/* Before a request KVM sizes it from the memslots: min 64. */
+		return READ_ONCE(kvm->nr_mmu_pages) ?: 64;
 	case KVM_SET_TSS_ADDR:
 		/* As KVM: three pages below 4 GiB. */
 		if (arg > (unsigned int)(-3 * PAGE_SIZE))

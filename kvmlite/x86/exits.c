@@ -515,7 +515,7 @@ void kl_complete_userspace(struct kl_vcpu *v)
 {
 	struct kvm_run *run = v->vcpu->run;
 	u64 val = 0, lin;
-	u32 bytes;
+	u32 bytes, n;
 
 	switch (v->pending) {
 	case KL_PENDING_NONE:
@@ -531,7 +531,14 @@ void kl_complete_userspace(struct kl_vcpu *v)
 		kl_skip(v, v->pio_insn_len);
 		break;
 	case KL_PENDING_PIO_INS:
-		bytes = v->pio_count * v->pio_size;
+		/*
+		 * As KVM, no more elements than RCX asks for now (the VMM may
+		 * have changed it); the rest of the data is dropped.
+		 */
+		n = v->pio_count;
+		if (v->pio_rep)
+			n = min_t(u64, n, v->gpr[KL_RCX] & v->pio_amask);
+		bytes = n * v->pio_size;
 		lin = kl_seg_base(v, 0) + (v->gpr[KL_RDI] & v->pio_amask);
 		if (!kl_long64(v))
 			lin &= 0xffffffff;
@@ -540,8 +547,7 @@ void kl_complete_userspace(struct kl_vcpu *v)
 		kl_reg_update_addr(v, KL_RDI, v->pio_amask,
 				   (v->rflags & X86_EFLAGS_DF) ? -(s64)bytes : bytes);
 		if (v->pio_rep)
-			kl_reg_update_addr(v, KL_RCX, v->pio_amask,
-					   -(s64)v->pio_count);
+			kl_reg_update_addr(v, KL_RCX, v->pio_amask, -(s64)n);
 		if (!v->pio_rep || !(v->gpr[KL_RCX] & v->pio_amask))
 			kl_skip(v, v->pio_insn_len);
 		break;
@@ -667,6 +673,7 @@ const u32 kl_msr_list[] = {
 	MSR_IA32_MCG_CTL, MSR_IA32_UCODE_REV,
 	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME_NEW,
 	MSR_KVM_WALL_CLOCK_NEW, MSR_K7_HWCR, MSR_IA32_TSC_ADJUST,
+	MSR_PLATFORM_INFO,
 };
 
 /* CPUID.7.0:EBX.TSC_ADJUST in the vCPU's model. */

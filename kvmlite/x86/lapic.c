@@ -863,7 +863,7 @@ void kl_lapic_reset(struct kl_vcpu *v, bool init)
 	for (i = 0; i < KL_APIC_NR_LVT; i++)
 		kl_reg_set(l, APIC_LVTT + 0x10 * i, APIC_LVT_MASKED);
 	/* KVM_X86_QUIRK_LINT0_REENABLED: the BSP takes the PIC's ExtINT. */
-	if (v->vcpu->id == 0)
+	if (kl_is_bsp(v))
 		kl_reg_set(l, APIC_LVT0, APIC_DM_EXTINT);
 	kl_reg_set(l, APIC_DFR, 0xffffffff);
 	kl_reg_set(l, APIC_SPIV, 0xff);

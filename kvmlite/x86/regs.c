@@ -249,6 +249,22 @@ static long kl_set_fpu(struct kl_vcpu *v, void __user *argp)
 
 /* --- MSRS --------------------------------------------------------------------- */
 
+/*
+ * KVM_GET_MSR_FEATURE_INDEX_LIST: the MSRs that describe the host to the
+ * VMM (KVM_GET_MSRS on the system fd), of KVM's list those kvmlite has.
+ */
+static const u32 kl_feature_msrs[] = { MSR_IA32_UCODE_REV };
+
+static int kl_feature_msr_get(u32 index, u64 *data)
+{
+	if (index != MSR_IA32_UCODE_REV)
+		return 1;
+	/* As KVM: the host's revision (0 where it cannot be read). */
+	*data = 0;
+	rdmsrl_safe(index, data);
+	return 0;
+}
+
 static long kl_msrs(struct kl_vcpu *v, void __user *argp, bool set)
 {
 	struct kvm_msrs __user *um = argp;
@@ -266,7 +282,8 @@ static long kl_msrs(struct kl_vcpu *v, void __user *argp, bool set)
 		return PTR_ERR(e);
 	/* As KVM: the number of MSRs done, stopping at the first failure. */
 	for (i = 0; i < m.nmsrs; i++) {
-		if (set ? kl_msr_set(v, e[i].index, e[i].data, true) :
+		if (!v ? kl_feature_msr_get(e[i].index, &e[i].data) :
+		    set ? kl_msr_set(v, e[i].index, e[i].data, true) :
 			  kl_msr_get(v, e[i].index, &e[i].data, true))
 			break;
 	}
@@ -278,6 +295,28 @@ static long kl_msrs(struct kl_vcpu *v, void __user *argp, bool set)
 }
 
 /* --- CPUID ------------------------------------------------------------------- */
+
+/* KVM's kvm_cpuid_check_equal(). */
+static bool kl_cpuid_same(struct kl_vcpu *v, struct kvm_cpuid_entry2 *e,
+			  u32 nent)
+{
+	struct kvm_cpuid_entry2 a, b;
+	u32 i;
+
+	if (nent != v->cpuid_nent)
+		return false;
+	for (i = 0; i < nent; i++) {
+		a = e[i];
+		b = v->cpuid[i];
+		kl_cpuid_runtime(v, &a);
+		kl_cpuid_runtime(v, &b);
+		if (a.function != b.function || a.index != b.index ||
+		    a.flags != b.flags || a.eax != b.eax || a.ebx != b.ebx ||
+		    a.ecx != b.ecx || a.edx != b.edx)
+			return false;
+	}
+	return true;
+}
 
 static long kl_set_cpuid2(struct kl_vcpu *v, void __user *argp)
 {
@@ -294,6 +333,14 @@ static long kl_set_cpuid2(struct kl_vcpu *v, void __user *argp)
 		e = memdup_user(uc->entries, array_size(c.nent, sizeof(*e)));
 		if (IS_ERR(e))
 			return PTR_ERR(e);
+	}
+	/*
+	 * As KVM: once the vCPU has run, only the same model again (the bits
+	 * that follow the vCPU's state compared as they are now).
+	 */
+	if (v->has_run && !kl_cpuid_same(v, e, c.nent)) {
+		kfree(e);
+		return -EINVAL;
 	}
 	kfree(v->cpuid);
 	v->cpuid = e;
@@ -534,7 +581,8 @@ out:
 	return r;
 }
 
-static long kl_get_msr_index_list(void __user *argp)
+static long kl_get_msr_index_list(void __user *argp, const u32 *list,
+				  u32 len)
 {
 	struct kvm_msr_list __user *ul = argp;
 	struct kvm_msr_list l;
@@ -543,13 +591,12 @@ static long kl_get_msr_index_list(void __user *argp)
 	if (copy_from_user(&l, ul, sizeof(l)))
 		return -EFAULT;
 	n = l.nmsrs;
-	l.nmsrs = kl_msr_list_len;
+	l.nmsrs = len;
 	if (copy_to_user(ul, &l, sizeof(l)))
 		return -EFAULT;
-	if (n < kl_msr_list_len)
+	if (n < len)
 		return -E2BIG;
-	if (copy_to_user(ul->indices, kl_msr_list,
-			 kl_msr_list_len * sizeof(u32)))
+	if (copy_to_user(ul->indices, list, len * sizeof(u32)))
 		return -EFAULT;
 	return 0;
 }
@@ -560,7 +607,14 @@ long kl_dev_ioctl(unsigned int ioctl, unsigned long arg)
 	case KVM_GET_SUPPORTED_CPUID:
 		return kl_get_supported_cpuid((void __user *)arg);
 	case KVM_GET_MSR_INDEX_LIST:
-		return kl_get_msr_index_list((void __user *)arg);
+		return kl_get_msr_index_list((void __user *)arg, kl_msr_list,
+					     kl_msr_list_len);
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		return kl_get_msr_index_list((void __user *)arg,
+					     kl_feature_msrs,
+					     ARRAY_SIZE(kl_feature_msrs));
+	case KVM_GET_MSRS:
+		return kl_msrs(NULL, (void __user *)arg, false);
 	case KVM_X86_GET_MCE_CAP_SUPPORTED:
 		return kl_mce_cap_supported((void __user *)arg);
 	}

@@ -643,6 +643,11 @@ int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 	case MSR_K7_HWCR:
 		*data = v->msr_hwcr;
 		return 0;
+	case MSR_PLATFORM_INFO:
+		if (!host && READ_ONCE(kl_vm(v->vcpu->vm)->no_platform_info))
+			return -1;
+		*data = v->msr_platform_info;
+		return 0;
 	}
 	return 1;
 }
@@ -710,6 +715,12 @@ int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		if (data & ~(BIT_ULL(18) | BIT_ULL(24)))
 			return -1;
 		v->msr_hwcr = data;
+		return 0;
+	case MSR_PLATFORM_INFO:
+		/* As KVM: the VMM's to set (no CPUID faulting: 0 at reset). */
+		if (!host)
+			return -1;
+		v->msr_platform_info = data;
 		return 0;
 	}
 	return 1;

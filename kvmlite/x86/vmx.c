@@ -489,7 +489,7 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	v->cr8 = 0;
 	v->efer = 0;
 	v->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
-		       (v->vcpu->id == 0 ? MSR_IA32_APICBASE_BSP : 0);
+		       (kl_is_bsp(v) ? MSR_IA32_APICBASE_BSP : 0);
 	v->pending_irq = -1;
 	v->pending_nmi = false;
 	v->pending = KL_PENDING_NONE;
@@ -728,15 +728,15 @@ int kl_vcpu_init(struct kvmlite_vcpu *vcpu)
 	}
 	vcpu->arch = v;
 	/*
-	 * As KVM: with an in-kernel LAPIC only the BSP (id 0) runs; the
-	 * others wait for INIT and SIPI.
+	 * As KVM: with an in-kernel LAPIC only the BSP (id 0, or the one of
+	 * KVM_SET_BOOT_CPU_ID) runs; the others wait for INIT and SIPI.
 	 */
 	v->mp_state = KVM_MP_STATE_RUNNABLE;
 	if (kl_irqchip_mode(vcpu->vm) != KL_IRQCHIP_NONE) {
 		r = kl_lapic_create(v);
 		if (r)
 			goto err_fpu;
-		if (vcpu->id)
+		if (vcpu->id != kl_vm(vcpu->vm)->bsp_vcpu_id)
 			v->mp_state = KVM_MP_STATE_UNINITIALIZED;
 	}
 	/* VMCS fields and the reset state, on this CPU. */
@@ -1042,6 +1042,7 @@ static int kl_enter_guest(struct kl_vcpu *v)
 		 */
 		if (!(v->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 			v->launched = true;
+		v->has_run = true;
 		/* A host NMI made the guest exit: run the host's handler. */
 		if ((u16)v->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
 		    (v->exit_intr_info & INTR_INFO_INTR_TYPE_MASK) ==

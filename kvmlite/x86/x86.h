@@ -91,6 +91,7 @@ struct kl_vcpu {
 	int vmcs_cpu;
 	struct list_head loaded;
 	bool launched;
+	bool has_run;		/* entered the guest once (KVM's kvm_vcpu_has_run()) */
 	bool setup_done;
 	bool flush_vpid;
 	u16 vpid;
@@ -154,6 +155,7 @@ struct kl_vcpu {
 	u64 ucode_rev;
 	u64 msr_hwcr;		/* MSR_K7_HWCR */
 	u64 tsc_adjust;		/* MSR_IA32_TSC_ADJUST */
+	u64 msr_platform_info;	/* MSR_PLATFORM_INFO, the VMM's */
 };
 
 /**
@@ -171,6 +173,9 @@ struct kl_vm {
 	u64 identity_map_addr;
 	s64 clock_offset;	/* KVM_GET/SET_CLOCK: ns added to boot time */
 	u64 tsc_offset;		/* new vCPUs' TSC offset: their TSC starts at 0 */
+	unsigned long nr_mmu_pages;	/* KVM_SET_NR_MMU_PAGES, kept */
+	u32 bsp_vcpu_id;	/* KVM_SET_BOOT_CPU_ID */
+	bool no_platform_info;	/* KVM_CAP_MSR_PLATFORM_INFO disabled */
 	u32 clock_gen;		/* bumped by KVM_SET_CLOCK: pvclock pages rewritten */
 	u8 irqchip;		/* KL_IRQCHIP_*: set once (release/acquire) */
 	u32 nr_ioapic_pins;	/* split: GSIs of the userspace IOAPIC */
@@ -193,6 +198,12 @@ static inline struct kl_vcpu *kl_vcpu(struct kvmlite_vcpu *vcpu)
 static inline struct kl_vm *kl_vm(struct kvmlite_vm *vm)
 {
 	return vm->arch;
+}
+
+/* The bootstrap processor (KVM's kvm_vcpu_is_reset_bsp()). */
+static inline bool kl_is_bsp(struct kl_vcpu *v)
+{
+	return v->vcpu->id == kl_vm(v->vcpu->vm)->bsp_vcpu_id;
 }
 
 /* VMX capabilities read at load. */
