@@ -16,6 +16,10 @@
 
 #include "x86.h"
 
+/* KVM's KL_X2APIC_API_FLAGS (x86.c). */
+#define KL_X2APIC_API_FLAGS	(KVM_X2APIC_API_USE_32BIT_IDS | \
+				 KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK)
+
 static int kvmlite_x86_init(void)
 {
 	u64 ctl, ctl2, feat;
@@ -76,6 +80,8 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 			     kl_xstate_size(kl_caps.supported_xcr0));
 	case KVM_CAP_MCE:
 		return KL_MAX_MCE_BANKS;
+	case KVM_CAP_X2APIC_API:
+		return KL_X2APIC_API_FLAGS;
 	case KVM_CAP_ADJUST_CLOCK:
 		return KL_CLOCK_FLAGS;
 	default:
@@ -147,7 +153,8 @@ static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
 }
 
 /*
- * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO;
+ * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO,
+ * KVM_CAP_X2APIC_API;
  * KVM_CAP_SPLIT_IRQCHIP, as KVM: before any vCPU, once.
  */
 static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
@@ -160,6 +167,17 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 		return -EINVAL;
 	if (cap->cap == KVM_CAP_MAX_VCPU_ID)
 		return kvmlite_x86_max_vcpu_id(vm, cap->args[0]);
+	if (cap->cap == KVM_CAP_X2APIC_API) {
+		/* As KVM: 32-bit IDs in KVM_GET/SET_LAPIC and MSIs. */
+		if (cap->args[0] & ~KL_X2APIC_API_FLAGS)
+			return -EINVAL;
+		/* Once set, they stay (KVM). */
+		if (cap->args[0] & KVM_X2APIC_API_USE_32BIT_IDS)
+			WRITE_ONCE(kvm->x2apic_format, true);
+		if (cap->args[0] & KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK)
+			WRITE_ONCE(kvm->x2apic_no_bcast_quirk, true);
+		return 0;
+	}
 	if (cap->cap == KVM_CAP_MSR_PLATFORM_INFO) {
 		/* As KVM: whether the guest may read MSR_PLATFORM_INFO. */
 		WRITE_ONCE(kvm->no_platform_info, !cap->args[0]);

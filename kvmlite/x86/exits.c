@@ -714,6 +714,8 @@ void kl_update_ia32e(struct kl_vcpu *v)
 /* 0, or -1 for an MSR or value the guest gets #GP for (KVM: 1). */
 int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 {
+	int eoi;
+
 	switch (index) {
 	case MSR_IA32_SYSENTER_CS:
 		*data = kl_vmcs_get(v, GUEST_SYSENTER_CS);
@@ -769,6 +771,8 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 		*data = kl_lapic_get_tscdeadline(v);
 		break;
 	default:
+		if ((index >> 8) == (APIC_BASE_MSR >> 8))
+			return kl_lapic_x2apic_msr(v, index, data, false, &eoi);
 		return kl_state_msr_get(v, index, data, host) ? -1 : 0;
 	}
 	return 0;
@@ -777,6 +781,7 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 {
 	u64 off;
+	int eoi;
 
 	switch (index) {
 	case MSR_IA32_SYSENTER_CS:
@@ -859,6 +864,8 @@ int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		kl_lapic_set_tscdeadline(v, data);
 		break;
 	default:
+		if ((index >> 8) == (APIC_BASE_MSR >> 8))
+			return kl_lapic_x2apic_msr(v, index, &data, true, &eoi);
 		return kl_state_msr_set(v, index, data, host) ? -1 : 0;
 	}
 	return 0;
@@ -867,8 +874,27 @@ int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 static int kl_handle_msr(struct kl_vcpu *v, bool write)
 {
 	u32 index = v->gpr[KL_RCX];
+	int eoi;
 	u64 data;
 
+	/* x2APIC registers: an EOI may have to exit to the userspace IOAPIC. */
+	if ((index >> 8) == (APIC_BASE_MSR >> 8)) {
+		data = (u32)v->gpr[KL_RAX] | (v->gpr[KL_RDX] << 32);
+		if (kl_lapic_x2apic_msr(v, index, &data, write, &eoi)) {
+			kl_inject_exception(v, GP_VECTOR, true, 0);
+			return 1;
+		}
+		if (!write) {
+			v->gpr[KL_RAX] = (u32)data;
+			v->gpr[KL_RDX] = data >> 32;
+		}
+		kl_skip(v, v->exit_insn_len);
+		if (eoi < 0)
+			return 1;
+		v->vcpu->run->exit_reason = KVM_EXIT_IOAPIC_EOI;
+		v->vcpu->run->eoi.vector = eoi;
+		return 0;
+	}
 	if (write) {
 		data = (u32)v->gpr[KL_RAX] | (v->gpr[KL_RDX] << 32);
 		if (kl_msr_set(v, index, data, false)) {

@@ -27,8 +27,12 @@
  * context (irqfd wake-ups: interrupts off) and by the timer in hard IRQ
  * context. Nothing else is taken under it; the target is kicked after.
  *
- * Not done: x2APIC (not offered in KVM_GET_SUPPORTED_CPUID), APICv,
- * lowest-priority arbitration.
+ * x2APIC mode (EXTD in APIC_BASE, offered in KVM_GET_SUPPORTED_CPUID): the
+ * registers as MSRs 0x800-0x8ff (kl_lapic_x2apic_msr()), 32-bit IDs and
+ * cluster LDRs, the 64-bit ICR, SELF IPI; no KVM_CAP_X2APIC_API (the ID is
+ * shown at bits 31:24 in KVM_GET/SET_LAPIC, as KVM without it).
+ *
+ * Not done: APICv, lowest-priority arbitration, directed EOI.
  */
 #include <linux/hrtimer.h>
 #include <linux/math64.h>
@@ -148,6 +152,52 @@ static bool kl_enabled(struct kl_lapic *l)
 	return kl_hw_enabled(l) && kl_sw_enabled(l);
 }
 
+/* x2APIC mode: enabled with EXTD in APIC_BASE. */
+static bool kl_x2apic(struct kl_lapic *l)
+{
+	u64 mode = MSR_IA32_APICBASE_ENABLE | X2APIC_ENABLE;
+
+	return (l->v->apic_base & mode) == mode;
+}
+
+/*
+ * KVM's kvm_apic_set_version(): integrated, six LVTs; EOI broadcast
+ * suppression (directed EOI) with x2APIC in the vCPU's CPUID and the
+ * IOAPIC in userspace.
+ */
+static u32 kl_lvr(struct kl_lapic *l)
+{
+	struct kvm_cpuid_entry2 *e = kl_find_cpuid(l->v, 1, 0);
+	u32 v = KL_APIC_VERSION | (KL_APIC_NR_LVT - 1) << 16;
+
+	if (e && (e->ecx & BIT(X86_FEATURE_X2APIC & 31)) &&
+	    !kl_vm(l->v->vcpu->vm)->ioapic)
+		v |= APIC_LVR_DIRECTED_EOI;
+	return v;
+}
+
+/* The vCPU's CPUID changed (KVM_SET_CPUID2). */
+void kl_lapic_update_version(struct kl_vcpu *v)
+{
+	struct kl_lapic *l = v->lapic;
+	unsigned long flags;
+
+	if (!l)
+		return;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	kl_reg_set(l, APIC_LVR, kl_lvr(l));
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/* KVM's kvm_apic_set_x2apic_id(): the vCPU id and the LDR it implies. */
+static void kl_set_x2apic_id(struct kl_lapic *l)
+{
+	u32 id = l->v->vcpu->id;
+
+	kl_reg_set(l, APIC_ID, id);
+	kl_reg_set(l, APIC_LDR, ((id >> 4) << 16) | (1 << (id & 0xf)));
+}
+
 static u32 kl_timer_mode(struct kl_lapic *l)
 {
 	return kl_reg(l, APIC_LVTT) & KL_LVT_TIMER_MODE;
@@ -217,7 +267,7 @@ static bool kl_accept_irq(struct kl_lapic *l, u32 dm, u8 vec, bool level,
 
 /* Whether @l is a destination (KVM's kvm_apic_match_dest()). */
 static bool kl_match_dest(struct kl_lapic *l, struct kl_lapic *src,
-			  u32 shorthand, u8 dest, bool logical)
+			  u32 shorthand, u32 dest, bool logical)
 {
 	u32 ldr, id;
 
@@ -228,6 +278,21 @@ static bool kl_match_dest(struct kl_lapic *l, struct kl_lapic *src,
 		return true;
 	case APIC_DEST_ALLBUT:
 		return l != src;
+	}
+	if (kl_x2apic(l)) {
+		/*
+		 * x2APIC: 32-bit IDs, cluster << 16 | member bits in the
+		 * LDR; an xAPIC broadcast from an MSI or the IOAPIC is one
+		 * (KVM's x2APIC broadcast quirk).
+		 */
+		if (dest == 0xffffffff ||
+		    (!src && dest == 0xff &&
+		     !READ_ONCE(kl_vm(l->v->vcpu->vm)->x2apic_no_bcast_quirk)))
+			return true;
+		if (!logical)
+			return dest == kl_reg(l, APIC_ID);
+		ldr = kl_reg(l, APIC_LDR);
+		return (ldr >> 16) == (dest >> 16) && (ldr & dest & 0xffff);
 	}
 	if (!logical) {
 		id = kl_reg(l, APIC_ID) >> 24;
@@ -247,7 +312,7 @@ static bool kl_match_dest(struct kl_lapic *l, struct kl_lapic *src,
  * matching vCPU (the first one for lowest priority). The number that took it.
  */
 static int kl_deliver(struct kvmlite_vm *vm, struct kl_lapic *src,
-		      u32 shorthand, u8 dest, bool logical, u32 dm, u8 vec,
+		      u32 shorthand, u32 dest, bool logical, u32 dm, u8 vec,
 		      bool level, bool trig)
 {
 	/* Pairs with the release in kvmlite_create_vcpu(): set-up vCPUs. */
@@ -311,7 +376,7 @@ bool kl_lapic_directed_eoi(struct kl_vcpu *v)
 
 /* The decoded fields of an MSI (KVM's kvm_set_msi_irq()). */
 struct kl_msi {
-	u8 dest;
+	u32 dest;
 	bool logical;
 	u32 dm;
 	u8 vec;
@@ -319,9 +384,13 @@ struct kl_msi {
 	bool trig;
 };
 
-static void kl_msi_decode(const struct kvm_msi *msi, struct kl_msi *m)
+static void kl_msi_decode(struct kvmlite_vm *vm, const struct kvm_msi *msi,
+			  struct kl_msi *m)
 {
 	m->dest = (msi->address_lo >> 12) & 0xff;
+	/* KVM_X2APIC_API_USE_32BIT_IDS: address_hi holds bits 31:8. */
+	if (READ_ONCE(kl_vm(vm)->x2apic_format))
+		m->dest |= msi->address_hi & 0xffffff00;
 	m->logical = msi->address_lo & BIT(2);
 	m->vec = msi->data & 0xff;
 	m->dm = msi->data & APIC_MODE_MASK;
@@ -334,7 +403,7 @@ int kl_lapic_set_msi(struct kvmlite_vm *vm, const struct kvm_msi *msi)
 {
 	struct kl_msi m;
 
-	kl_msi_decode(msi, &m);
+	kl_msi_decode(vm, msi, &m);
 	return kl_deliver(vm, NULL, KL_DEST_NOSHORT, m.dest, m.logical, m.dm,
 			  m.vec, m.level, m.trig);
 }
@@ -464,7 +533,7 @@ static bool kl_split_ioapic_eoi(struct kl_lapic *l, u8 vec)
 	for (gsi = 0; gsi < kvm->nr_ioapic_pins; gsi++) {
 		if (!kvmlite_irq_route_msi(vm, gsi, &msi))
 			continue;
-		kl_msi_decode(&msi, &m);
+		kl_msi_decode(vm, &msi, &m);
 		if (m.trig && m.vec == vec &&
 		    kl_match_dest(l, NULL, KL_DEST_NOSHORT, m.dest, m.logical))
 			return true;
@@ -482,6 +551,32 @@ static int kl_eoi(struct kl_lapic *l)
 	kl_vec_clear(l, APIC_ISR, vec);
 	kl_update_ppr(l);
 	return vec;
+}
+
+/*
+ * The guest's EOI: the highest in-service vector ends and goes to the IOAPIC
+ * (KVM's kvm_ioapic_send_eoi()): the in-kernel one, or for the userspace one
+ * of the split irqchip the vector to exit with (-1: none).
+ */
+static int kl_lapic_eoi(struct kl_lapic *l)
+{
+	struct kl_vcpu *v = l->v;
+	struct kl_ioapic *io = kl_vm(v->vcpu->vm)->ioapic;
+	unsigned long flags;
+	bool level;
+	int vec;
+
+	raw_spin_lock_irqsave(&l->lock, flags);
+	vec = kl_eoi(l);
+	level = vec >= 0 && kl_vec_test(l, APIC_TMR, vec);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	if (vec < 0)
+		return -1;
+	if (io)
+		kl_ioapic_eoi(io, v, vec, level);
+	else if (kl_split_ioapic_eoi(l, vec))
+		return vec;
+	return -1;
 }
 
 /* CPUID.1:ECX.TSC_DEADLINE in the vCPU's CPUID (KVM's timer_mode_mask). */
@@ -533,7 +628,9 @@ static void kl_apic_write(struct kl_lapic *l, u32 off, u32 val, u64 *icr)
 		kl_reg_set(l, APIC_DFR, val | 0x0fffffff);
 		break;
 	case APIC_SPIV:
-		kl_reg_set(l, APIC_SPIV, val & 0x3ff);
+		kl_reg_set(l, APIC_SPIV, val & (0x3ff |
+			   (kl_reg(l, APIC_LVR) & APIC_LVR_DIRECTED_EOI ?
+			    APIC_SPIV_DIRECTED_EOI : 0)));
 		if (!(val & APIC_SPIV_APIC_ENABLED)) {
 			for (i = 0; i < KL_APIC_NR_LVT; i++)
 				kl_reg_set(l, APIC_LVTT + 0x10 * i,
@@ -605,7 +702,10 @@ static u32 kl_apic_read(struct kl_lapic *l, u32 off)
 /* Send the IPI of an ICR write (KVM's kvm_apic_send_ipi()). */
 static void kl_send_ipi(struct kl_lapic *l, u64 icr)
 {
-	kl_deliver(l->v->vcpu->vm, l, icr & KL_SHORT_MASK, icr >> 56,
+	/* The destination: ICR2's top byte, all of it in x2APIC mode. */
+	u32 dest = kl_x2apic(l) ? icr >> 32 : icr >> 56;
+
+	kl_deliver(l->v->vcpu->vm, l, icr & KL_SHORT_MASK, dest,
 		   icr & APIC_DEST_LOGICAL, icr & APIC_MODE_MASK,
 		   icr & APIC_VECTOR_MASK, icr & APIC_INT_ASSERT,
 		   icr & APIC_INT_LEVELTRIG);
@@ -623,11 +723,9 @@ bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
 	u32 off = gpa & 0xfff, val;
 	unsigned long flags;
 	u64 icr = 0;
-	bool level;
-	int vec;
 
 	*eoi = -1;
-	if (!l || !kl_hw_enabled(l) ||
+	if (!l || !kl_hw_enabled(l) || kl_x2apic(l) ||
 	    (gpa & PAGE_MASK) != (v->apic_base & MSR_IA32_APICBASE_BASE))
 		return false;
 	if (!write) {
@@ -647,25 +745,115 @@ bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
 	/* As KVM: only aligned 32-bit writes do anything. */
 	if (len != 4 || (off & 0xf))
 		return true;
-	raw_spin_lock_irqsave(&l->lock, flags);
 	if (off == APIC_EOI) {
-		vec = kl_eoi(l);
-		level = vec >= 0 && kl_vec_test(l, APIC_TMR, vec);
-		raw_spin_unlock_irqrestore(&l->lock, flags);
-		if (vec < 0)
-			return true;
-		/* KVM's kvm_ioapic_send_eoi(): in-kernel or userspace IOAPIC. */
-		if (kl_vm(v->vcpu->vm)->ioapic)
-			kl_ioapic_eoi(kl_vm(v->vcpu->vm)->ioapic, v, vec, level);
-		else if (kl_split_ioapic_eoi(l, vec))
-			*eoi = vec;
+		*eoi = kl_lapic_eoi(l);
 		return true;
 	}
+	raw_spin_lock_irqsave(&l->lock, flags);
 	kl_apic_write(l, off, *data, &icr);
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	if (off == APIC_ICR)
 		kl_send_ipi(l, icr);
 	return true;
+}
+
+/* KVM's kvm_lapic_readable_reg_mask() in x2APIC mode. */
+static bool kl_x2apic_readable(u32 off)
+{
+	switch (off) {
+	case APIC_ID:
+	case APIC_LVR:
+	case APIC_TASKPRI:
+	case APIC_PROCPRI:
+	case APIC_LDR:
+	case APIC_SPIV:
+	case APIC_ESR:
+	case APIC_ICR:
+	case APIC_LVTT:
+	case APIC_LVTTHMR:
+	case APIC_LVTPC:
+	case APIC_LVT0:
+	case APIC_LVT1:
+	case APIC_LVTERR:
+	case APIC_TMICT:
+	case APIC_TMCCT:
+	case APIC_TDCR:
+		return true;
+	}
+	/* ISR, TMR, IRR */
+	return off >= APIC_ISR && off < APIC_IRR + 0x80;
+}
+
+/*
+ * RDMSR/WRMSR (the guest's or the VMM's) of x2APIC register MSR @msr
+ * (0x800-0x8ff), as KVM's kvm_x2apic_msr_read/write(): 0, or -1 for #GP
+ * (not in x2APIC mode, a register without that access, reserved bits).
+ * *@eoi as for kl_lapic_mmio().
+ */
+int kl_lapic_x2apic_msr(struct kl_vcpu *v, u32 msr, u64 *data, bool write,
+			int *eoi)
+{
+	struct kl_lapic *l = v->lapic;
+	u32 off = (msr - APIC_BASE_MSR) << 4;
+	unsigned long flags;
+	u64 icr = 0;
+
+	*eoi = -1;
+	if (!l || !kl_x2apic(l))
+		return -1;
+	if (!write) {
+		if (!kl_x2apic_readable(off))
+			return -1;
+		raw_spin_lock_irqsave(&l->lock, flags);
+		*data = kl_apic_read(l, off);
+		if (off == APIC_ICR)
+			*data |= (u64)kl_reg(l, APIC_ICR2) << 32;
+		raw_spin_unlock_irqrestore(&l->lock, flags);
+		return 0;
+	}
+	/* Only the ICR is 64 bits wide. */
+	if (off != APIC_ICR && (*data >> 32))
+		return -1;
+	switch (off) {
+	case APIC_EOI:
+		*eoi = kl_lapic_eoi(l);
+		return 0;
+	case APIC_SELF_IPI:
+		kl_send_ipi(l, APIC_DEST_SELF | (*data & APIC_VECTOR_MASK));
+		return 0;
+	case APIC_ESR:
+		if (*data)
+			return -1;
+		return 0;
+	case APIC_ICR:
+		/* KVM's X2APIC_ICR_RESERVED_BITS. */
+		if (*data & (GENMASK_ULL(31, 20) | GENMASK_ULL(17, 16) | BIT(13)))
+			return -1;
+		raw_spin_lock_irqsave(&l->lock, flags);
+		kl_reg_set(l, APIC_ICR2, *data >> 32);
+		kl_apic_write(l, APIC_ICR, *data, &icr);
+		raw_spin_unlock_irqrestore(&l->lock, flags);
+		kl_send_ipi(l, icr);
+		return 0;
+	case APIC_TASKPRI:
+	case APIC_SPIV:
+	case APIC_LVTT:
+	case APIC_LVTTHMR:
+	case APIC_LVTPC:
+	case APIC_LVT0:
+	case APIC_LVT1:
+	case APIC_LVTERR:
+	case APIC_TMICT:
+	case APIC_TDCR:
+		break;
+	default:
+		/* ID, LDR, DFR, ICR2, read-only and reserved registers. */
+		return -1;
+	}
+	raw_spin_lock_irqsave(&l->lock, flags);
+	kl_apic_write(l, off, *data, &icr);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	return 0;
 }
 
 /* --- the vCPU's side -------------------------------------------------------- */
@@ -826,7 +1014,7 @@ int kl_lapic_set_base(struct kl_vcpu *v, u64 data, bool host)
 	unsigned long flags;
 
 	e = kl_find_cpuid(v, 1, 0);
-	if (l || !e || !(e->ecx & BIT(X86_FEATURE_X2APIC & 31)))
+	if (!e || !(e->ecx & BIT(X86_FEATURE_X2APIC & 31)))
 		rsvd |= X2APIC_ENABLE;
 	if ((data & rsvd) || (data & mode) == X2APIC_ENABLE)
 		return -1;
@@ -835,11 +1023,22 @@ int kl_lapic_set_base(struct kl_vcpu *v, u64 data, bool host)
 		      (!(old & mode) && (data & mode) == mode)))
 		return -1;
 	v->apic_base = data;
-	if (l && (data & ~old & MSR_IA32_APICBASE_ENABLE)) {
-		raw_spin_lock_irqsave(&l->lock, flags);
+	if (!l)
+		return 0;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	/*
+	 * As KVM: enabling sets the xAPIC ID, entering x2APIC its ID and LDR,
+	 * the VMM's return from x2APIC to xAPIC the xAPIC ID again.
+	 */
+	if (data & ~old & MSR_IA32_APICBASE_ENABLE)
 		kl_reg_set(l, APIC_ID, v->vcpu->id << 24);
-		raw_spin_unlock_irqrestore(&l->lock, flags);
+	if ((old ^ data) & X2APIC_ENABLE) {
+		if (data & X2APIC_ENABLE)
+			kl_set_x2apic_id(l);
+		else if (data & MSR_IA32_APICBASE_ENABLE)
+			kl_reg_set(l, APIC_ID, v->vcpu->id << 24);
 	}
+	raw_spin_unlock_irqrestore(&l->lock, flags);
 	return 0;
 }
 
@@ -859,13 +1058,16 @@ void kl_lapic_reset(struct kl_vcpu *v, bool init)
 	id = init ? kl_reg(l, APIC_ID) : v->vcpu->id << 24;
 	memset(l->regs, 0, sizeof(l->regs));
 	kl_reg_set(l, APIC_ID, id);
-	kl_reg_set(l, APIC_LVR, KL_APIC_VERSION | (KL_APIC_NR_LVT - 1) << 16);
+	kl_reg_set(l, APIC_LVR, kl_lvr(l));
 	for (i = 0; i < KL_APIC_NR_LVT; i++)
 		kl_reg_set(l, APIC_LVTT + 0x10 * i, APIC_LVT_MASKED);
 	/* KVM_X86_QUIRK_LINT0_REENABLED: the BSP takes the PIC's ExtINT. */
 	if (kl_is_bsp(v))
 		kl_reg_set(l, APIC_LVT0, APIC_DM_EXTINT);
 	kl_reg_set(l, APIC_DFR, 0xffffffff);
+	/* An INIT keeps the x2APIC ID and LDR. */
+	if (init && kl_x2apic(l))
+		kl_set_x2apic_id(l);
 	kl_reg_set(l, APIC_SPIV, 0xff);
 	l->period = 0;
 	l->target = 0;
@@ -893,6 +1095,12 @@ long kl_lapic_get_state(struct kl_vcpu *v, void __user *argp)
 	raw_spin_lock_irqsave(&l->lock, flags);
 	memcpy(s->regs, l->regs, sizeof(s->regs));
 	*(u32 *)(s->regs + APIC_TMCCT) = kl_tmcct(l);
+	/*
+	 * KVM's kvm_apic_state_fixup(): the x2APIC ID in the xAPIC place, or
+	 * as it is with KVM_X2APIC_API_USE_32BIT_IDS.
+	 */
+	if (kl_x2apic(l) && !READ_ONCE(kl_vm(v->vcpu->vm)->x2apic_format))
+		*(u32 *)(s->regs + APIC_ID) <<= 24;
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 	if (copy_to_user(argp, s, sizeof(*s)))
 		r = -EFAULT;
@@ -912,12 +1120,24 @@ long kl_lapic_set_state(struct kl_vcpu *v, void __user *argp)
 	s = memdup_user(argp, sizeof(*s));
 	if (IS_ERR(s))
 		return PTR_ERR(s);
+	/*
+	 * KVM's kvm_apic_state_fixup(): the x2APIC ID is read-only (with
+	 * KVM_X2APIC_API_USE_32BIT_IDS another one is EINVAL), the LDR
+	 * follows it.
+	 */
+	if (kl_x2apic(l) && READ_ONCE(kl_vm(v->vcpu->vm)->x2apic_format) &&
+	    *(u32 *)(s->regs + APIC_ID) != v->vcpu->id) {
+		kfree(s);
+		return -EINVAL;
+	}
 	tsc = kl_guest_tsc(v);
 	raw_spin_lock_irqsave(&l->lock, flags);
 	kl_timer_cancel(l);
 	memcpy(l->regs, s->regs, sizeof(l->regs));
+	if (kl_x2apic(l))
+		kl_set_x2apic_id(l);
 	/* As KVM's kvm_apic_set_state(): the version is KVM's own. */
-	kl_reg_set(l, APIC_LVR, KL_APIC_VERSION | (KL_APIC_NR_LVT - 1) << 16);
+	kl_reg_set(l, APIC_LVR, kl_lvr(l));
 	kl_reg_set(l, APIC_TMCCT, 0);
 	kl_reg_set(l, APIC_LVTT, kl_reg(l, APIC_LVTT) &
 		   (kl_lvt_mask[0] | KL_LVT_TIMER_MODE));

@@ -345,6 +345,7 @@ static long kl_set_cpuid2(struct kl_vcpu *v, void __user *argp)
 	kfree(v->cpuid);
 	v->cpuid = e;
 	v->cpuid_nent = c.nent;
+	kl_lapic_update_version(v);
 	return 0;
 }
 
@@ -444,6 +445,7 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 			if (avx)
 				e[n].ecx |= raw & (BIT(12) | BIT(28) | BIT(29));
 			e[n].ecx |= BIT(31);	/* hypervisor */
+			e[n].ecx |= BIT(21);	/* x2APIC, emulated (as KVM) */
 			/*
 			 * KVM's mask: no PSN, DS, ACPI, HTT, TM, PBE (HTT is
 			 * the VMM's, with the logical processor count).

@@ -176,6 +176,8 @@ struct kl_vm {
 	unsigned long nr_mmu_pages;	/* KVM_SET_NR_MMU_PAGES, kept */
 	u32 bsp_vcpu_id;	/* KVM_SET_BOOT_CPU_ID */
 	bool no_platform_info;	/* KVM_CAP_MSR_PLATFORM_INFO disabled */
+	bool x2apic_format;	/* KVM_X2APIC_API_USE_32BIT_IDS */
+	bool x2apic_no_bcast_quirk; /* KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK */
 	u32 clock_gen;		/* bumped by KVM_SET_CLOCK: pvclock pages rewritten */
 	u8 irqchip;		/* KL_IRQCHIP_*: set once (release/acquire) */
 	u32 nr_ioapic_pins;	/* split: GSIs of the userspace IOAPIC */
@@ -331,6 +333,9 @@ long kl_lapic_set_vapic_addr(struct kl_vcpu *v, void __user *argp);
 void kl_lapic_sync_to_vapic(struct kl_vcpu *v);
 void kl_lapic_sync_from_vapic(struct kl_vcpu *v);
 
+void kl_lapic_update_version(struct kl_vcpu *v);
+int kl_lapic_x2apic_msr(struct kl_vcpu *v, u32 msr, u64 *data, bool write,
+			int *eoi);
 int kl_lapic_deliver(struct kvmlite_vm *vm, u8 dest, bool logical, u32 dm,
 		     u8 vec, bool trig);
 bool kl_lapic_match(struct kl_vcpu *v, u8 dest, bool logical);
