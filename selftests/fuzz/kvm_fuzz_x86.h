@@ -65,7 +65,8 @@ static const __u32 msr_list[] = {
 	0x174, 0x175, 0x176, 0x179, 0x17a, 0x17b, 0x186, 0x1a0, 0x1d9,
 	0x200, 0x201, 0x20f, 0x250, 0x258, 0x268, 0x277, 0x2ff,
 	0x400, 0x401, 0x402, 0x403, 0x427, 0x480, 0x48d, 0x6e0,
-	0x802, 0x808, 0x80b, 0x830, 0x838,
+	0x802, 0x808, 0x80b, 0x80d, 0x80f, 0x830, 0x838, 0x83f, 0x8ff,
+	0x3b, 0xce, 0x140, 0xc0010015,
 	0xc0000080, 0xc0000081, 0xc0000082, 0xc0000084, 0xc0000100,
 	0xc0000101, 0xc0000102, 0xc0000103, 0x11, 0x12,
 	0x4b564d00, 0x4b564d01, 0x4b564d02, 0x4b564d03, 0x4b564d04,
@@ -93,7 +94,8 @@ static __u64 mmio_addr(void)
 static __u16 io_port(void)
 {
 	static const __u16 ports[] = {
-		0x3f8, 0x3fd, 0x20, 0x21, 0xa0, 0x40, 0x43, 0x61, 0x70, 0x71,
+		0x3f8, 0x3fd, 0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1, 0x40,
+		0x43, 0x61, 0x70, 0x71,
 		0xcf8, 0xcfc, 0x510, 0x511, 0x7e, 0x80, 0x92, 0x402, 0xb004,
 	};
 
@@ -287,17 +289,30 @@ static void misc_vcpu_arch(unsigned long req, void *p)
 }
 
 /*
- * Half the VMs get KVM's split irqchip before any vCPU (in-kernel LAPICs:
- * their MMIO page, IPIs, timers, MSIs, HLT in the kernel, INIT/SIPI).
+ * A third of the VMs get KVM's split irqchip before any vCPU (in-kernel
+ * LAPICs: their MMIO page and x2APIC MSRs, IPIs, timers, MSIs, HLT in the
+ * kernel, INIT/SIPI), a third the full one of KVM_CREATE_IRQCHIP (the PICs'
+ * ports, the IOAPIC's page, their GSI routes), sometimes with x2APIC's
+ * 32-bit IDs.
  */
 static void vm_created_arch(int vm)
 {
 	struct kvm_enable_cap c = { .cap = KVM_CAP_SPLIT_IRQCHIP };
 
-	if (!chance(50))
-		return;
-	c.args[0] = chance(80) ? 24 : below(64);
-	note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
+	switch (below(3)) {
+	case 0:
+		c.args[0] = chance(80) ? 24 : below(64);
+		note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
+		break;
+	case 1:
+		note(OP_VM_MISC, xioctl(vm, KVM_CREATE_IRQCHIP, 0));
+		break;
+	}
+	if (chance(20)) {
+		c.cap = KVM_CAP_X2APIC_API;
+		c.args[0] = below(4);
+		note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
+	}
 }
 
 /* ==== the x86 operations ==== */
@@ -490,6 +505,15 @@ static void op_vm_misc(void)
 			((__u32 *)p)[2] = chance(50) ? 0 : 1u << below(4);	/* flags */
 		if (req == KVM_CREATE_DEVICE && chance(70))
 			p[0] = below(12);	/* type, flags 0 */
+		/* An irqchip's state as it is, a field bent, or garbage. */
+		if ((req == KVM_GET_IRQCHIP || req == KVM_SET_IRQCHIP) &&
+		    chance(80)) {
+			p[0] = below(4);	/* chip_id, pad */
+			if (req == KVM_SET_IRQCHIP && chance(70) &&
+			    !ioctl(fd_of(K_VM), KVM_GET_IRQCHIP, p) && chance(60))
+				((__u8 *)p)[8 + below(sizeof(struct kvm_irqchip) - 8)] =
+					(__u8)rnd();
+		}
 		a = chance(90) ? (unsigned long)p : (unsigned long)ptr();
 	}
 	r = xioctl(fd_of(K_VM), req, a);
