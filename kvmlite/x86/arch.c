@@ -82,6 +82,8 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 		return KL_MAX_MCE_BANKS;
 	case KVM_CAP_X2APIC_API:
 		return KL_X2APIC_API_FLAGS;
+	case KVM_CAP_SYNC_REGS:
+		return KVM_SYNC_X86_VALID_FIELDS;
 	case KVM_CAP_ADJUST_CLOCK:
 		return KL_CLOCK_FLAGS;
 	default:

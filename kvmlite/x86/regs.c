@@ -18,9 +18,9 @@
 
 /* --- REGS ------------------------------------------------------------------ */
 
-static long kl_get_regs(struct kl_vcpu *v, void __user *argp)
+void kl_regs_get(struct kl_vcpu *v, struct kvm_regs *r)
 {
-	struct kvm_regs r = {
+	*r = (struct kvm_regs){
 		.rax = v->gpr[KL_RAX], .rbx = v->gpr[KL_RBX],
 		.rcx = v->gpr[KL_RCX], .rdx = v->gpr[KL_RDX],
 		.rsi = v->gpr[KL_RSI], .rdi = v->gpr[KL_RDI],
@@ -31,16 +31,12 @@ static long kl_get_regs(struct kl_vcpu *v, void __user *argp)
 		.r14 = v->gpr[KL_R14], .r15 = v->gpr[KL_R15],
 		.rip = v->rip, .rflags = v->rflags,
 	};
-
-	return copy_to_user(argp, &r, sizeof(r)) ? -EFAULT : 0;
 }
 
-static long kl_set_regs(struct kl_vcpu *v, void __user *argp)
+void kl_regs_set(struct kl_vcpu *v, const struct kvm_regs *rp)
 {
-	struct kvm_regs r;
+	struct kvm_regs r = *rp;
 
-	if (copy_from_user(&r, argp, sizeof(r)))
-		return -EFAULT;
 	v->gpr[KL_RAX] = r.rax;
 	v->gpr[KL_RBX] = r.rbx;
 	v->gpr[KL_RCX] = r.rcx;
@@ -60,6 +56,23 @@ static long kl_set_regs(struct kl_vcpu *v, void __user *argp)
 	v->rip = r.rip;
 	/* As KVM: reserved bit 1 always set. */
 	v->rflags = r.rflags | X86_EFLAGS_FIXED;
+}
+
+static long kl_get_regs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_regs r;
+
+	kl_regs_get(v, &r);
+	return copy_to_user(argp, &r, sizeof(r)) ? -EFAULT : 0;
+}
+
+static long kl_set_regs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_regs r;
+
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	kl_regs_set(v, &r);
 	return 0;
 }
 
@@ -101,7 +114,7 @@ static void kl_put_seg(int idx, const struct kvm_segment *s)
 	vmcs_write(GUEST_ES_AR_BYTES + idx * 2, ar);
 }
 
-static long kl_get_sregs(struct kl_vcpu *v, void __user *argp)
+void kl_sregs_get(struct kl_vcpu *v, struct kvm_sregs *sp)
 {
 	struct kvm_sregs s;
 
@@ -129,6 +142,14 @@ static long kl_get_sregs(struct kl_vcpu *v, void __user *argp)
 	s.apic_base = v->apic_base;
 	if (v->pending_irq >= 0)
 		set_bit(v->pending_irq, (unsigned long *)s.interrupt_bitmap);
+	*sp = s;
+}
+
+static long kl_get_sregs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_sregs s;
+
+	kl_sregs_get(v, &s);
 	return copy_to_user(argp, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
@@ -146,14 +167,13 @@ static bool kl_sregs_valid(const struct kvm_sregs *s)
 	return true;
 }
 
-static long kl_set_sregs(struct kl_vcpu *v, void __user *argp)
+/* KVM's __set_sregs(): 0, or -EINVAL with nothing changed. */
+int kl_sregs_set(struct kl_vcpu *v, const struct kvm_sregs *sp)
 {
-	struct kvm_sregs s;
+	struct kvm_sregs s = *sp;
 	u64 old_cr4 = v->cr4;
 	int i, irq = -1;
 
-	if (copy_from_user(&s, argp, sizeof(s)))
-		return -EFAULT;
 	if (!kl_sregs_valid(&s))
 		return -EINVAL;
 	/* As KVM's __set_sregs_common(): the APIC base first, host-initiated. */
@@ -202,6 +222,19 @@ static long kl_set_sregs(struct kl_vcpu *v, void __user *argp)
 	/* The guest's translations may have changed under its VPID. */
 	v->flush_vpid = true;
 	return 0;
+}
+
+static long kl_set_sregs(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_sregs *s;
+	long r;
+
+	s = memdup_user(argp, sizeof(*s));
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	r = kl_sregs_set(v, s);
+	kfree(s);
+	return r;
 }
 
 /* --- FPU --------------------------------------------------------------------- */
@@ -636,6 +669,62 @@ bool kl_tsc_khz_ok(unsigned long khz)
 	if (!khz)
 		return true;
 	return khz <= U32_MAX && abs_diff((u64)khz, host) <= div_u64(host * 250, 1000000);
+}
+
+/*
+ * KVM_CAP_SYNC_REGS, as KVM's sync_regs(): at KVM_RUN, the state userspace
+ * marked dirty in kvm_run->s.regs is set (each part's dirty bit cleared once
+ * taken); -EINVAL for unknown bits or state the ioctl would refuse.
+ */
+int kl_sync_regs_in(struct kl_vcpu *v)
+{
+	struct kvm_run *run = v->vcpu->run;
+	struct kvm_sync_regs *s;
+	u64 dirty = READ_ONCE(run->kvm_dirty_regs);
+	int r = 0;
+
+	if ((READ_ONCE(run->kvm_valid_regs) | dirty) &
+	    ~(u64)KVM_SYNC_X86_VALID_FIELDS)
+		return -EINVAL;
+	if (!dirty)
+		return 0;
+	/* A copy: userspace may change the page meanwhile. */
+	s = kmemdup(&run->s.regs, sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	if (dirty & KVM_SYNC_X86_REGS) {
+		kl_regs_set(v, &s->regs);
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_REGS;
+	}
+	if (dirty & KVM_SYNC_X86_SREGS) {
+		r = kl_sregs_set(v, &s->sregs) ? -EINVAL : 0;
+		if (r)
+			goto out;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_SREGS;
+	}
+	if (dirty & KVM_SYNC_X86_EVENTS) {
+		r = kl_events_set(v, &s->events) ? -EINVAL : 0;
+		if (r)
+			goto out;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_EVENTS;
+	}
+out:
+	kfree(s);
+	return r;
+}
+
+/* KVM's store_regs(): at KVM_RUN's return, the state asked for. */
+void kl_sync_regs_out(struct kl_vcpu *v)
+{
+	struct kvm_run *run = v->vcpu->run;
+	u64 valid = READ_ONCE(run->kvm_valid_regs);
+
+	if (valid & KVM_SYNC_X86_REGS)
+		kl_regs_get(v, &run->s.regs.regs);
+	if (valid & KVM_SYNC_X86_SREGS)
+		kl_sregs_get(v, &run->s.regs.sregs);
+	if (valid & KVM_SYNC_X86_EVENTS)
+		kl_events_get(v, &run->s.regs.events);
 }
 
 void kl_sync_run(struct kl_vcpu *v)

@@ -330,7 +330,7 @@ static u32 kl_event_to_save(struct kl_vcpu *v, u32 *err)
 }
 
 /* As kvm_vcpu_ioctl_x86_get_vcpu_events() for a VMX vCPU without SMM. */
-static long kl_get_vcpu_events(struct kl_vcpu *v, void __user *argp)
+void kl_events_get(struct kl_vcpu *v, struct kvm_vcpu_events *ep)
 {
 	struct kvm_vcpu_events e;
 	u32 err, info = kl_event_to_save(v, &err);
@@ -364,6 +364,14 @@ static long kl_get_vcpu_events(struct kl_vcpu *v, void __user *argp)
 	e.nmi.pending = READ_ONCE(v->pending_nmi);
 	e.nmi.masked = !!(intr & GUEST_INTR_STATE_NMI);
 	e.flags = KL_EVENT_FLAGS;
+	*ep = e;
+}
+
+static long kl_get_vcpu_events(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_vcpu_events e;
+
+	kl_events_get(v, &e);
 	return copy_to_user(argp, &e, sizeof(e)) ? -EFAULT : 0;
 }
 
@@ -374,14 +382,12 @@ static long kl_get_vcpu_events(struct kl_vcpu *v, void __user *argp)
  * an NMI or interrupt given together with an exception is queued behind it
  * (pending NMI, KVM_INTERRUPT's vector), delivered at the next entries.
  */
-static long kl_set_vcpu_events(struct kl_vcpu *v, void __user *argp)
+int kl_events_set(struct kl_vcpu *v, const struct kvm_vcpu_events *ep)
 {
-	struct kvm_vcpu_events e;
+	struct kvm_vcpu_events e = *ep;
 	u32 intr, slot = 0;
 	bool nmi;
 
-	if (copy_from_user(&e, argp, sizeof(e)))
-		return -EFAULT;
 	if (e.flags & ~(KL_EVENT_FLAGS | KVM_VCPUEVENT_VALID_SIPI_VECTOR))
 		return -EINVAL;		/* PAYLOAD, TRIPLE_FAULT: caps off */
 	if (e.exception.injected &&
@@ -434,6 +440,15 @@ static long kl_set_vcpu_events(struct kl_vcpu *v, void __user *argp)
 	kl_vmcs_set(v, GUEST_INTERRUPTIBILITY_INFO, intr);
 	v->interruptibility = intr;
 	return 0;
+}
+
+static long kl_set_vcpu_events(struct kl_vcpu *v, void __user *argp)
+{
+	struct kvm_vcpu_events e;
+
+	if (copy_from_user(&e, argp, sizeof(e)))
+		return -EFAULT;
+	return kl_events_set(v, &e);
 }
 
 /* --- XSAVE, XCRS -------------------------------------------------------------- */

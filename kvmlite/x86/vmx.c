@@ -1108,6 +1108,10 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	int r;
 
+	/* KVM_CAP_SYNC_REGS: the state the VMM wrote into kvm_run. */
+	r = kl_sync_regs_in(v);
+	if (r)
+		goto out;
 	/* As KVM without an in-kernel APIC: the VMM may have changed CR8. */
 	if (!v->lapic && READ_ONCE(run->cr8) > 15) {
 		r = -EINVAL;
@@ -1186,5 +1190,6 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 	fpu_swap_kvm_fpstate(&v->fpu, false);
 out:
 	kl_sync_run(v);
+	kl_sync_regs_out(v);
 	return r;
 }
