@@ -86,6 +86,14 @@ for t in "$@"; do
 	(cd "$dir" && exec timeout -s KILL "$to" "./$t" $args) > "$out" 2>&1 < /dev/null
 	rc=$?
 	t1=$(now)
+	# Processes the test left (a killed test's children keep their vCPUs
+	# running and slow down the tests after it).
+	comm=$(printf '%s' "$t" | cut -c1-15)
+	for d in /proc/[0-9]*; do
+		c=
+		read -r c 2>/dev/null < "$d/comm"
+		[ "$c" = "$comm" ] && kill -9 "${d#/proc/}" 2>/dev/null
+	done
 	secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 	late=$(awk -v s="$secs" -v to="$to" 'BEGIN { print (s >= to - 1) ? 1 : 0 }')
 	# busybox timeout execs the test and has the signal sent to it: the status
