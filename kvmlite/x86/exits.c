@@ -577,11 +577,6 @@ struct kvm_cpuid_entry2 *kl_find_cpuid(struct kl_vcpu *v, u32 fn, u32 idx)
 }
 
 /*
- * From the VMM's table, with what depends on the vCPU's state filled in as
- * KVM's kvm_update_cpuid_runtime() does: OSXSAVE mirrors CR4, and leaf 0xD
- * gives the XSAVE area size of the current XCR0.
- */
-/*
  * KVM's kvm_update_cpuid_runtime(): the bits of a CPUID entry that follow
  * the vCPU's state, as the guest's CPUID and KVM_GET_CPUID2 show them:
  * OSXSAVE (CR4), APIC (enabled in APIC_BASE), the XSAVE area's size (XCR0).
@@ -602,6 +597,7 @@ void kl_cpuid_runtime(struct kl_vcpu *v, struct kvm_cpuid_entry2 *e)
 		e->ebx = kl_xstate_size(v->xcr0);
 }
 
+/* CPUID: from the VMM's table, with the bits that follow the vCPU's state. */
 static int kl_handle_cpuid(struct kl_vcpu *v)
 {
 	u32 fn = v->gpr[KL_RAX], idx = v->gpr[KL_RCX];
