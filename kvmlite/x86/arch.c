@@ -68,7 +68,10 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_TSC_DEADLINE_TIMER:
 	case KVM_CAP_IRQ_INJECT_STATUS:
 	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_SET_GUEST_DEBUG:
 		return 1;
+	case KVM_CAP_SET_GUEST_DEBUG2:
+		return KL_GUESTDBG_VALID_MASK;
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_XCRS:
 		return !!kl_caps.supported_xcr0;

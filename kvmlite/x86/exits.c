@@ -24,7 +24,7 @@
 
 /* --- helpers --------------------------------------------------------------- */
 
-static void kl_internal_error(struct kl_vcpu *v, u32 suberror, u32 ndata,
+void kl_internal_error(struct kl_vcpu *v, u32 suberror, u32 ndata,
 			      u64 d0, u64 d1)
 {
 	struct kvm_run *run = v->vcpu->run;
@@ -36,7 +36,7 @@ static void kl_internal_error(struct kl_vcpu *v, u32 suberror, u32 ndata,
 	run->internal.data[1] = d1;
 }
 
-static bool kl_long64(struct kl_vcpu *v)
+bool kl_long64(struct kl_vcpu *v)
 {
 	return (v->efer & EFER_LMA) &&
 	       (kl_vmcs_get(v, GUEST_CS_AR_BYTES) & VMX_AR_L_MASK);
@@ -52,18 +52,30 @@ static int kl_cs_size(struct kl_vcpu *v)
 	return (ar & VMX_AR_DB_MASK) ? 4 : 2;
 }
 
-static void kl_skip(struct kl_vcpu *v, u32 len)
+/* The shadow of STI or MOV SS is over. */
+void kl_skip_shadow(struct kl_vcpu *v)
 {
-	v->rip += len;
-	if (!kl_long64(v))
-		v->rip &= 0xffffffff;
-	/* The instruction that followed STI or MOV SS has retired. */
 	if (v->interruptibility & (GUEST_INTR_STATE_STI |
 				   GUEST_INTR_STATE_MOV_SS)) {
 		v->interruptibility &= ~(GUEST_INTR_STATE_STI |
 					 GUEST_INTR_STATE_MOV_SS);
 		kl_vmcs_set(v, GUEST_INTERRUPTIBILITY_INFO, v->interruptibility);
 	}
+}
+
+/*
+ * Past an instruction kvmlite emulated. With RFLAGS.TF set before it, its
+ * single-step trap is due (kl_step_trap(), after the handler).
+ */
+static void kl_skip(struct kl_vcpu *v, u32 len)
+{
+	v->rip += len;
+	if (!kl_long64(v))
+		v->rip &= 0xffffffff;
+	/* The instruction that followed STI or MOV SS has retired. */
+	kl_skip_shadow(v);
+	if (unlikely(v->rflags & X86_EFLAGS_TF))
+		v->step_trap = true;
 }
 
 /* Write @val of @size bytes to a GPR as an instruction would. */
@@ -1053,13 +1065,19 @@ bad:
 	return 0;
 }
 
-/* Debug registers are kept for the guest, not armed in the hardware. */
+/*
+ * MOV DR always exits: the guest's debug registers are kept here and armed
+ * in the hardware only while it runs with a breakpoint or TF (vmx.c).
+ */
 static int kl_handle_dr(struct kl_vcpu *v)
 {
 	u64 qual = v->exit_qual, val;
 	int dr = qual & 7, reg = (qual >> 8) & 15;
 	bool from = qual & BIT(4);
 
+	/* The exit comes before the #DB of general detection (KVM's handle_dr()). */
+	if (kl_hw_dr7(v) & BIT(13))
+		return kl_dr_general_detect(v);
 	if (dr == 4 || dr == 5)
 		dr += 2;
 	if (from) {
@@ -1068,7 +1086,7 @@ static int kl_handle_dr(struct kl_vcpu *v)
 		else if (dr == 6)
 			val = v->dr6;
 		else
-			val = kl_vmcs_get(v, GUEST_DR7);
+			val = v->dr7;
 		kl_reg_write(v, reg, false, kl_long64(v) ? 8 : 4, val);
 	} else {
 		val = v->gpr[reg];
@@ -1114,7 +1132,7 @@ int kl_handle_exit(struct kl_vcpu *v)
 		if ((v->exit_intr_info & INTR_INFO_INTR_TYPE_MASK) ==
 		    INTR_TYPE_NMI_INTR)
 			return 1;
-		break;
+		return kl_handle_exception(v);
 	case EXIT_REASON_TRIPLE_FAULT:
 		run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;

@@ -29,7 +29,7 @@ void kl_regs_get(struct kl_vcpu *v, struct kvm_regs *r)
 		.r10 = v->gpr[KL_R10], .r11 = v->gpr[KL_R11],
 		.r12 = v->gpr[KL_R12], .r13 = v->gpr[KL_R13],
 		.r14 = v->gpr[KL_R14], .r15 = v->gpr[KL_R15],
-		.rip = v->rip, .rflags = v->rflags,
+		.rip = v->rip, .rflags = kl_get_rflags(v),
 	};
 }
 
@@ -54,8 +54,9 @@ void kl_regs_set(struct kl_vcpu *v, const struct kvm_regs *rp)
 	v->gpr[KL_R14] = r.r14;
 	v->gpr[KL_R15] = r.r15;
 	v->rip = r.rip;
-	/* As KVM: reserved bit 1 always set. */
-	v->rflags = r.rflags | X86_EFLAGS_FIXED;
+	/* As KVM: reserved bit 1 always set, TF kept while single-stepping. */
+	kl_set_rflags(v, r.rflags);
+	v->step_trap = false;
 }
 
 static long kl_get_regs(struct kl_vcpu *v, void __user *argp)
@@ -812,6 +813,8 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return kl_lapic_set_state(v, argp);
 	case KVM_SET_VAPIC_ADDR:
 		return kl_lapic_set_vapic_addr(v, argp);
+	case KVM_SET_GUEST_DEBUG:
+		return kl_set_guest_debug(v, argp);
 	}
 	return kl_state_vcpu_ioctl(v, ioctl, argp);
 }

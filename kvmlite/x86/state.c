@@ -288,7 +288,7 @@ static long kl_get_debugregs(struct kl_vcpu *v, void __user *argp)
 	BUILD_BUG_ON(sizeof(d.db) != sizeof(v->dr));
 	memcpy(d.db, v->dr, sizeof(d.db));
 	d.dr6 = v->dr6;
-	d.dr7 = kl_vmcs_get(v, GUEST_DR7);
+	d.dr7 = v->dr7;
 	return copy_to_user(argp, &d, sizeof(d)) ? -EFAULT : 0;
 }
 
@@ -317,7 +317,7 @@ static long kl_set_debugregs(struct kl_vcpu *v, void __user *argp)
  * from an exit handler, in the VMCS) before one whose delivery the last exit
  * interrupted (kl_inject_events() takes them in that order).
  */
-static u32 kl_event_to_save(struct kl_vcpu *v, u32 *err)
+u32 kl_event_to_save(struct kl_vcpu *v, u32 *err)
 {
 	u32 info = kl_vmcs_get(v, VM_ENTRY_INTR_INFO_FIELD);
 

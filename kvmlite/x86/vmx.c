@@ -512,8 +512,8 @@ void kl_vcpu_reset(struct kl_vcpu *v)
 	vmcs_write(GUEST_RIP, v->rip);
 	vmcs_write(GUEST_RFLAGS, v->rflags);
 	vmcs_write(GUEST_CR3, 0);
-	vmcs_write(GUEST_DR7, DR7_FIXED_1);
-	v->dr7_enables = 0;
+	v->dr7 = DR7_FIXED_1;
+	vmcs_write(GUEST_DR7, kl_hw_dr7(v));
 	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(GUEST_IA32_PAT, 0x0007040600070406ULL);
 	vmcs_write(GUEST_SYSENTER_CS, 0);
@@ -839,6 +839,11 @@ static void kl_inject_events(struct kl_vcpu *v)
 			cpu_ctl |= CPU_BASED_NMI_WINDOW_EXITING;
 		}
 	}
+	/* As KVM: no interrupt while the VMM asks for none (BLOCKIRQ). */
+	if (unlikely(v->guest_debug & KVM_GUESTDBG_BLOCKIRQ)) {
+		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, cpu_ctl);
+		return;
+	}
 	/* An ExtINT first (KVM's kvm_cpu_get_interrupt()), then the LAPIC's. */
 	if (kl_extint_pending(v)) {
 		if (!(info & INTR_INFO_VALID_MASK) &&
@@ -899,23 +904,13 @@ static void kl_read_exit_info(struct kl_vcpu *v)
 }
 
 /*
- * The guest's DR7, in the VMCS and (its breakpoint enables) in @v for the
- * entry path. MOV DR always exits (kl_handle_dr), so DR0-3 and DR7 change
- * only from there and from KVM_SET_DEBUGREGS.
- */
-void kl_set_dr7(struct kl_vcpu *v, u64 dr7)
-{
-	kl_vmcs_set(v, GUEST_DR7, dr7);
-	v->dr7_enables = dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK);
-}
-
-/*
  * Whether the guest's debug registers must be in the hardware while it runs:
  * a breakpoint enabled in its DR7, or single-stepping (RFLAGS.TF).
  */
 static bool kl_debugregs_armed(struct kl_vcpu *v)
 {
-	return v->dr7_enables || (v->rflags & X86_EFLAGS_TF);
+	return (kl_hw_dr7(v) & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK)) ||
+	       (v->rflags & X86_EFLAGS_TF);
 }
 
 /* One guest entry and exit. 1: go on, -EINTR-like <0: leave the loop. */
@@ -971,12 +966,14 @@ static int kl_enter_guest(struct kl_vcpu *v)
 	debugctl = get_debugctlmsr();
 	armed = kl_debugregs_armed(v);
 	if (armed) {
-		/* The guest's breakpoints, the host's off until they are back. */
+		/* The guest's (or VMM's) breakpoints, the host's off meanwhile. */
+		const u64 *db = kl_hw_db(v);
+
 		set_debugreg(DR7_FIXED_1, 7);
-		set_debugreg(v->dr[0], 0);
-		set_debugreg(v->dr[1], 1);
-		set_debugreg(v->dr[2], 2);
-		set_debugreg(v->dr[3], 3);
+		set_debugreg(db[0], 0);
+		set_debugreg(db[1], 1);
+		set_debugreg(db[2], 2);
+		set_debugreg(db[3], 3);
 		set_debugreg(v->dr6, 6);
 	}
 	store_idt(&idt);
@@ -1139,6 +1136,12 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 	}
 	/* As KVM: an I/O or MMIO read is completed even with immediate_exit. */
 	kl_complete_userspace(v);
+	/* A single-step trap due after the instruction userspace completed. */
+	if (unlikely(v->step_trap)) {
+		r = 0;
+		if (!kl_step_trap(v, 1))
+			goto out;
+	}
 	/*
 	 * As KVM: -EINTR, exit_reason left as it was, the run fields updated
 	 * (an interrupt from KVM_INTERRUPT just before is pending: no longer
@@ -1171,6 +1174,8 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 			continue;
 		kl_lapic_sync_from_vapic(v);
 		r = kl_handle_exit(v);
+		if (unlikely(v->step_trap))
+			r = kl_step_trap(v, r);
 		if (r <= 0)
 			break;
 		/*

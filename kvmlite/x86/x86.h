@@ -106,7 +106,14 @@ struct kl_vcpu {
 	u64 star, lstar, cstar, fmask, kernel_gs_base;
 	u64 misc_enable;
 	u64 dr[4], dr6;
-	u64 dr7_enables;	/* L0-3/G0-3 of GUEST_DR7 as last written: no VMREAD per entry */
+	u64 dr7;		/* the guest's; GUEST_DR7 is the VMM's with USE_HW_BP */
+
+	/* debug.c: KVM_SET_GUEST_DEBUG. */
+	u32 guest_debug;	/* KVM_GUESTDBG_*, 0 unless ENABLE */
+	u64 dbg_db[4], dbg_dr7;	/* the VMM's breakpoints (USE_HW_BP) */
+	u64 singlestep_rip;	/* linear RIP where single-stepping was set */
+	u32 bp_insn_len;	/* INT3's length at the last #BP exit */
+	bool step_trap;		/* an emulated instruction retired with TF set */
 	u64 xcr0;		/* in the hardware while the guest runs with CR4.OSXSAVE */
 	struct fpu_guest fpu;
 
@@ -266,7 +273,10 @@ void kl_invept_all(u64 eptp);
 /* exits.c */
 int kl_handle_exit(struct kl_vcpu *v);
 void kl_complete_userspace(struct kl_vcpu *v);
-void kl_set_dr7(struct kl_vcpu *v, u64 dr7);
+void kl_internal_error(struct kl_vcpu *v, u32 suberror, u32 ndata,
+		       u64 d0, u64 d1);
+bool kl_long64(struct kl_vcpu *v);
+void kl_skip_shadow(struct kl_vcpu *v);
 int kl_set_cr0(struct kl_vcpu *v, u64 val);
 int kl_set_xcr0(struct kl_vcpu *v, u64 xcr0);
 u32 kl_xstate_size(u64 xcr0);
@@ -280,6 +290,30 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host);
 int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host);
 extern const u32 kl_msr_list[];
 extern const unsigned int kl_msr_list_len;
+
+/* debug.c */
+#define KL_GUESTDBG_VALID_MASK	(KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP | \
+				 KVM_GUESTDBG_USE_HW_BP | KVM_GUESTDBG_USE_SW_BP | \
+				 KVM_GUESTDBG_INJECT_BP | KVM_GUESTDBG_INJECT_DB | \
+				 KVM_GUESTDBG_BLOCKIRQ)
+u64 kl_linear_rip(struct kl_vcpu *v);
+u64 kl_get_rflags(struct kl_vcpu *v);
+void kl_set_rflags(struct kl_vcpu *v, u64 rflags);
+void kl_update_dr7(struct kl_vcpu *v);
+
+/* DR7 in the hardware: the VMM's with USE_HW_BP, else the guest's. */
+static inline u64 kl_hw_dr7(struct kl_vcpu *v)
+{
+	return (v->guest_debug & KVM_GUESTDBG_USE_HW_BP) ? v->dbg_dr7 : v->dr7;
+}
+
+void kl_set_dr7(struct kl_vcpu *v, u64 dr7);
+const u64 *kl_hw_db(struct kl_vcpu *v);
+void kl_queue_db(struct kl_vcpu *v, u64 dr6);
+int kl_step_trap(struct kl_vcpu *v, int r);
+int kl_dr_general_detect(struct kl_vcpu *v);
+int kl_handle_exception(struct kl_vcpu *v);
+long kl_set_guest_debug(struct kl_vcpu *v, const void __user *argp);
 
 /* ept.c */
 int kl_ept_init(struct kvmlite_vm *vm);
@@ -306,6 +340,7 @@ int kl_cpuid_init(void);
 u64 kl_cr4_reserved(struct kl_vcpu *v);
 
 /* state.c */
+u32 kl_event_to_save(struct kl_vcpu *v, u32 *err);
 void kl_state_init(struct kl_vcpu *v);
 void kl_kvmclock_update(struct kl_vcpu *v);
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp);

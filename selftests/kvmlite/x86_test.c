@@ -7,7 +7,8 @@
  * interrupt window, immediate_exit and signals, triple fault, bad inputs,
  * two VMs and two vCPUs, guest memory unmapped between runs, and the VM fd
  * closed during KVM_RUN, debug registers (KVM_GET/SET_DEBUGREGS, a breakpoint
- * firing in the guest, the host's own breakpoint surviving it), events
+ * firing in the guest, the host's own breakpoint surviving it), the VMM's
+ * debugging (KVM_SET_GUEST_DEBUG), the guest's TF over emulation, events
  * (KVM_GET/SET_VCPU_EVENTS: exceptions, interrupts, NMIs). Guests run in
  * real mode or in 64-bit long mode set up with KVM_SET_SREGS. The same tests
  * run on the in-kernel KVM (KVMLITE_DEV=/dev/kvm); where the two legitimately
@@ -669,6 +670,215 @@ TEST_F(x86, debugregs_host_breakpoint)
 	__atomic_store_n(&watched, 3, __ATOMIC_RELAXED);
 	EXPECT_EQ(3, bp_count(fd));
 	close(fd);
+}
+
+X86_SYMBOL(g_gd_hw);
+X86_SYMBOL(g_gd_wd);
+X86_SYMBOL(g_gd_ss);
+X86_SYMBOL(g_gd_bd);
+X86_SYMBOL(g_gd_bp);
+X86_SYMBOL(g_gd_db);
+X86_CODE16(g_gd,
+	   "int3\n"
+	   ".global g_gd_hw\n g_gd_hw:\n nop\n"
+	   "movw $0x1234, (0x800)\n"
+	   ".global g_gd_wd\n g_gd_wd:\n"
+	   ".global g_gd_ss\n g_gd_ss:\n sti\n xor %eax, %eax\n cpuid\n"
+	   "out %al, $0x52\n cli\n"
+	   ".global g_gd_bd\n g_gd_bd:\n mov %dr0, %eax\n"
+	   "out %al, $0x53\n 1: jmp 1b\n"
+	   ".global g_gd_bp\n g_gd_bp:\n out %al, $0x56\n iret\n"
+	   ".global g_gd_db\n g_gd_db:\n mov %dr6, %eax\n out %eax, $0x51\n"
+	   "2: jmp 2b\n");
+
+#define GD_OFF(sym)	(XCODE + (sym - g_gd))
+
+/* Set the VMM's debugging: @ctl, one hardware breakpoint register @dr, DR7. */
+static long guest_debug(struct xvm *vm, __u32 ctl, int dr, __u64 addr, __u64 dr7)
+{
+	struct kvm_guest_debug d;
+
+	memset(&d, 0, sizeof(d));
+	d.control = ctl;
+	if (dr >= 0)
+		d.arch.debugreg[dr] = addr;
+	d.arch.debugreg[7] = dr7;
+	return kioctlp(vm->vcpu, KVM_SET_GUEST_DEBUG, &d);
+}
+
+/* Run; the exit must be KVM_EXIT_DEBUG for @exc at @pc (and @dr6 for #DB). */
+static void run_debug(struct __test_metadata *_metadata, struct xvm *vm,
+		      int exc, __u64 pc, __u64 dr6)
+{
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_DEBUG, vm->run->exit_reason)
+		TH_LOG("exit %u port %#x", vm->run->exit_reason, vm->run->io.port);
+	EXPECT_EQ(exc, vm->run->debug.arch.exception);
+	EXPECT_EQ(pc, vm->run->debug.arch.pc)
+		TH_LOG("pc %#llx, want %#llx", vm->run->debug.arch.pc, pc);
+	if (exc == 1)
+		EXPECT_EQ(dr6, vm->run->debug.arch.dr6)
+			TH_LOG("dr6 %#llx, want %#llx", vm->run->debug.arch.dr6, dr6);
+}
+
+/*
+ * One single step from @from to @to. Bochs leaves DR6.BS pending in the
+ * VMCS after an instruction that exits under TF (CPUID, OUT); kvm_intel
+ * keeps it and steps that instruction twice, kvmlite drops it
+ * (kl_step_trap()). Real hardware leaves nothing pending.
+ */
+static void run_step(struct __test_metadata *_metadata, struct xvm *vm,
+		     __u64 from, __u64 to)
+{
+	if (!is_kvmlite()) {
+		ASSERT_EQ(0, xvm_run(vm));
+		ASSERT_EQ(KVM_EXIT_DEBUG, vm->run->exit_reason);
+		if (vm->run->debug.arch.pc != from)
+			goto check;
+		TH_LOG("kvm_intel under Bochs: stepped twice at %#llx", from);
+	}
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_DEBUG, vm->run->exit_reason)
+		TH_LOG("exit %u port %#x", vm->run->exit_reason, vm->run->io.port);
+check:
+	EXPECT_EQ(1, vm->run->debug.arch.exception);
+	EXPECT_EQ(to, vm->run->debug.arch.pc)
+		TH_LOG("pc %#llx, want %#llx", vm->run->debug.arch.pc, to);
+	EXPECT_EQ(0xffff4ff0, vm->run->debug.arch.dr6);
+}
+
+/*
+ * KVM_SET_GUEST_DEBUG, as the VMM's debugger uses it (QEMU's gdbstub):
+ * KVM's checks; INT3 exits with USE_SW_BP and goes back to the guest's own
+ * handler with INJECT_BP; the VMM's hardware breakpoints (an instruction,
+ * a data write) exit with DR6 while the guest's DR7 stays its own; single
+ * steps over native and emulated instructions (CPUID, an OUT completed by
+ * userspace) with DR6.BS and TF hidden from KVM_GET_REGS; DR7.GD on MOV DR; INJECT_DB reaching the
+ * guest, EBUSY while it is pending. The same on KVM (debug_regs.c's
+ * sequence, in real mode).
+ */
+TEST_F(x86, guest_debug)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_debugregs dregs;
+	struct kvm_regs regs;
+	__u64 pc;
+	int i;
+
+	ASSERT_EQ(1, kioctl(vm->sys, KVM_CHECK_EXTENSION, KVM_CAP_SET_GUEST_DEBUG));
+	EXPECT_EQ(0x1f0003, kioctl(vm->fd, KVM_CHECK_EXTENSION,
+				   KVM_CAP_SET_GUEST_DEBUG2));
+	EXPECT_EQ(-EFAULT, kioctl(vm->vcpu, KVM_SET_GUEST_DEBUG, 8));
+	/* kvmlite refuses what KVM_CAP_SET_GUEST_DEBUG2 does not offer; KVM 6.12 ignores it. */
+	if (is_kvmlite()) {
+		EXPECT_EQ(-EINVAL, guest_debug(vm, KVM_GUESTDBG_ENABLE | 4, -1, 0, 0));
+		EXPECT_EQ(-EINVAL, guest_debug(vm, 1U << 21, -1, 0, 0));
+	}
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_gd, g_gd_end));
+	xvm_ivt(vm, 1, GD_OFF(g_gd_db));
+	xvm_ivt(vm, 3, GD_OFF(g_gd_bp));
+
+	/* INT3 exits, then is the guest's own. */
+	ASSERT_EQ(0, guest_debug(vm, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP,
+				 -1, 0, 0));
+	run_debug(_metadata, vm, 3, XCODE, 0);
+	ASSERT_EQ(0, guest_debug(vm, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_SW_BP |
+				 KVM_GUESTDBG_INJECT_BP, -1, 0, 0));
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 1, 0x56);
+
+	/* The VMM's instruction breakpoint, in each of DR0-3 (after the IRET). */
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, guest_debug(vm, KVM_GUESTDBG_ENABLE |
+					 KVM_GUESTDBG_USE_HW_BP, i,
+					 GD_OFF(g_gd_hw), 0x400 | 2 << (2 * i)));
+		run_debug(_metadata, vm, 1, GD_OFF(g_gd_hw), 0xffff0ff0 | 1 << i);
+	}
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_DEBUGREGS, &dregs));
+	EXPECT_EQ(0x400, dregs.dr7) TH_LOG("the guest's DR7 is its own");
+	EXPECT_EQ(0, dregs.db[0]);
+
+	/* A data write breakpoint: a trap, after the MOV. */
+	ASSERT_EQ(0, guest_debug(vm, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP,
+				 1, 0x800, 0x400 | 2 << 2 | 0x1 << 20));
+	run_debug(_metadata, vm, 1, GD_OFF(g_gd_wd), 0xffff0ff2);
+	EXPECT_EQ(0x1234, *(__u16 *)(vm->ram + 0x800));
+
+	/* Single steps (BLOCKIRQ: upstream debug_regs, with a LAPIC). */
+	ASSERT_EQ(0, guest_debug(vm, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP |
+				 KVM_GUESTDBG_BLOCKIRQ, -1, 0, 0));
+	pc = GD_OFF(g_gd_ss);
+	run_step(_metadata, vm, pc, pc + 1);			/* STI */
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	EXPECT_EQ(0x202, regs.rflags) TH_LOG("TF shown to the VMM");
+	run_step(_metadata, vm, pc + 1, pc + 4);		/* XOR (0x66) */
+	run_step(_metadata, vm, pc + 4, pc + 6);		/* CPUID, emulated */
+	ASSERT_EQ(0, xvm_run(vm));
+	if (!is_kvmlite() && vm->run->exit_reason == KVM_EXIT_DEBUG &&
+	    vm->run->debug.arch.pc == pc + 6) {
+		TH_LOG("kvm_intel under Bochs: stepped twice at %#llx", pc + 6);
+		ASSERT_EQ(0, xvm_run(vm));
+	}
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason)
+		TH_LOG("exit %u pc %#llx dr6 %#llx", vm->run->exit_reason,
+		       vm->run->debug.arch.pc, vm->run->debug.arch.dr6);
+	EXPECT_EQ(0x52, vm->run->io.port);
+	run_step(_metadata, vm, pc + 6, pc + 8);		/* the OUT, completed */
+	run_step(_metadata, vm, pc + 8, pc + 9);		/* CLI */
+	EXPECT_EQ(pc + 9, GD_OFF(g_gd_bd));
+
+	/* General detection: MOV DR exits before it runs. */
+	ASSERT_EQ(0, guest_debug(vm, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_USE_HW_BP,
+				 -1, 0, 0x2400));
+	run_debug(_metadata, vm, 1, GD_OFF(g_gd_bd), 0xffff2ff0);
+
+	/* Debugging off: the guest runs on. */
+	ASSERT_EQ(0, guest_debug(vm, 0, -1, 0, 0));
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 1, 0x53);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	EXPECT_EQ(0, regs.rflags & 0x100);
+
+	/* INJECT_DB: the guest's #DB handler; a second one while pending: EBUSY. */
+	ASSERT_EQ(0, guest_debug(vm, KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_INJECT_DB,
+				 -1, 0, 0));
+	EXPECT_EQ(-EBUSY, guest_debug(vm, KVM_GUESTDBG_ENABLE |
+				      KVM_GUESTDBG_INJECT_DB, -1, 0, 0));
+	ASSERT_EQ(0, guest_debug(vm, 0, -1, 0, 0));
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 4, 0x51);
+}
+
+X86_SYMBOL(g_tf_cpuid);
+X86_SYMBOL(g_tf_h);
+X86_CODE16(g_tf,
+	   "pushf\n pop %ax\n or $0x100, %ax\n push %ax\n popf\n"
+	   "cpuid\n"
+	   ".global g_tf_cpuid\n g_tf_cpuid:\n out %al, $0x50\n 1: jmp 1b\n"
+	   ".global g_tf_h\n g_tf_h:\n mov %dr6, %eax\n out %eax, $0x51\n"
+	   "2: jmp 2b\n");
+
+/*
+ * The guest's own RFLAGS.TF over an instruction the hypervisor emulates
+ * (CPUID): its #DB comes right after it, with DR6.BS, as on hardware.
+ */
+TEST_F(x86, guest_tf_emulated)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_regs regs;
+	__u16 *frame;
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_tf, g_tf_end));
+	xvm_ivt(vm, 1, XCODE + (g_tf_h - g_tf));
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason);
+	ASSERT_EQ(0x51, vm->run->io.port)
+		TH_LOG("no #DB after the emulated CPUID (port %#x)", vm->run->io.port);
+	EXPECT_EQ(0x4000, xio_value(vm->run) & 0x4000)
+		TH_LOG("DR6 %#llx", (unsigned long long)xio_value(vm->run));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	frame = (__u16 *)(vm->ram + (regs.rsp & 0xffff));
+	EXPECT_EQ(XCODE + (g_tf_cpuid - g_tf), frame[0])
+		TH_LOG("#DB at IP %#x", frame[0]);
+	EXPECT_EQ(0x100, frame[2] & 0x100);
 }
 
 X86_SYMBOL(g_ev_ud);
