@@ -69,6 +69,8 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_IRQ_INJECT_STATUS:
 	case KVM_CAP_IRQCHIP:
 	case KVM_CAP_SET_GUEST_DEBUG:
+	case KVM_CAP_X86_USER_SPACE_MSR:
+	case KVM_CAP_X86_MSR_FILTER:
 		return 1;
 	case KVM_CAP_SET_GUEST_DEBUG2:
 		return KL_GUESTDBG_VALID_MASK;
@@ -128,6 +130,7 @@ static void kvmlite_x86_vm_destroy(struct kvmlite_vm *vm)
 	if (!vm->arch)
 		return;
 	kl_irqchip_destroy(vm);
+	kl_msr_filter_destroy(vm);
 	kl_ept_destroy(vm);
 	kl_vmx_put();
 	kfree(vm->arch);
@@ -159,7 +162,7 @@ static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
 
 /*
  * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO,
- * KVM_CAP_X2APIC_API;
+ * KVM_CAP_X2APIC_API, KVM_CAP_X86_USER_SPACE_MSR;
  * KVM_CAP_SPLIT_IRQCHIP, as KVM: before any vCPU, once.
  */
 static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
@@ -181,6 +184,13 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 			WRITE_ONCE(kvm->x2apic_format, true);
 		if (cap->args[0] & KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK)
 			WRITE_ONCE(kvm->x2apic_no_bcast_quirk, true);
+		return 0;
+	}
+	if (cap->cap == KVM_CAP_X86_USER_SPACE_MSR) {
+		/* As KVM: which failed RDMSR/WRMSR exit to the VMM. */
+		if (cap->args[0] & ~KVM_MSR_EXIT_REASON_VALID_MASK)
+			return -EINVAL;
+		WRITE_ONCE(kvm->user_space_msr_mask, cap->args[0]);
 		return 0;
 	}
 	if (cap->cap == KVM_CAP_MSR_PLATFORM_INFO) {
@@ -283,6 +293,8 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 		}
 		up_write(&vm->lock);
 		return r;
+	case KVM_X86_SET_MSR_FILTER:
+		return kl_set_msr_filter(vm, (void __user *)arg);
 	default:
 		return kl_state_vm_ioctl(vm, ioctl, (void __user *)arg);
 	}

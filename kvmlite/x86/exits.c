@@ -25,7 +25,7 @@
 /* --- helpers --------------------------------------------------------------- */
 
 void kl_internal_error(struct kl_vcpu *v, u32 suberror, u32 ndata,
-			      u64 d0, u64 d1)
+		       u64 d0, u64 d1)
 {
 	struct kvm_run *run = v->vcpu->run;
 
@@ -567,6 +567,20 @@ void kl_complete_userspace(struct kl_vcpu *v)
 		memcpy(&val, run->mmio.data, v->mmio.len);
 		kl_mmio_read_done(v, val);
 		break;
+	case KL_PENDING_MSR_READ:
+	case KL_PENDING_MSR_WRITE:
+		/* As KVM's complete_fast_msr_access(): the VMM's answer. */
+		if (READ_ONCE(run->msr.error)) {
+			kl_inject_exception(v, GP_VECTOR, true, 0);
+			break;
+		}
+		if (v->pending == KL_PENDING_MSR_READ) {
+			val = READ_ONCE(run->msr.data);
+			v->gpr[KL_RAX] = (u32)val;
+			v->gpr[KL_RDX] = val >> 32;
+		}
+		kl_skip(v, v->msr_insn_len);
+		break;
 	}
 	v->pending = KL_PENDING_NONE;
 }
@@ -681,7 +695,7 @@ const u32 kl_msr_list[] = {
 	MSR_IA32_MCG_CTL, MSR_IA32_UCODE_REV,
 	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME_NEW,
 	MSR_KVM_WALL_CLOCK_NEW, MSR_K7_HWCR, MSR_IA32_TSC_ADJUST,
-	MSR_PLATFORM_INFO,
+	MSR_PLATFORM_INFO, MSR_IA32_POWER_CTL,
 };
 
 /* CPUID.7.0:EBX.TSC_ADJUST in the vCPU's model. */
@@ -719,10 +733,10 @@ void kl_update_ia32e(struct kl_vcpu *v)
 	kl_vcpu_put(v);
 }
 
-/* 0, or -1 for an MSR or value the guest gets #GP for (KVM: 1). */
+/* 0, or why the access fails (KL_MSR_INVALID, KL_MSR_UNSUPPORTED). */
 int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 {
-	int eoi;
+	int eoi, r;
 
 	switch (index) {
 	case MSR_IA32_SYSENTER_CS:
@@ -781,7 +795,8 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 	default:
 		if ((index >> 8) == (APIC_BASE_MSR >> 8))
 			return kl_lapic_x2apic_msr(v, index, data, false, &eoi);
-		return kl_state_msr_get(v, index, data, host) ? -1 : 0;
+		r = kl_state_msr_get(v, index, data, host);
+		return r > 0 ? KL_MSR_UNSUPPORTED : r;
 	}
 	return 0;
 }
@@ -789,7 +804,7 @@ int kl_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 {
 	u64 off;
-	int eoi;
+	int eoi, r;
 
 	switch (index) {
 	case MSR_IA32_SYSENTER_CS:
@@ -874,7 +889,8 @@ int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 	default:
 		if ((index >> 8) == (APIC_BASE_MSR >> 8))
 			return kl_lapic_x2apic_msr(v, index, &data, true, &eoi);
-		return kl_state_msr_set(v, index, data, host) ? -1 : 0;
+		r = kl_state_msr_set(v, index, data, host);
+		return r > 0 ? KL_MSR_UNSUPPORTED : r;
 	}
 	return 0;
 }
@@ -882,16 +898,13 @@ int kl_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 static int kl_handle_msr(struct kl_vcpu *v, bool write)
 {
 	u32 index = v->gpr[KL_RCX];
-	int eoi;
-	u64 data;
+	u64 data = (u32)v->gpr[KL_RAX] | (v->gpr[KL_RDX] << 32);
+	int eoi, r;
 
 	/* x2APIC registers: an EOI may have to exit to the userspace IOAPIC. */
 	if ((index >> 8) == (APIC_BASE_MSR >> 8)) {
-		data = (u32)v->gpr[KL_RAX] | (v->gpr[KL_RDX] << 32);
-		if (kl_lapic_x2apic_msr(v, index, &data, write, &eoi)) {
-			kl_inject_exception(v, GP_VECTOR, true, 0);
-			return 1;
-		}
+		if (kl_lapic_x2apic_msr(v, index, &data, write, &eoi))
+			return kl_msr_failed(v, index, write, data, KL_MSR_INVALID);
 		if (!write) {
 			v->gpr[KL_RAX] = (u32)data;
 			v->gpr[KL_RDX] = data >> 32;
@@ -903,17 +916,15 @@ static int kl_handle_msr(struct kl_vcpu *v, bool write)
 		v->vcpu->run->eoi.vector = eoi;
 		return 0;
 	}
-	if (write) {
-		data = (u32)v->gpr[KL_RAX] | (v->gpr[KL_RDX] << 32);
-		if (kl_msr_set(v, index, data, false)) {
-			kl_inject_exception(v, GP_VECTOR, true, 0);
-			return 1;
-		}
-	} else {
-		if (kl_msr_get(v, index, &data, false)) {
-			kl_inject_exception(v, GP_VECTOR, true, 0);
-			return 1;
-		}
+	if (!kl_msr_allowed(v, index, write))
+		r = KL_MSR_FILTERED;
+	else if (write)
+		r = kl_msr_set(v, index, data, false);
+	else
+		r = kl_msr_get(v, index, &data, false);
+	if (r)
+		return kl_msr_failed(v, index, write, data, r);
+	if (!write) {
 		v->gpr[KL_RAX] = (u32)data;
 		v->gpr[KL_RDX] = data >> 32;
 	}

@@ -663,6 +663,9 @@ int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 			return -1;
 		*data = v->msr_platform_info;
 		return 0;
+	case MSR_IA32_POWER_CTL:
+		*data = v->msr_power_ctl;
+		return 0;
 	}
 	return 1;
 }
@@ -736,6 +739,9 @@ int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		if (!host)
 			return -1;
 		v->msr_platform_info = data;
+		return 0;
+	case MSR_IA32_POWER_CTL:
+		v->msr_power_ctl = data;
 		return 0;
 	}
 	return 1;

@@ -40,7 +40,14 @@ enum kl_pending {
 	KL_PENDING_PIO_OUT,	/* out: past the OUT */
 	KL_PENDING_PIO_INS,	/* ins: data to ES:rDI */
 	KL_PENDING_MMIO_READ,	/* mov reg, [mmio]: data to a register */
+	KL_PENDING_MSR_READ,	/* rdmsr: run->msr.data to EDX:EAX, or #GP */
+	KL_PENDING_MSR_WRITE,	/* wrmsr: past it, or #GP */
 };
+
+/* kl_msr_get/set and the guest's RDMSR/WRMSR: why an access failed. */
+#define KL_MSR_INVALID		(-1)	/* the MSR or value refused (KVM: 1) */
+#define KL_MSR_UNSUPPORTED	(-2)	/* no such MSR (KVM_MSR_RET_UNSUPPORTED) */
+#define KL_MSR_FILTERED		(-3)	/* the VMM's filter denies it */
 
 /* An MMIO access decoded from the faulting instruction. */
 struct kl_mmio {
@@ -145,6 +152,7 @@ struct kl_vcpu {
 	u8 pio_insn_len;
 	u64 pio_amask;
 	u64 pio_rip;		/* where the IN/OUT is */
+	u8 msr_insn_len;	/* the RDMSR/WRMSR given to the VMM */
 
 	/* CPUID table from KVM_SET_CPUID2. */
 	struct kvm_cpuid_entry2 *cpuid;
@@ -163,6 +171,7 @@ struct kl_vcpu {
 	u64 msr_hwcr;		/* MSR_K7_HWCR */
 	u64 tsc_adjust;		/* MSR_IA32_TSC_ADJUST */
 	u64 msr_platform_info;	/* MSR_PLATFORM_INFO, the VMM's */
+	u64 msr_power_ctl;	/* MSR_IA32_POWER_CTL, kept (KVM) */
 };
 
 /**
@@ -190,6 +199,8 @@ struct kl_vm {
 	u32 nr_ioapic_pins;	/* split: GSIs of the userspace IOAPIC */
 	struct kl_pic *pic;		/* KVM_CREATE_IRQCHIP's, or NULL */
 	struct kl_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP's, or NULL */
+	u32 user_space_msr_mask;	/* KVM_CAP_X86_USER_SPACE_MSR */
+	struct kl_msr_filter __rcu *msr_filter;	/* KVM_X86_SET_MSR_FILTER */
 };
 
 /* The VM's interrupt controllers (KVM's irqchip_mode). */
@@ -314,6 +325,12 @@ int kl_step_trap(struct kl_vcpu *v, int r);
 int kl_dr_general_detect(struct kl_vcpu *v);
 int kl_handle_exception(struct kl_vcpu *v);
 long kl_set_guest_debug(struct kl_vcpu *v, const void __user *argp);
+
+/* msr_filter.c */
+bool kl_msr_allowed(struct kl_vcpu *v, u32 index, bool write);
+long kl_set_msr_filter(struct kvmlite_vm *vm, const void __user *argp);
+void kl_msr_filter_destroy(struct kvmlite_vm *vm);
+int kl_msr_failed(struct kl_vcpu *v, u32 index, bool write, u64 data, int err);
 
 /* ept.c */
 int kl_ept_init(struct kvmlite_vm *vm);

@@ -8,7 +8,8 @@
  * two VMs and two vCPUs, guest memory unmapped between runs, and the VM fd
  * closed during KVM_RUN, debug registers (KVM_GET/SET_DEBUGREGS, a breakpoint
  * firing in the guest, the host's own breakpoint surviving it), the VMM's
- * debugging (KVM_SET_GUEST_DEBUG), the guest's TF over emulation, events
+ * debugging (KVM_SET_GUEST_DEBUG), the guest's TF over emulation, MSR
+ * filters and MSR exits to the VMM, events
  * (KVM_GET/SET_VCPU_EVENTS: exceptions, interrupts, NMIs). Guests run in
  * real mode or in 64-bit long mode set up with KVM_SET_SREGS. The same tests
  * run on the in-kernel KVM (KVMLITE_DEV=/dev/kvm); where the two legitimately
@@ -691,7 +692,7 @@ X86_CODE16(g_gd,
 	   ".global g_gd_db\n g_gd_db:\n mov %dr6, %eax\n out %eax, $0x51\n"
 	   "2: jmp 2b\n");
 
-#define GD_OFF(sym)	(XCODE + (sym - g_gd))
+#define GD_OFF(sym)	(XCODE + ((sym) - g_gd))
 
 /* Set the VMM's debugging: @ctl, one hardware breakpoint register @dr, DR7. */
 static long guest_debug(struct xvm *vm, __u32 ctl, int dr, __u64 addr, __u64 dr7)
@@ -879,6 +880,109 @@ TEST_F(x86, guest_tf_emulated)
 	EXPECT_EQ(XCODE + (g_tf_cpuid - g_tf), frame[0])
 		TH_LOG("#DB at IP %#x", frame[0]);
 	EXPECT_EQ(0x100, frame[2] & 0x100);
+}
+
+X86_SYMBOL(g_mf_gp);
+X86_CODE16(g_mf,
+	   "mov $0xc0000084, %ecx\n rdmsr\n"
+	   "out %eax, $0x60\n mov %edx, %eax\n out %eax, $0x61\n"
+	   "xor %eax, %eax\n xor %edx, %edx\n wrmsr\n"
+	   "mov $0x474f4f00, %ecx\n rdmsr\n"
+	   "mov $0xc0000080, %ecx\n mov $2, %eax\n xor %edx, %edx\n wrmsr\n"
+	   "out %al, $0x62\n"
+	   "mov $0x174, %ecx\n mov $0x10, %eax\n wrmsr\n"
+	   "mov $0xc0000084, %ecx\n rdmsr\n out %eax, $0x63\n"
+	   "1: jmp 1b\n"
+	   ".global g_mf_gp\n g_mf_gp:\n out %al, $0x6d\n"
+	   "push %bp\n mov %sp, %bp\n addw $2, 2(%bp)\n pop %bp\n iret\n");
+
+/* Run; the exit must be KVM_EXIT_X86_RDMSR/WRMSR for @index, @reason. */
+static void run_msr(struct __test_metadata *_metadata, struct xvm *vm,
+		    __u32 exit, __u32 index, __u32 reason)
+{
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(exit, vm->run->exit_reason)
+		TH_LOG("exit %u port %#x", vm->run->exit_reason, vm->run->io.port);
+	EXPECT_EQ(index, vm->run->msr.index);
+	EXPECT_EQ(reason, vm->run->msr.reason);
+	EXPECT_EQ(0, vm->run->msr.error);
+}
+
+/*
+ * KVM_X86_SET_MSR_FILTER and KVM_CAP_X86_USER_SPACE_MSR, as KVM: the
+ * ioctls' checks; a read denied by a read-only range exits with reason
+ * FILTER and the VMM's data reaches EDX:EAX, while the write to the same
+ * MSR stays in the kernel and the VMM's KVM_GET_MSRS is not filtered; an
+ * unknown MSR exits with UNKNOWN and the VMM's error is the guest's #GP;
+ * a refused value (INVAL, not asked for) is a #GP without an exit; then a
+ * default-deny filter: a write outside its range exits with the data,
+ * one inside runs in the kernel.
+ */
+TEST_F(x86, msr_filter)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_X86_USER_SPACE_MSR };
+	struct kvm_msr_filter f;
+	__u64 deny = 0, allow = ~0ULL, data;
+
+	ASSERT_EQ(1, kioctl(vm->sys, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR));
+	ASSERT_EQ(1, kioctl(vm->sys, KVM_CHECK_EXTENSION, KVM_CAP_X86_MSR_FILTER));
+	cap.args[0] = 8;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->fd, KVM_ENABLE_CAP, &cap));
+	cap.args[0] = KVM_MSR_EXIT_REASON_FILTER | KVM_MSR_EXIT_REASON_UNKNOWN;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_ENABLE_CAP, &cap));
+
+	memset(&f, 0, sizeof(f));
+	EXPECT_EQ(-EFAULT, kioctl(vm->fd, KVM_X86_SET_MSR_FILTER, 8));
+	f.flags = 2;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));
+	f.flags = KVM_MSR_FILTER_DEFAULT_DENY;		/* denies everything */
+	EXPECT_EQ(-EINVAL, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));
+	f.flags = 0;
+	f.ranges[3].nmsrs = 1;
+	f.ranges[3].base = 0xc0000084;
+	f.ranges[3].bitmap = (__u8 *)&deny;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));	/* no flags */
+	f.ranges[3].flags = 4;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));
+	f.ranges[3].flags = KVM_MSR_FILTER_READ;
+	f.ranges[3].nmsrs = KVM_MSR_FILTER_MAX_BITMAP_SIZE * 8 + 64;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));
+	f.ranges[3].nmsrs = 1;
+	f.ranges[3].bitmap = (__u8 *)8;
+	EXPECT_EQ(-EFAULT, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));
+	f.ranges[3].bitmap = (__u8 *)&deny;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_mf, g_mf_end));
+	xvm_ivt(vm, 13, XCODE + (g_mf_gp - g_mf));
+	run_msr(_metadata, vm, KVM_EXIT_X86_RDMSR, 0xc0000084, KVM_MSR_EXIT_REASON_FILTER);
+	vm->run->msr.data = 0x1122334455667788ULL;
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 4, 0x60);
+	EXPECT_EQ(0x55667788, xio_value(vm->run));
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 4, 0x61);
+	EXPECT_EQ(0x11223344, xio_value(vm->run));
+	run_msr(_metadata, vm, KVM_EXIT_X86_RDMSR, 0x474f4f00, KVM_MSR_EXIT_REASON_UNKNOWN);
+	vm->run->msr.error = 1;
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 1, 0x6d);	/* the VMM's #GP */
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 1, 0x6d);	/* EFER bit 1: #GP */
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 1, 0x62);
+	ASSERT_EQ(1, xvcpu_get_msr(vm->vcpu, 0xc0000084, &data));	/* not filtered */
+	EXPECT_EQ(0, data);
+
+	memset(&f, 0, sizeof(f));
+	f.flags = KVM_MSR_FILTER_DEFAULT_DENY;
+	f.ranges[0].flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE;
+	f.ranges[0].base = 0xc0000080;
+	f.ranges[0].nmsrs = 8;
+	f.ranges[0].bitmap = (__u8 *)&allow;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_X86_SET_MSR_FILTER, &f));
+	run_msr(_metadata, vm, KVM_EXIT_X86_WRMSR, 0x174, KVM_MSR_EXIT_REASON_FILTER);
+	EXPECT_EQ(0x10, vm->run->msr.data);
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 4, 0x63);
+	EXPECT_EQ(0, xio_value(vm->run));
+	ASSERT_EQ(1, xvcpu_get_msr(vm->vcpu, 0x174, &data));
+	EXPECT_EQ(0, data) TH_LOG("the VMM took the write, the kernel kept nothing");
 }
 
 X86_SYMBOL(g_ev_ud);
