@@ -8,8 +8,10 @@
  * cleanly), _FPU, _MSRS (the MSRs a Linux guest and QEMU use, and random
  * indices; the system fd's index lists), CPUID (the supported table, mutated
  * or random, set on vCPUs that may have run), KVM_INTERRUPT/KVM_NMI/IRQ_LINE,
- * the VM's TSS and identity-map addresses, clock, irqchip and MCE calls, and
- * the vCPU's events, debug registers, XSAVE/XCRS, LAPIC and guest debug.
+ * the VM's TSS and identity-map addresses, clock, irqchip, MCE calls and MSR
+ * filters (with MSR exits to userspace on some VMs), and the vCPU's events,
+ * debug registers, XSAVE/XCRS, LAPIC and guest debug (breakpoints near the
+ * guest code, single steps, injected #DB/#BP).
  *
  * Hostile guests run in flat 32-bit protected mode (or real mode, or
  * whatever state the last SET_SREGS left) on memory filled with random bytes
@@ -278,6 +280,17 @@ static void misc_vcpu_arch(unsigned long req, void *p)
 		x->xcrs[0].xcr = 0;
 		x->xcrs[0].value = chance(90) ? xcr0s[below(ARRAY_SIZE(xcr0s))] : rnd();
 	}
+	if (req == KVM_SET_GUEST_DEBUG && chance(70)) {
+		/* The VMM's debugging: breakpoints, steps, injections. */
+		struct kvm_guest_debug *g = p;
+
+		g->control &= chance(90) ? 0x1f0003 : ~0u;
+		g->control |= chance(90) ? 1 : 0;	/* ENABLE */
+		for (i = 0; i < 4; i++)
+			g->arch.debugreg[i] = below(0x10000);
+		g->arch.debugreg[7] = chance(90) ? (__u32)g->arch.debugreg[7] :
+						   g->arch.debugreg[7];
+	}
 	if (req != KVM_SET_DEBUGREGS || !chance(70))
 		return;
 	for (i = 0; i < 4; i++)
@@ -312,6 +325,32 @@ static void vm_created_arch(int vm)
 		c.cap = KVM_CAP_X2APIC_API;
 		c.args[0] = below(4);
 		note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
+	}
+	/* Failed RDMSR/WRMSR to userspace: the runners answer at random. */
+	if (chance(30)) {
+		c.cap = KVM_CAP_X86_USER_SPACE_MSR;
+		c.args[0] = chance(90) ? below(8) : rnd();
+		note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
+	}
+}
+
+/*
+ * An MSR filter over the MSRs the guest code touches: a few ranges around
+ * them, random bitmaps (this op's buffer), now and then a bad one.
+ */
+static void msr_filter(struct kvm_msr_filter *f, __u8 *bitmaps)
+{
+	int i, n = below(4);
+
+	memset(f, 0, sizeof(*f));
+	f->flags = chance(90) ? below(2) : (__u32)rnd();
+	for (i = 0; i < n; i++) {
+		struct kvm_msr_filter_range *r = &f->ranges[below(16)];
+
+		r->flags = chance(90) ? 1 + below(3) : below(8);
+		r->base = msr_index() - below(4);
+		r->nmsrs = chance(90) ? 1 + below(64) : (__u32)rnd();
+		r->bitmap = chance(95) ? bitmaps + 8 * i : (__u8 *)ptr();
 	}
 }
 
@@ -489,6 +528,7 @@ static void op_vm_misc(void)
 		KVM_SET_BOOT_CPU_ID, KVM_GET_IRQCHIP, KVM_SET_IRQCHIP,
 		KVM_SET_TSC_KHZ, KVM_GET_TSC_KHZ, KVM_REINJECT_CONTROL,
 		KVM_CREATE_DEVICE, KVM_SET_PMU_EVENT_FILTER,
+		KVM_X86_SET_MSR_FILTER,
 	};
 	unsigned long req = reqs[below(ARRAY_SIZE(reqs))];
 	__u64 *p = fill(1024);
@@ -505,6 +545,8 @@ static void op_vm_misc(void)
 			((__u32 *)p)[2] = chance(50) ? 0 : 1u << below(4);	/* flags */
 		if (req == KVM_CREATE_DEVICE && chance(70))
 			p[0] = below(12);	/* type, flags 0 */
+		if (req == KVM_X86_SET_MSR_FILTER && chance(80))
+			msr_filter((struct kvm_msr_filter *)p, (__u8 *)(p + 64));
 		/* An irqchip's state as it is, a field bent, or garbage. */
 		if ((req == KVM_GET_IRQCHIP || req == KVM_SET_IRQCHIP) &&
 		    chance(80)) {
