@@ -335,6 +335,7 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.vm_ioctl	= kvmlite_x86_vm_ioctl,
 	.memslot_check	= kvmlite_x86_memslot_check,
 	.unmap_range	= kl_ept_unmap_range,
+	.dirty_log	= true,
 	.vcpu_create	= kl_vcpu_init,
 	.vcpu_destroy	= kl_vcpu_uninit,
 	.vcpu_ioctl	= kl_vcpu_ioctl,

@@ -152,6 +152,9 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 	r = kvmlite_pin_guest_page(vm, slot, gpa, write, &writable, &page, &seq);
 	if (r)
 		goto out;
+	/* Dirty logging: read-only until written, the write is logged. */
+	if (slot->dirty_bitmap && !write)
+		writable = false;
 
 	spin_lock(&vm->mmu_lock);
 	if (kvmlite_guest_page_stale(vm, seq))
@@ -159,6 +162,8 @@ int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual)
 	else
 		r = kl_ept_map(kl_vm(vm), gpa & PAGE_MASK, page_to_phys(page),
 			       writable, c);
+	if (!r && writable)
+		kvmlite_mark_page_dirty(slot, gpa & PAGE_MASK);
 	spin_unlock(&vm->mmu_lock);
 	if (r)
 		unpin_user_page(page);
@@ -169,7 +174,23 @@ out:
 	return r;
 }
 
-/* Copy guest memory through the VMM's mapping (the caller is a VM thread). */
+/* What the kernel wrote into a logging slot (pvclock, INS, MMIO) is dirty. */
+static void kl_mark_dirty_range(struct kvmlite_vm *vm,
+				struct kvmlite_memslot *slot, u64 gpa,
+				unsigned int n)
+{
+	u64 p;
+
+	spin_lock(&vm->mmu_lock);
+	for (p = gpa & PAGE_MASK; p < gpa + n; p += PAGE_SIZE)
+		kvmlite_mark_page_dirty(slot, p);
+	spin_unlock(&vm->mmu_lock);
+}
+
+/*
+ * Copy guest memory through the VMM's mapping (the caller is a VM thread);
+ * a write marks its pages dirty for dirty logging.
+ */
 static int kl_guest_access(struct kvmlite_vm *vm, u64 gpa, void *buf,
 			   unsigned int len, bool write)
 {
@@ -192,6 +213,8 @@ static int kl_guest_access(struct kvmlite_vm *vm, u64 gpa, void *buf,
 			r = -EFAULT;
 			break;
 		}
+		if (write && slot->dirty_bitmap)
+			kl_mark_dirty_range(vm, slot, gpa, n);
 		gpa += n;
 		buf += n;
 		len -= n;

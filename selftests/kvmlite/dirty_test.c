@@ -3,8 +3,8 @@
  * Dirty page logging, as KVM's: KVM_MEM_LOG_DIRTY_PAGES on a slot, guest
  * writes (not reads) set bits, KVM_GET_DIRTY_LOG collects and re-protects
  * them, or with KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2 leaves them until
- * KVM_CLEAR_DIRTY_LOG, and the errnos of bad requests. Run against the
- * in-kernel KVM too.
+ * KVM_CLEAR_DIRTY_LOG, and the errnos of bad requests. The same tests on
+ * arm64 (stage 2) and x86 (EPT), run against the in-kernel KVM too.
  */
 #include <linux/kvm.h>
 #include <linux/kvmlite.h>
@@ -13,13 +13,14 @@
 #include "bench_util.h"
 #include "kselftest_harness.h"
 
-#ifdef __aarch64__
-#include "kvmlite_util.h"
-
-#define LOG_GPA		0x90000000ULL
 #define LOG_PAGES	128
 #define PAGE		4096ULL
 #define LOG_SLOT	1
+
+#if defined(__aarch64__)
+#include "kvmlite_util.h"
+
+#define LOG_GPA		0x90000000ULL
 
 /* Write x25 to x21, x22, x23; read x24; report by MMIO; again. */
 GUEST_CODE(guest_writer,
@@ -75,7 +76,78 @@ static void guest_round(struct __test_metadata *_metadata,
 	ASSERT_EQ(KVM_EXIT_MMIO, vm->run[0]->exit_reason);
 }
 
-static int get_log(struct kvm_vm *vm, __u64 *bitmap)
+#define DIRTY_TESTS
+#define DVM		kvm_vm	/* the VM type of the shared tests */
+
+#elif defined(__x86_64__)
+#include "kvmlite_x86.h"
+
+/* In xvm_long_mode's identity map (1 GiB), above the RAM slot. */
+#define LOG_GPA		0x20000000ULL
+
+/* Write R8 to RBX, RCX, RDX; read RSI; report by OUT; again. */
+X86_CODE64(guest_writer,
+	   "1: mov %r8, (%rbx)\n"
+	   "mov %r8, (%rcx)\n"
+	   "mov %r8, (%rdx)\n"
+	   "mov (%rsi), %r9\n"
+	   "out %al, $0x50\n"
+	   "jmp 1b\n");
+
+FIXTURE(dirty) {
+	struct xvm vm;
+	void *mem;
+};
+
+static int set_log_slot(struct xvm *vm, void *mem, __u32 flags)
+{
+	return xset_mem(vm->fd, LOG_SLOT, flags, LOG_GPA, LOG_PAGES * PAGE, mem);
+}
+
+FIXTURE_SETUP(dirty)
+{
+	int r = xvm_create(&self->vm);
+
+	ASSERT_EQ(0, r) TH_LOG("VM on %s: %s", kvm_dev(), strerror(-r));
+	self->mem = mmap(NULL, LOG_PAGES * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->mem);
+	ASSERT_EQ(0, set_log_slot(&self->vm, self->mem, KVM_MEM_LOG_DIRTY_PAGES));
+	ASSERT_EQ(0, xvm_long_mode(&self->vm, guest_writer, guest_writer_end));
+}
+
+FIXTURE_TEARDOWN(dirty)
+{
+	xvm_destroy(&self->vm);
+	munmap(self->mem, LOG_PAGES * PAGE);
+}
+
+/* One round of the guest: write pages a, b, c of the slot, read page d. */
+static void guest_round(struct __test_metadata *_metadata,
+			struct xvm *vm, int a, int b, int c, int d)
+{
+	struct kvm_regs r;
+
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &r));
+	r.rbx = LOG_GPA + a * PAGE;
+	r.rcx = LOG_GPA + b * PAGE + 8;
+	r.rdx = LOG_GPA + c * PAGE + 16;
+	r.rsi = LOG_GPA + d * PAGE;
+	r.r8 = 0x5a5a5a5a;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_REGS, &r));
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_IO, vm->run->exit_reason);
+	ASSERT_EQ(0x50, vm->run->io.port);
+}
+
+#define DIRTY_TESTS
+#define DVM		xvm
+
+#endif
+
+#ifdef DIRTY_TESTS
+
+static int get_log(struct DVM *vm, __u64 *bitmap)
 {
 	struct kvm_dirty_log log = { .slot = LOG_SLOT, .dirty_bitmap = bitmap };
 
@@ -83,7 +155,7 @@ static int get_log(struct kvm_vm *vm, __u64 *bitmap)
 	return kioctlp(vm->fd, KVM_GET_DIRTY_LOG, &log);
 }
 
-static int clear_log(struct kvm_vm *vm, __u64 first, __u32 num, __u64 *bitmap)
+static int clear_log(struct DVM *vm, __u64 first, __u32 num, __u64 *bitmap)
 {
 	struct kvm_clear_dirty_log log = {
 		.slot = LOG_SLOT, .first_page = first, .num_pages = num,
@@ -220,11 +292,11 @@ TEST_F(dirty, bad_requests)
 					KVM_MEM_LOG_DIRTY_PAGES | KVM_MEM_READONLY));
 }
 
-#else /* !__aarch64__ */
+#else /* no guest for this architecture */
 
-TEST(arm64_only)
+TEST(no_guest)
 {
-	SKIP(return, "these tests drive an arm64 guest");
+	SKIP(return, "these tests drive an arm64 or x86_64 guest");
 }
 
 #endif
