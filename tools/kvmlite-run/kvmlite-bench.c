@@ -198,13 +198,10 @@ GUEST(g_ipi1, GIC_SETUP
 	"mov x9, #1\n str x9, [x28]\n"
 	"1: wfi\n msr daifclr, #2\n isb\n msr daifset, #2\n b 1b\n");
 
-#define BATCHES		5
+#define BENCH_PROG	"kvmlite-bench"
 #define ROW_TIMEOUT	240
+#define BENCH_NS(t)	ns(t)
 
-static const char *dev = "/dev/kvmlite";
-static const char *row = "";
-static const char *label = "";
-static const char *rows;	/* --rows: comma-separated keys, NULL: all */
 static uint64_t freq;
 
 static uint64_t ticks(void)
@@ -215,43 +212,13 @@ static uint64_t ticks(void)
 	return v;
 }
 
+/* Ticks of the virtual counter in ns. */
 static double ns(uint64_t t)
 {
 	return (double)t * 1e9 / freq;
 }
 
-static void on_alarm(int sig)
-{
-	static const char msg[] = "kvmlite-bench: a row did not finish in time\n";
-
-	(void)sig;
-	/* Only async-signal-safe calls here. */
-	if (write(2, msg, sizeof(msg) - 1) < 0 || write(2, row, strlen(row)) < 0)
-		_exit(2);
-	_exit(2);
-}
-
-static void start_row(const char *key)
-{
-	row = key;
-	fprintf(stderr, "# %s: %s\n", label, key);
-	alarm(ROW_TIMEOUT);
-}
-
-/* Per-iteration cost of each batch in @t[BATCHES] (ticks), @n iterations. */
-static void report(const char *key, const uint64_t *t, int n)
-{
-	uint64_t sum = 0, lo = ~0ULL, hi = 0;
-	int b, per = n / BATCHES;
-
-	for (b = 0; b < BATCHES; b++) {
-		sum += t[b];
-		lo = t[b] < lo ? t[b] : lo;
-		hi = t[b] > hi ? t[b] : hi;
-	}
-	printf("BENCH %s %s %.0f ns\n", label, key, ns(sum) / (per * BATCHES));
-	printf("NOISE %s %s %.0f %.0f\n", label, key, ns(lo) / per, ns(hi) / per);
-}
+#include "bench_common.h"
 
 /*
  * Pin the calling thread to @cpu (best effort: a one-CPU machine keeps its
@@ -853,22 +820,6 @@ static void bench_ipi(int sys, int n)
 	vm_destroy(&v);
 }
 
-/* Whether --rows asks for the row @key. */
-static bool want(const char *key)
-{
-	size_t len = strlen(key);
-	const char *p = rows;
-
-	while (p) {
-		if (!strncmp(p, key, len) && (p[len] == ',' || !p[len]))
-			return true;
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return !rows;
-}
-
 /* The best of @rounds (--div lowers them to 1). */
 static void bench_create(int sys, int rounds)
 {
@@ -936,35 +887,14 @@ static int max_div(int n, int div)
 	return n / div > 0 ? n / div : 1;
 }
 
-/* A loop's iterations: a whole number of batches, at least one each. */
-static int loops(int n, int div)
-{
-	n = max_div(n, div);
-	return n > BATCHES ? n / BATCHES * BATCHES : BATCHES;
-}
-
 int main(int argc, char **argv)
 {
-	int sys;
+	int sys, div = bench_args(argc, argv);
 
-	int i, div = 1;
-
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--dev"))
-			dev = argv[i + 1];
-		else if (!strcmp(argv[i], "--label"))
-			label = argv[i + 1];
-		else if (!strcmp(argv[i], "--rows"))
-			rows = argv[i + 1];
-		else if (!strcmp(argv[i], "--div"))
-			div = atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : 1;
-	}
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r" (freq));
 	sys = open(dev, O_RDWR | O_CLOEXEC);
 	if (sys < 0)
 		die("open");
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, on_alarm);
 	pin(1);
 	/*
 	 * Counts for QEMU -icount on the KASAN/lockdep test kernel: the

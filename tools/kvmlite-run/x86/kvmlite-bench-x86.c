@@ -56,8 +56,9 @@
 #define PORT_DONE	0x81
 #define MAX_CPUID	256
 
-#define BATCHES		5
+#define BENCH_PROG	"kvmlite-bench-x86"
 #define ROW_TIMEOUT	600
+#define BENCH_NS(t)	((double)(t))	/* CLOCK_MONOTONIC: ns already */
 
 /* A real-mode guest blob (as the selftests' X86_CODE16). */
 #define GUEST16(name, body) GUEST(name, ".code16\n" body "\n.code64\n")
@@ -70,10 +71,7 @@ GUEST16(g_cpuid, "2: mov 0x800, %esi\n"
 		 "1: xor %eax, %eax\n cpuid\n dec %esi\n jnz 1b\n"
 		 "out %al, $0x81\n jmp 2b\n");
 
-static const char *dev = "/dev/kvmlite";
-static const char *row = "";
-static const char *label = "";
-static const char *rows;	/* --rows: comma-separated keys, NULL: all */
+#include "../bench_common.h"
 
 static uint64_t now_ns(void)
 {
@@ -81,40 +79,6 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-static void on_alarm(int sig)
-{
-	static const char msg[] = "kvmlite-bench-x86: a row did not finish in time\n";
-
-	(void)sig;
-	/* Only async-signal-safe calls here. */
-	if (write(2, msg, sizeof(msg) - 1) < 0 || write(2, row, strlen(row)) < 0)
-		_exit(2);
-	_exit(2);
-}
-
-static void start_row(const char *key)
-{
-	row = key;
-	fprintf(stderr, "# %s: %s\n", label, key);
-	alarm(ROW_TIMEOUT);
-}
-
-/* Per-iteration cost of each batch in @t[BATCHES] (ns), @n iterations. */
-static void report(const char *key, const uint64_t *t, int n)
-{
-	uint64_t sum = 0, lo = ~0ULL, hi = 0;
-	int b, per = n / BATCHES;
-
-	for (b = 0; b < BATCHES; b++) {
-		sum += t[b];
-		lo = t[b] < lo ? t[b] : lo;
-		hi = t[b] > hi ? t[b] : hi;
-	}
-	printf("BENCH %s %s %.0f ns\n", label, key, (double)sum / (per * BATCHES));
-	printf("NOISE %s %s %.0f %.0f\n", label, key, (double)lo / per,
-	       (double)hi / per);
 }
 
 static void die(const char *what)
@@ -300,48 +264,13 @@ static void bench_cpuid(int sys, int n)
 	vm_destroy(&v);
 }
 
-/* Whether --rows asks for the row @key. */
-static bool want(const char *key)
-{
-	size_t len = strlen(key);
-	const char *p = rows;
-
-	while (p) {
-		if (!strncmp(p, key, len) && (p[len] == ',' || !p[len]))
-			return true;
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return !rows;
-}
-
-/* A loop's iterations: a whole number of batches, at least one each. */
-static int loops(int n, int div)
-{
-	n = n / div > 0 ? n / div : 1;
-	return n > BATCHES ? n / BATCHES * BATCHES : BATCHES;
-}
-
 int main(int argc, char **argv)
 {
-	int i, sys, div = 1;
+	int sys, div = bench_args(argc, argv);
 
-	for (i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--dev"))
-			dev = argv[i + 1];
-		else if (!strcmp(argv[i], "--label"))
-			label = argv[i + 1];
-		else if (!strcmp(argv[i], "--rows"))
-			rows = argv[i + 1];
-		else if (!strcmp(argv[i], "--div"))
-			div = atoi(argv[i + 1]) > 0 ? atoi(argv[i + 1]) : 1;
-	}
 	sys = open(dev, O_RDWR | O_CLOEXEC);
 	if (sys < 0)
 		die("open");
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGALRM, on_alarm);
 	/*
 	 * Counts for the Bochs machine (about 50 million instructions per
 	 * second of its time, a few times slower than the wall clock).
