@@ -300,6 +300,10 @@ struct kvmlite_device {
  *		unknown
  * @vcpu_run:	KVM_RUN; return 0 with @vcpu->run filled or a negative errno
  * @dev_ioctl:	optional: backend system-fd ioctls; -ENOTTY if unknown
+ * @pre_fault:	optional: map the guest memory at @gpa ahead of the guest
+ *		(KVM_PRE_FAULT_MEMORY, with @vcpu->mutex): bytes mapped from
+ *		@gpa (> 0, at most @size), -ENOENT where there is no memory, or
+ *		another negative errno
  * @vcpu_async_ioctl: optional: vCPU ioctls run without @vcpu->mutex (as
  *		KVM's kvm_arch_vcpu_async_ioctl()); -ENOIOCTLCMD if not one
  * @vm_enable_cap: optional: KVM_ENABLE_CAP of the backend's VM caps;
@@ -367,6 +371,7 @@ struct kvmlite_arch_ops {
 			   unsigned long arg);
 	int (*vcpu_run)(struct kvmlite_vcpu *vcpu);
 	long (*dev_ioctl)(unsigned int ioctl, unsigned long arg);
+	long (*pre_fault)(struct kvmlite_vcpu *vcpu, u64 gpa, u64 size);
 	long (*vcpu_async_ioctl)(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 				 unsigned long arg);
 	int (*vm_enable_cap)(struct kvmlite_vm *vm,

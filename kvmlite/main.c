@@ -51,6 +51,8 @@ static long kvmlite_check_extension_generic(long ext)
 		return KVMLITE_MAX_VCPUS;
 	case KVM_CAP_MANUAL_DIRTY_LOG_PROTECT2:
 		return kvmlite_dirty_log_caps();
+	case KVM_CAP_PRE_FAULT_MEMORY:
+		return !!kvmlite_arch_ops.pre_fault;
 	default:
 		return kvmlite_eventfd_caps(ext);
 	}

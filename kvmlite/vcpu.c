@@ -136,6 +136,48 @@ static long kvmlite_vcpu_set_sigmask(struct kvmlite_vcpu *vcpu,
 	return 0;
 }
 
+/*
+ * KVM_PRE_FAULT_MEMORY (KVM's kvm_vcpu_pre_fault_memory()): map the range
+ * page after page; the range left goes back to userspace. Success if any of
+ * it was mapped; else the first error (-ENOENT: no memory there, -EINTR: a
+ * signal).
+ */
+static long kvmlite_vcpu_pre_fault(struct kvmlite_vcpu *vcpu,
+				   void __user *argp)
+{
+	struct kvm_pre_fault_memory range;
+	u64 full;
+	long r;
+
+	if (copy_from_user(&range, argp, sizeof(range)))
+		return -EFAULT;
+	r = -EINVAL;
+	if (range.flags || !PAGE_ALIGNED(range.gpa) ||
+	    !PAGE_ALIGNED(range.size) || range.gpa + range.size <= range.gpa)
+		goto out;
+	full = range.size;
+	do {
+		if (signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		r = kvmlite_arch_ops.pre_fault(vcpu, range.gpa, range.size);
+		if (r <= 0) {
+			r = r ?: -EIO;
+			break;
+		}
+		range.size -= r;
+		range.gpa += r;
+		cond_resched();
+	} while (range.size);
+	if (range.size != full)
+		r = 0;
+out:
+	if (copy_to_user(argp, &range, sizeof(range)))
+		r = -EFAULT;
+	return r;
+}
+
 static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 			       unsigned long arg)
 {
@@ -164,6 +206,12 @@ static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_GET_STATS_FD:
 		r = kvmlite_vcpu_stats_fd(vcpu);
 		break;
+	case KVM_PRE_FAULT_MEMORY:
+		if (kvmlite_arch_ops.pre_fault) {
+			r = kvmlite_vcpu_pre_fault(vcpu, (void __user *)arg);
+			break;
+		}
+		fallthrough;
 	default:
 		r = kvmlite_arch_ops.vcpu_ioctl(vcpu, ioctl, arg);
 		/* As KVM: unknown vCPU ioctls are -EINVAL. */

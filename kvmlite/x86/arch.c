@@ -336,6 +336,7 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.memslot_check	= kvmlite_x86_memslot_check,
 	.unmap_range	= kl_ept_unmap_range,
 	.dirty_log	= true,
+	.pre_fault	= kl_ept_pre_fault,
 	.vcpu_create	= kl_vcpu_init,
 	.vcpu_destroy	= kl_vcpu_uninit,
 	.vcpu_ioctl	= kl_vcpu_ioctl,

@@ -174,6 +174,19 @@ out:
 	return r;
 }
 
+/*
+ * KVM_PRE_FAULT_MEMORY: the page at @gpa mapped as a guest read would map
+ * it (KVM's kvm_arch_vcpu_pre_fault_memory(), 4 KiB at a time here).
+ */
+long kl_ept_pre_fault(struct kvmlite_vcpu *vcpu, u64 gpa, u64 size)
+{
+	int r = kl_ept_fault(kl_vcpu(vcpu), gpa, EPT_VIOLATION_ACC_READ);
+
+	if (r < 0)
+		return r;
+	return r ? PAGE_SIZE : -ENOENT;
+}
+
 /* What the kernel wrote into a logging slot (pvclock, INS, MMIO) is dirty. */
 static void kl_mark_dirty_range(struct kvmlite_vm *vm,
 				struct kvmlite_memslot *slot, u64 gpa,

@@ -337,6 +337,7 @@ int kl_ept_init(struct kvmlite_vm *vm);
 void kl_ept_destroy(struct kvmlite_vm *vm);
 void kl_ept_unmap_range(struct kvmlite_vm *vm, u64 gpa, u64 size);
 int kl_ept_fault(struct kl_vcpu *v, u64 gpa, u64 qual);
+long kl_ept_pre_fault(struct kvmlite_vcpu *vcpu, u64 gpa, u64 size);
 int kl_read_guest(struct kvmlite_vm *vm, u64 gpa, void *buf, unsigned int len);
 int kl_write_guest(struct kvmlite_vm *vm, u64 gpa, const void *buf,
 		   unsigned int len);

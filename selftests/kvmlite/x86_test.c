@@ -1317,6 +1317,51 @@ TEST_F(x86, munmap_between_runs)
 	EXPECT_EQ(-EFAULT, xvm_run(vm));
 }
 
+/* KVM_PRE_FAULT_MEMORY on @vm's vCPU: the ioctl's result, @r the range back. */
+static long pre_fault(struct xvm *vm, __u64 gpa, __u64 size, __u64 flags,
+		      struct kvm_pre_fault_memory *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->gpa = gpa;
+	r->size = size;
+	r->flags = flags;
+	return kioctlp(vm->vcpu, KVM_PRE_FAULT_MEMORY, r);
+}
+
+/*
+ * KVM_PRE_FAULT_MEMORY, as KVM: flags, alignment, empty and wrapping ranges
+ * refused; a range in RAM mapped whole (0, size 0 back); one that runs past
+ * the end of RAM mapped up to there (0, the rest back), then -ENOENT with
+ * the range unchanged; the guest runs on the mapped memory.
+ */
+TEST_F(x86, pre_fault_memory)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_pre_fault_memory r;
+
+	ASSERT_EQ(1, kioctl(vm->sys, KVM_CHECK_EXTENSION, KVM_CAP_PRE_FAULT_MEMORY));
+	EXPECT_EQ(-EFAULT, kioctl(vm->vcpu, KVM_PRE_FAULT_MEMORY, 8));
+	EXPECT_EQ(-EINVAL, pre_fault(vm, 0, 4096, 1, &r));
+	EXPECT_EQ(-EINVAL, pre_fault(vm, 0x800, 4096, 0, &r));
+	EXPECT_EQ(-EINVAL, pre_fault(vm, 0, 0x800, 0, &r));
+	EXPECT_EQ(-EINVAL, pre_fault(vm, 0x1000, 0, 0, &r));
+	EXPECT_EQ(-EINVAL, pre_fault(vm, -4096ULL, 8192, 0, &r));
+
+	ASSERT_EQ(0, pre_fault(vm, 0, 0x10000, 0, &r));
+	EXPECT_EQ(0, r.size);
+	EXPECT_EQ(0x10000, r.gpa);
+	ASSERT_EQ(0, pre_fault(vm, XRAM_SIZE - 4096, 8192, 0, &r));
+	EXPECT_EQ(4096, r.size);
+	EXPECT_EQ(XRAM_SIZE, r.gpa);
+	EXPECT_EQ(-ENOENT, pre_fault(vm, r.gpa, r.size, 0, &r));
+	EXPECT_EQ(4096, r.size);
+	EXPECT_EQ(XRAM_SIZE, r.gpa);
+	EXPECT_EQ(-ENOENT, pre_fault(vm, XMMIO, 4096, 0, &r));
+
+	ASSERT_EQ(0, xvm_real_mode(vm, g_read, g_read_end));
+	run_io(_metadata, vm, KVM_EXIT_IO_OUT, 1, 0x10);
+}
+
 X86_CODE16(g_id, "1: out %al, $0x60\n jmp 1b\n");
 
 struct run_arg {

@@ -81,6 +81,20 @@ struct reg_mask_range {
 #define KVM_ARM_GET_REG_WRITABLE_MASKS	_IOR(KVMIO, 0xb6, struct reg_mask_range)
 #endif
 
+/* KVM_PRE_FAULT_MEMORY (Linux 6.11 and later): the x86 backend offers it. */
+#ifndef KVM_CAP_PRE_FAULT_MEMORY
+#define KVM_CAP_PRE_FAULT_MEMORY	236
+
+struct kvm_pre_fault_memory {
+	__u64 gpa;
+	__u64 size;
+	__u64 flags;
+	__u64 padding[5];
+};
+
+#define KVM_PRE_FAULT_MEMORY	_IOWR(KVMIO, 0xd5, struct kvm_pre_fault_memory)
+#endif
+
 /* arm64: the SMCCC filter (Linux 6.4 and later). */
 #ifndef KVM_ARM_VM_SMCCC_CTRL
 #define KVM_ARM_VM_SMCCC_CTRL		0
