@@ -10,8 +10,8 @@
  * or random, set on vCPUs that may have run), KVM_INTERRUPT/KVM_NMI/IRQ_LINE,
  * the VM's TSS and identity-map addresses, clock, irqchip, MCE calls and MSR
  * filters (with MSR exits to userspace on some VMs), and the vCPU's events,
- * debug registers, XSAVE/XCRS, LAPIC and guest debug (breakpoints near the
- * guest code, single steps, injected #DB/#BP).
+ * debug registers, XSAVE/XCRS, LAPIC, guest debug (breakpoints near the
+ * guest code, single steps, injected #DB/#BP) and pre-faulting.
  *
  * Hostile guests run in flat 32-bit protected mode (or real mode, or
  * whatever state the last SET_SREGS left) on memory filled with random bytes
@@ -58,7 +58,7 @@ static const unsigned long misc_vcpu_reqs[] = {
 	KVM_GET_XSAVE2, KVM_GET_XCRS, KVM_SET_XCRS, KVM_GET_LAPIC,
 	KVM_SET_LAPIC, KVM_KVMCLOCK_CTRL, KVM_X86_SETUP_MCE, KVM_X86_SET_MCE,
 	KVM_GET_TSC_KHZ, KVM_SET_TSC_KHZ, KVM_TPR_ACCESS_REPORTING,
-	KVM_SET_VAPIC_ADDR, KVM_GET_CPUID2,
+	KVM_SET_VAPIC_ADDR, KVM_GET_CPUID2, KVM_PRE_FAULT_MEMORY,
 };
 
 /* MSRs a Linux guest, QEMU or KVM's selftests use, and some nobody has. */
@@ -279,6 +279,14 @@ static void misc_vcpu_arch(unsigned long req, void *p)
 		x->flags = 0;
 		x->xcrs[0].xcr = 0;
 		x->xcrs[0].value = chance(90) ? xcr0s[below(ARRAY_SIZE(xcr0s))] : rnd();
+	}
+	if (req == KVM_PRE_FAULT_MEMORY && chance(70)) {
+		/* Ranges over the slots, sometimes beyond them. */
+		struct kvm_pre_fault_memory *f = p;
+
+		f->gpa = slot_gpas[below(ARRAY_SIZE(slot_gpas))] + 4096 * below(64);
+		f->size = 4096 * (1 + below(64));
+		f->flags = chance(95) ? 0 : f->flags;
 	}
 	if (req == KVM_SET_GUEST_DEBUG && chance(70)) {
 		/* The VMM's debugging: breakpoints, steps, injections. */
