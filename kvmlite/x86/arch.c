@@ -16,6 +16,13 @@
 
 #include "x86.h"
 
+/*
+ * KVM_CAP_X86_DISABLE_EXITS: HLT stays in the guest; so does PAUSE, which
+ * kvmlite never intercepts (no pause-loop exiting).
+ */
+#define KL_DISABLE_EXITS	(KVM_X86_DISABLE_EXITS_HLT | \
+				 KVM_X86_DISABLE_EXITS_PAUSE)
+
 /* KVM's KL_X2APIC_API_FLAGS (x86.c). */
 #define KL_X2APIC_API_FLAGS	(KVM_X2APIC_API_USE_32BIT_IDS | \
 				 KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK)
@@ -71,7 +78,11 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_SET_GUEST_DEBUG:
 	case KVM_CAP_X86_USER_SPACE_MSR:
 	case KVM_CAP_X86_MSR_FILTER:
+	case KVM_CAP_VCPU_ATTRIBUTES:
+	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 		return 1;
+	case KVM_CAP_X86_DISABLE_EXITS:
+		return KL_DISABLE_EXITS;
 	case KVM_CAP_SET_GUEST_DEBUG2:
 		return KL_GUESTDBG_VALID_MASK;
 	case KVM_CAP_XSAVE:
@@ -162,7 +173,7 @@ static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
 
 /*
  * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO,
- * KVM_CAP_X2APIC_API, KVM_CAP_X86_USER_SPACE_MSR;
+ * KVM_CAP_X2APIC_API, KVM_CAP_X86_USER_SPACE_MSR, KVM_CAP_X86_DISABLE_EXITS;
  * KVM_CAP_SPLIT_IRQCHIP, as KVM: before any vCPU, once.
  */
 static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
@@ -191,6 +202,17 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 		if (cap->args[0] & ~KVM_MSR_EXIT_REASON_VALID_MASK)
 			return -EINVAL;
 		WRITE_ONCE(kvm->user_space_msr_mask, cap->args[0]);
+		return 0;
+	}
+	if (cap->cap == KVM_CAP_X86_DISABLE_EXITS) {
+		/*
+		 * As KVM: any valid bits, kept for vCPUs created from now
+		 * on; those kvmlite cannot honour (MWAIT, C-states) ignored.
+		 */
+		if (cap->args[0] & ~KVM_X86_DISABLE_VALID_EXITS)
+			return -EINVAL;
+		if (cap->args[0] & KVM_X86_DISABLE_EXITS_HLT)
+			WRITE_ONCE(kvm->hlt_in_guest, true);
 		return 0;
 	}
 	if (cap->cap == KVM_CAP_MSR_PLATFORM_INFO) {

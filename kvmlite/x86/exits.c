@@ -695,7 +695,7 @@ const u32 kl_msr_list[] = {
 	MSR_IA32_MCG_CTL, MSR_IA32_UCODE_REV,
 	MSR_KVM_SYSTEM_TIME, MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME_NEW,
 	MSR_KVM_WALL_CLOCK_NEW, MSR_K7_HWCR, MSR_IA32_TSC_ADJUST,
-	MSR_PLATFORM_INFO, MSR_IA32_POWER_CTL,
+	MSR_PLATFORM_INFO, MSR_IA32_POWER_CTL, MSR_KVM_STEAL_TIME,
 };
 
 /* CPUID.7.0:EBX.TSC_ADJUST in the vCPU's model. */
@@ -1174,8 +1174,7 @@ int kl_handle_exit(struct kl_vcpu *v)
 	case EXIT_REASON_EPT_VIOLATION:
 		return kl_handle_ept_violation(v);
 	case EXIT_REASON_VMCALL:
-		/* As KVM for an unknown hypercall: -KVM_ENOSYS in RAX. */
-		v->gpr[KL_RAX] = (u64)-1000;
+		v->gpr[KL_RAX] = kl_pv_hypercall(v);
 		kl_skip(v, v->exit_insn_len);
 		return 1;
 	case EXIT_REASON_INVD:

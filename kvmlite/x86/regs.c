@@ -5,6 +5,7 @@
  * (GET_SUPPORTED_CPUID, GET_MSR_INDEX_LIST), with KVM's structures and
  * errnos.
  */
+#include <linux/sched/stat.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
@@ -380,6 +381,7 @@ static long kl_set_cpuid2(struct kl_vcpu *v, void __user *argp)
 	v->cpuid = e;
 	v->cpuid_nent = c.nent;
 	kl_lapic_update_version(v);
+	kl_pv_cpuid_update(v);
 	return 0;
 }
 
@@ -497,7 +499,10 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 		}
 		n++;
 	}
-	/* KVM's paravirtual leaves: its signature, kvmclock, no-op I/O delay. */
+	/*
+	 * KVM's paravirtual leaves: its signature, kvmclock, no-op I/O delay,
+	 * stolen time, PV IPIs (pv.c).
+	 */
 	memset(&e[n], 0, 2 * sizeof(*e));
 	e[n].function = KVM_CPUID_SIGNATURE;
 	e[n].eax = KVM_CPUID_FEATURES;
@@ -507,7 +512,9 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 	e[n].function = KVM_CPUID_FEATURES;
 	e[n++].eax = BIT(KVM_FEATURE_CLOCKSOURCE) | BIT(KVM_FEATURE_NOP_IO_DELAY) |
 		     BIT(KVM_FEATURE_CLOCKSOURCE2) |
-		     BIT(KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
+		     BIT(KVM_FEATURE_CLOCKSOURCE_STABLE_BIT) |
+		     (sched_info_on() ? BIT(KVM_FEATURE_STEAL_TIME) : 0) |
+		     BIT(KVM_FEATURE_PV_SEND_IPI);
 	kl_cpuid_fill(&e[n], 0x80000000, 0);
 	xmax = min_t(u32, e[n].eax, 0x80000008);
 	e[n++].eax = xmax;
@@ -815,6 +822,12 @@ long kl_vcpu_ioctl(struct kvmlite_vcpu *vcpu, unsigned int ioctl,
 		return kl_lapic_set_vapic_addr(v, argp);
 	case KVM_SET_GUEST_DEBUG:
 		return kl_set_guest_debug(v, argp);
+	case KVM_ENABLE_CAP:
+		return kl_pv_vcpu_enable_cap(v, argp);
+	case KVM_HAS_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_SET_DEVICE_ATTR:
+		return kl_pv_vcpu_attr(v, ioctl, argp);
 	}
 	return kl_state_vcpu_ioctl(v, ioctl, argp);
 }

@@ -624,6 +624,10 @@ static bool kl_is_mce_bank(struct kl_vcpu *v, u32 msr)
 /* The MSRs of this file: 0, -1 (#GP for the guest, failure for the host), 1 (not ours). */
 int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 {
+	int r = kl_pv_msr_get(v, index, data);
+
+	if (r || index == MSR_KVM_STEAL_TIME)
+		return r;
 	if (kl_is_mtrr(index)) {
 		*data = index == KL_MSR_MTRR_CAP ? KL_MTRR_CAP : *kl_mtrr_slot(v, index);
 		return 0;
@@ -672,6 +676,10 @@ int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 
 int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 {
+	int r = kl_pv_msr_set(v, index, data);
+
+	if (r || index == MSR_KVM_STEAL_TIME)
+		return r;
 	if (kl_is_mtrr(index)) {
 		if (index == KL_MSR_MTRR_CAP)	/* read-only */
 			return -1;

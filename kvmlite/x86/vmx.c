@@ -34,6 +34,7 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/gsseg.h>
+#include <asm/kvm_para.h>
 #include <asm/msr.h>
 #include <asm/reboot.h>
 #include <asm/special_insns.h>
@@ -568,7 +569,7 @@ static void kl_vmcs_setup(struct kl_vcpu *v)
 	u32 low, high;
 
 	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, kl_caps.pin);
-	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, kl_caps.cpu);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, v->cpu_ctl);
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, kl_caps.cpu2);
 	vmcs_write(VM_EXIT_CONTROLS, kl_caps.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, kl_caps.entry);
@@ -707,6 +708,10 @@ int kl_vcpu_init(struct kvmlite_vcpu *vcpu)
 	v->vcpu = vcpu;
 	v->vmcs_cpu = -1;
 	INIT_LIST_HEAD(&v->loaded);
+	/* As KVM's vmx_exec_control(): HLT exits unless it runs in the guest. */
+	v->cpu_ctl = kl_caps.cpu;
+	if (READ_ONCE(kl_vm(vcpu->vm)->hlt_in_guest))
+		v->cpu_ctl &= ~CPU_BASED_HLT_EXITING;
 	kl_state_init(v);
 	p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!p) {
@@ -804,10 +809,22 @@ static bool kl_irq_window_open(struct kl_vcpu *v, u32 intr_state)
 	       !(intr_state & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
 }
 
+/*
+ * As KVM's vmx_clear_hlt(): a guest halted in VMX non-root (HLT does not
+ * exit) wakes to the event injected at this entry, RIP already past HLT.
+ */
+static void kl_clear_hlt(struct kl_vcpu *v)
+{
+	if (!(v->cpu_ctl & CPU_BASED_HLT_EXITING) &&
+	    (vmcs_read(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) &&
+	    vmcs_read(GUEST_ACTIVITY_STATE) == GUEST_ACTIVITY_HLT)
+		vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+}
+
 /* Choose the event to inject at this entry. VMCS current, IRQs off. */
 static void kl_inject_events(struct kl_vcpu *v)
 {
-	u32 cpu_ctl = kl_caps.cpu, intr_state, info;
+	u32 cpu_ctl = v->cpu_ctl, intr_state, info;
 	struct kvm_run *run = v->vcpu->run;
 
 	info = vmcs_read(VM_ENTRY_INTR_INFO_FIELD);
@@ -842,6 +859,7 @@ static void kl_inject_events(struct kl_vcpu *v)
 	/* As KVM: no interrupt while the VMM asks for none (BLOCKIRQ). */
 	if (unlikely(v->guest_debug & KVM_GUESTDBG_BLOCKIRQ)) {
 		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, cpu_ctl);
+		kl_clear_hlt(v);
 		return;
 	}
 	/* An ExtINT first (KVM's kvm_cpu_get_interrupt()), then the LAPIC's. */
@@ -874,6 +892,7 @@ static void kl_inject_events(struct kl_vcpu *v)
 	    !kl_vm(v->vcpu->vm)->pic && !kl_irq_window_open(v, intr_state))
 		cpu_ctl |= CPU_BASED_INTR_WINDOW_EXITING;
 	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, cpu_ctl);
+	kl_clear_hlt(v);
 }
 
 /* --- entry ------------------------------------------------------------------- */
@@ -1169,6 +1188,8 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		if ((v->kvm_system_time & 1) &&
 		    v->kvmclock_gen != READ_ONCE(kl_vm(vcpu->vm)->clock_gen))
 			kl_kvmclock_update(v);
+		if (v->steal_msr & KVM_MSR_ENABLED)
+			kl_pv_steal_update(v);
 		kl_lapic_sync_to_vapic(v);
 		if (!kl_enter_guest(v))
 			continue;

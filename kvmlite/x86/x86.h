@@ -172,6 +172,14 @@ struct kl_vcpu {
 	u64 tsc_adjust;		/* MSR_IA32_TSC_ADJUST */
 	u64 msr_platform_info;	/* MSR_PLATFORM_INFO, the VMM's */
 	u64 msr_power_ctl;	/* MSR_IA32_POWER_CTL, kept (KVM) */
+
+	/* pv.c: KVM's paravirtual interface. */
+	bool pv_enforce;	/* KVM_CAP_ENFORCE_PV_FEATURE_CPUID */
+	u32 pv_features;	/* KVM_CPUID_FEATURES.EAX of the vCPU's model */
+	u64 steal_msr;		/* MSR_KVM_STEAL_TIME */
+	u64 last_steal;		/* run_delay at the last record update */
+	bool steal_update;	/* the record is due before the next entry */
+	u32 cpu_ctl;		/* primary exec controls (HLT exits or not) */
 };
 
 /**
@@ -200,6 +208,7 @@ struct kl_vm {
 	struct kl_pic *pic;		/* KVM_CREATE_IRQCHIP's, or NULL */
 	struct kl_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP's, or NULL */
 	u32 user_space_msr_mask;	/* KVM_CAP_X86_USER_SPACE_MSR */
+	bool hlt_in_guest;	/* KVM_CAP_X86_DISABLE_EXITS: HLT */
 	struct kl_msr_filter __rcu *msr_filter;	/* KVM_X86_SET_MSR_FILTER */
 };
 
@@ -362,6 +371,16 @@ u32 kl_event_to_save(struct kl_vcpu *v, u32 *err);
 void kl_state_init(struct kl_vcpu *v);
 void kl_kvmclock_update(struct kl_vcpu *v);
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp);
+
+/* pv.c */
+bool kl_pv_has(struct kl_vcpu *v, unsigned int feature);
+void kl_pv_cpuid_update(struct kl_vcpu *v);
+long kl_pv_vcpu_enable_cap(struct kl_vcpu *v, void __user *argp);
+int kl_pv_msr_get(struct kl_vcpu *v, u32 index, u64 *data);
+int kl_pv_msr_set(struct kl_vcpu *v, u32 index, u64 data);
+void kl_pv_steal_update(struct kl_vcpu *v);
+u64 kl_pv_hypercall(struct kl_vcpu *v);
+long kl_pv_vcpu_attr(struct kl_vcpu *v, unsigned int ioctl, void __user *argp);
 void kl_events_get(struct kl_vcpu *v, struct kvm_vcpu_events *e);
 int kl_events_set(struct kl_vcpu *v, const struct kvm_vcpu_events *e);
 long kl_state_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl, void __user *argp);
