@@ -80,6 +80,7 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_X86_MSR_FILTER:
 	case KVM_CAP_VCPU_ATTRIBUTES:
 	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
+	case KVM_CAP_EXIT_ON_EMULATION_FAILURE:
 		return 1;
 	case KVM_CAP_X86_DISABLE_EXITS:
 		return KL_DISABLE_EXITS;
@@ -173,7 +174,8 @@ static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
 
 /*
  * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO,
- * KVM_CAP_X2APIC_API, KVM_CAP_X86_USER_SPACE_MSR, KVM_CAP_X86_DISABLE_EXITS;
+ * KVM_CAP_X2APIC_API, KVM_CAP_X86_USER_SPACE_MSR, KVM_CAP_X86_DISABLE_EXITS,
+ * KVM_CAP_EXIT_ON_EMULATION_FAILURE;
  * KVM_CAP_SPLIT_IRQCHIP, as KVM: before any vCPU, once.
  */
 static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
@@ -213,6 +215,12 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 			return -EINVAL;
 		if (cap->args[0] & KVM_X86_DISABLE_EXITS_HLT)
 			WRITE_ONCE(kvm->hlt_in_guest, true);
+		return 0;
+	}
+	if (cap->cap == KVM_CAP_EXIT_ON_EMULATION_FAILURE) {
+		if (cap->args[0] & ~1ULL)
+			return -EINVAL;
+		WRITE_ONCE(kvm->exit_on_emulation_error, cap->args[0]);
 		return 0;
 	}
 	if (cap->cap == KVM_CAP_MSR_PLATFORM_INFO) {

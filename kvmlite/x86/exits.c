@@ -456,6 +456,17 @@ static int kl_mmio_exit(struct kl_vcpu *v, u64 gpa)
 		if (!kl_linear_access(v, lin, insn, n, false))
 			break;
 	if (!n || kl_decode_mov(v, insn, n, &v->mmio)) {
+		/*
+		 * As KVM's handle_emulation_failure(): a #UD for the guest
+		 * unless the VMM asked for the exit alone
+		 * (KVM_CAP_EXIT_ON_EMULATION_FAILURE); above CPL 0 the #UD
+		 * is all, at CPL 0 the VMM sees the failure too.
+		 */
+		if (!READ_ONCE(kl_vm(v->vcpu->vm)->exit_on_emulation_error)) {
+			kl_inject_exception(v, UD_VECTOR, false, 0);
+			if (VMX_AR_DPL(kl_vmcs_get(v, GUEST_SS_AR_BYTES)))
+				return 1;
+		}
 		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
 		run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
 		run->emulation_failure.ndata = 4;

@@ -209,6 +209,7 @@ struct kl_vm {
 	struct kl_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP's, or NULL */
 	u32 user_space_msr_mask;	/* KVM_CAP_X86_USER_SPACE_MSR */
 	bool hlt_in_guest;	/* KVM_CAP_X86_DISABLE_EXITS: HLT */
+	bool exit_on_emulation_error;	/* KVM_CAP_EXIT_ON_EMULATION_FAILURE */
 	struct kl_msr_filter __rcu *msr_filter;	/* KVM_X86_SET_MSR_FILTER */
 };
 

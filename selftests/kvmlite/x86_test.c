@@ -10,7 +10,8 @@
  * firing in the guest, the host's own breakpoint surviving it), the VMM's
  * debugging (KVM_SET_GUEST_DEBUG), the guest's TF over emulation, MSR
  * filters and MSR exits to the VMM, events
- * (KVM_GET/SET_VCPU_EVENTS: exceptions, interrupts, NMIs). Guests run in
+ * (KVM_GET/SET_VCPU_EVENTS: exceptions, interrupts, NMIs), an MMIO
+ * instruction that cannot be emulated (KVM_CAP_EXIT_ON_EMULATION_FAILURE). Guests run in
  * real mode or in 64-bit long mode set up with KVM_SET_SREGS. The same tests
  * run on the in-kernel KVM (KVMLITE_DEV=/dev/kvm); where the two legitimately
  * differ the test says so.
@@ -241,6 +242,66 @@ TEST_F(x86, mmio_real_mode)
 	EXPECT_EQ(0xff81, regs.rdx & 0xffff);
 	EXPECT_EQ(0x8001, regs.rsi);
 	EXPECT_EQ(0xcafef00d, regs.rax);
+}
+
+X86_SYMBOL(g_emu_flds);
+X86_SYMBOL(g_emu_ud);
+X86_CODE16(g_emu,
+	   "mov $0xa000, %ax\n mov %ax, %ds\n"
+	   ".global g_emu_flds\n g_emu_flds:\n flds (0x10)\n"
+	   "out %al, $0x70\n"
+	   "1: jmp 1b\n"
+	   ".global g_emu_ud\n g_emu_ud:\n out %al, $0x71\n 2: jmp 2b\n");
+
+static void expect_emulation_failure(struct __test_metadata *_metadata,
+				     struct xvm *vm)
+{
+	struct kvm_run *run = vm->run;
+
+	ASSERT_EQ(0, xvm_run(vm));
+	ASSERT_EQ(KVM_EXIT_INTERNAL_ERROR, run->exit_reason)
+		TH_LOG("exit %u", run->exit_reason);
+	EXPECT_EQ(KVM_INTERNAL_ERROR_EMULATION, run->emulation_failure.suberror);
+	EXPECT_TRUE(run->emulation_failure.flags &
+		    KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES);
+	ASSERT_LE(2, run->emulation_failure.insn_size);
+	EXPECT_EQ(0xd9, run->emulation_failure.insn_bytes[0]);
+	EXPECT_EQ(0x06, run->emulation_failure.insn_bytes[1]);
+}
+
+/*
+ * An instruction on MMIO that cannot be emulated (FLDS), as KVM's
+ * handle_emulation_failure(): at CPL 0 the VMM gets the failure with the
+ * instruction's bytes and the guest a #UD on the next run; with
+ * KVM_CAP_EXIT_ON_EMULATION_FAILURE (KVM's checks) the VMM alone, which
+ * then skips the instruction.
+ */
+TEST_F(x86, emulation_failure)
+{
+	struct xvm *vm = &self->vm;
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_EXIT_ON_EMULATION_FAILURE };
+	struct kvm_regs regs;
+
+	ASSERT_EQ(1, kioctl(vm->sys, KVM_CHECK_EXTENSION,
+			    KVM_CAP_EXIT_ON_EMULATION_FAILURE));
+	ASSERT_EQ(0, xvm_real_mode(vm, g_emu, g_emu_end));
+	xvm_ivt(vm, 6, XCODE + (g_emu_ud - g_emu));
+	expect_emulation_failure(_metadata, vm);
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x71);
+
+	cap.args[0] = 2;
+	EXPECT_EQ(-EINVAL, kioctlp(vm->fd, KVM_ENABLE_CAP, &cap));
+	cap.args[0] = 1;
+	ASSERT_EQ(0, kioctlp(vm->fd, KVM_ENABLE_CAP, &cap));
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	regs.rip = XCODE + (g_emu_flds - g_emu);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_REGS, &regs));
+	expect_emulation_failure(_metadata, vm);
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_REGS, &regs));
+	EXPECT_EQ(XCODE + (g_emu_flds - g_emu), regs.rip);
+	regs.rip += 4;		/* d9 06 10 00 */
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_REGS, &regs));
+	RUN_IO(vm, KVM_EXIT_IO_OUT, 1, 0x70);
 }
 
 X86_CODE64(g_long,
