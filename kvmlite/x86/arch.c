@@ -8,6 +8,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/cpufeature.h>
@@ -103,6 +104,8 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 		return KVM_SYNC_X86_VALID_FIELDS;
 	case KVM_CAP_ADJUST_CLOCK:
 		return KL_CLOCK_FLAGS;
+	case KVM_CAP_X86_APIC_BUS_CYCLES_NS:
+		return KL_APIC_BUS_CYCLE_NS_DEFAULT;
 	default:
 		return 0;
 	}
@@ -121,6 +124,7 @@ static int kvmlite_x86_vm_init(struct kvmlite_vm *vm, unsigned long type)
 		return -ENOMEM;
 	vm->arch = kvm;
 	kvm->tsc_offset = -rdtsc();
+	kvm->apic_bus_cycle_ns = KL_APIC_BUS_CYCLE_NS_DEFAULT;
 	r = kl_ept_init(vm);
 	if (r)
 		goto err;
@@ -173,8 +177,32 @@ static int kvmlite_x86_max_vcpu_id(struct kvmlite_vm *vm, u64 max)
 }
 
 /*
+ * KVM_ENABLE_CAP(KVM_CAP_X86_APIC_BUS_CYCLES_NS), as kvm_vm_ioctl_enable_cap():
+ * no overflow of the timer's TMICT * 128 * cycle in ns, an in-kernel LAPIC
+ * (ENXIO), before the first vCPU (EINVAL).
+ */
+static int kvmlite_x86_apic_bus_cycles(struct kvmlite_vm *vm, u64 ns)
+{
+	u64 unused;
+	int r = 0;
+
+	if (!ns || check_mul_overflow((u64)U32_MAX * 128, ns, &unused))
+		return -EINVAL;
+	down_write(&vm->lock);
+	if (kl_vm(vm)->irqchip == KL_IRQCHIP_NONE)
+		r = -ENXIO;
+	else if (vm->nr_vcpus)
+		r = -EINVAL;
+	else
+		kl_vm(vm)->apic_bus_cycle_ns = ns;
+	up_write(&vm->lock);
+	return r;
+}
+
+/*
  * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO,
- * KVM_CAP_X2APIC_API, KVM_CAP_X86_USER_SPACE_MSR, KVM_CAP_X86_DISABLE_EXITS,
+ * KVM_CAP_X86_APIC_BUS_CYCLES_NS, KVM_CAP_X2APIC_API,
+ * KVM_CAP_X86_USER_SPACE_MSR, KVM_CAP_X86_DISABLE_EXITS,
  * KVM_CAP_EXIT_ON_EMULATION_FAILURE;
  * KVM_CAP_SPLIT_IRQCHIP, as KVM: before any vCPU, once.
  */
@@ -188,6 +216,8 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 		return -EINVAL;
 	if (cap->cap == KVM_CAP_MAX_VCPU_ID)
 		return kvmlite_x86_max_vcpu_id(vm, cap->args[0]);
+	if (cap->cap == KVM_CAP_X86_APIC_BUS_CYCLES_NS)
+		return kvmlite_x86_apic_bus_cycles(vm, cap->args[0]);
 	if (cap->cap == KVM_CAP_X2APIC_API) {
 		/* As KVM: 32-bit IDs in KVM_GET/SET_LAPIC and MSIs. */
 		if (cap->args[0] & ~KL_X2APIC_API_FLAGS)

@@ -17,7 +17,10 @@
  *    MSI route of the reserved IOAPIC GSIs targets at this vCPU exits with
  *    KVM_EXIT_IOAPIC_EOI (KVM's kvm_scan_ioapic_routes(), done at EOI)
  *  - the timer: one-shot, periodic and TSC-deadline (MSR_IA32_TSC_DEADLINE)
- *    on a hard hrtimer, with KVM's 1-ns bus cycle and TMCCT
+ *    on a hard hrtimer, with the VM's bus cycle (KVM's 1 ns unless
+ *    KVM_CAP_X86_APIC_BUS_CYCLES_NS) and TMCCT
+ *  - the LVT CMCI (0x2f0) when the vCPU has MCG_CMCI_P (KVM_X86_SETUP_MCE),
+ *    raised by KVM_X86_SET_MCE's UCNA errors
  *  - INIT/SIPI start of the vCPUs and the mp_states of KVM, in-kernel HLT
  *  - KVM_GET/SET_LAPIC
  *
@@ -39,13 +42,16 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/apicdef.h>
+#include <asm/mce.h>
 #include <asm/msr.h>
 #include <asm/tsc.h>
 
 #include "x86.h"
 
 #define KL_APIC_VERSION		0x14	/* KVM's APIC_VERSION: integrated */
-#define KL_APIC_NR_LVT		6	/* timer .. error (no CMCI) */
+/* KVM's KVM_APIC_MAX_NR_LVT_ENTRIES: timer .. error, CMCI (MCG_CMCI_P). */
+#define KL_APIC_MAX_NR_LVT	7
+#define KL_LVT_CMCI		6
 #define KL_LVT_MASK		(APIC_LVT_MASKED | APIC_SEND_PENDING | \
 				 APIC_VECTOR_MASK)
 #define KL_LINT_MASK		(KL_LVT_MASK | APIC_MODE_MASK | \
@@ -57,14 +63,15 @@
 #define KL_DEST_NOSHORT		0x00000
 #define KL_SHORT_MASK		0xc0000
 
-/* The LVTs in register order: APIC_LVTT + 0x10 * i. */
-static const u32 kl_lvt_mask[KL_APIC_NR_LVT] = {
+/* The LVTs in KVM's order (kl_lvt_reg()): apic_lvt_mask[]. */
+static const u32 kl_lvt_mask[KL_APIC_MAX_NR_LVT] = {
 	KL_LVT_MASK,				/* timer: mode added */
 	KL_LVT_MASK | APIC_MODE_MASK,		/* thermal */
 	KL_LVT_MASK | APIC_MODE_MASK,		/* performance counters */
 	KL_LINT_MASK,				/* LINT0 */
 	KL_LINT_MASK,				/* LINT1 */
 	KL_LVT_MASK,				/* error */
+	KL_LVT_MASK | APIC_MODE_MASK,		/* CMCI */
 };
 
 /**
@@ -81,6 +88,7 @@ static const u32 kl_lvt_mask[KL_APIC_NR_LVT] = {
  * @pending_sipi: a SIPI not yet taken
  * @sipi_vector: its vector
  * @vapic_addr:	KVM_SET_VAPIC_ADDR's guest address, 0 none
+ * @nr_lvt:	LVT entries: 6, 7 with the CMCI one (KVM's nr_lvt_entries)
  */
 struct kl_lapic {
 	struct kl_vcpu *v;
@@ -95,7 +103,14 @@ struct kl_lapic {
 	bool pending_sipi;
 	u8 sipi_vector;
 	u64 vapic_addr;
+	int nr_lvt;
 };
+
+/* KVM's APIC_LVTx(): the LVTs from APIC_LVTT, CMCI apart. */
+static u32 kl_lvt_reg(int i)
+{
+	return i == KL_LVT_CMCI ? APIC_LVTCMCI : APIC_LVTT + 0x10 * i;
+}
 
 static u32 kl_reg(struct kl_lapic *l, u32 off)
 {
@@ -160,15 +175,27 @@ static bool kl_x2apic(struct kl_lapic *l)
 	return (l->v->apic_base & mode) == mode;
 }
 
+/* KVM's kvm_lapic_lvt_supported(). */
+static bool kl_lvt_supported(struct kl_lapic *l, int i)
+{
+	return l->nr_lvt > i;
+}
+
+/* KVM's kvm_apic_calc_nr_lvt_entries(): the CMCI one with MCG_CMCI_P. */
+static int kl_calc_nr_lvt(struct kl_vcpu *v)
+{
+	return KL_APIC_MAX_NR_LVT - !(v->mcg_cap & MCG_CMCI_P);
+}
+
 /*
- * KVM's kvm_apic_set_version(): integrated, six LVTs; EOI broadcast
- * suppression (directed EOI) with x2APIC in the vCPU's CPUID and the
- * IOAPIC in userspace.
+ * KVM's kvm_apic_set_version(): integrated, six or seven LVTs; EOI
+ * broadcast suppression (directed EOI) with x2APIC in the vCPU's CPUID and
+ * the IOAPIC in userspace.
  */
 static u32 kl_lvr(struct kl_lapic *l)
 {
 	struct kvm_cpuid_entry2 *e = kl_find_cpuid(l->v, 1, 0);
-	u32 v = KL_APIC_VERSION | (KL_APIC_NR_LVT - 1) << 16;
+	u32 v = KL_APIC_VERSION | (l->nr_lvt - 1) << 16;
 
 	if (e && (e->ecx & BIT(X86_FEATURE_X2APIC & 31)) &&
 	    !kl_vm(l->v->vcpu->vm)->ioapic)
@@ -186,6 +213,29 @@ void kl_lapic_update_version(struct kl_vcpu *v)
 		return;
 	raw_spin_lock_irqsave(&l->lock, flags);
 	kl_reg_set(l, APIC_LVR, kl_lvr(l));
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+}
+
+/*
+ * KVM_X86_SETUP_MCE changed MCG_CAP (KVM's kvm_apic_after_set_mcg_cap()):
+ * a new LVT CMCI starts masked, the version register shows the count.
+ */
+void kl_lapic_after_set_mcg_cap(struct kl_vcpu *v)
+{
+	struct kl_lapic *l = v->lapic;
+	unsigned long flags;
+	int i, nr;
+
+	if (!l)
+		return;
+	nr = kl_calc_nr_lvt(v);
+	raw_spin_lock_irqsave(&l->lock, flags);
+	if (nr != l->nr_lvt) {
+		for (i = l->nr_lvt; i < nr; i++)
+			kl_reg_set(l, kl_lvt_reg(i), APIC_LVT_MASKED);
+		l->nr_lvt = nr;
+		kl_reg_set(l, APIC_LVR, kl_lvr(l));
+	}
 	raw_spin_unlock_irqrestore(&l->lock, flags);
 }
 
@@ -410,6 +460,12 @@ int kl_lapic_set_msi(struct kvmlite_vm *vm, const struct kvm_msi *msi)
 
 /* --- the timer ---------------------------------------------------------- */
 
+/* KVM's kvm->arch.apic_bus_cycle_ns, fixed before the first vCPU. */
+static u64 kl_bus_cycle_ns(struct kl_lapic *l)
+{
+	return kl_vm(l->v->vcpu->vm)->apic_bus_cycle_ns;
+}
+
 /* Deliver LVT entry @lvt's interrupt (KVM's kvm_apic_local_deliver()). */
 static bool kl_local_deliver(struct kl_lapic *l, u32 lvt)
 {
@@ -419,6 +475,23 @@ static bool kl_local_deliver(struct kl_lapic *l, u32 lvt)
 		return false;
 	return kl_accept_irq(l, val & APIC_MODE_MASK, val & APIC_VECTOR_MASK,
 			     true, val & APIC_LVT_LEVEL_TRIGGER);
+}
+
+/* A UCNA error of KVM_X86_SET_MCE: the LVT CMCI's interrupt. */
+void kl_lapic_deliver_cmci(struct kl_vcpu *v)
+{
+	struct kl_lapic *l = v->lapic;
+	unsigned long flags;
+	bool kick;
+
+	if (!l)
+		return;
+	raw_spin_lock_irqsave(&l->lock, flags);
+	kick = kl_lvt_supported(l, KL_LVT_CMCI) &&
+	       kl_local_deliver(l, APIC_LVTCMCI);
+	raw_spin_unlock_irqrestore(&l->lock, flags);
+	if (kick)
+		kvmlite_vcpu_kick(v->vcpu);
 }
 
 static enum hrtimer_restart kl_timer_fn(struct hrtimer *t)
@@ -458,10 +531,16 @@ static void kl_timer_cancel(struct kl_lapic *l)
 	}
 }
 
+/* KVM's tmict_to_ns(): the VM's bus cycle times the divisor. */
+static u64 kl_tmict_to_ns(struct kl_lapic *l, u32 tmict)
+{
+	return (u64)tmict * kl_bus_cycle_ns(l) * l->divide;
+}
+
 /* One-shot or periodic from TMICT, now (KVM's start_sw_period()). */
 static void kl_timer_start(struct kl_lapic *l)
 {
-	u64 ns = (u64)kl_reg(l, APIC_TMICT) * l->divide;
+	u64 ns = kl_tmict_to_ns(l, kl_reg(l, APIC_TMICT));
 
 	kl_timer_cancel(l);
 	l->period = ns;
@@ -508,7 +587,7 @@ static u32 kl_tmcct(struct kl_lapic *l)
 	if (rem < 0)
 		rem = 0;
 	div64_u64_rem(rem, l->period, &ns);
-	return div_u64(ns, l->divide);
+	return div64_u64(ns, kl_bus_cycle_ns(l) * l->divide);
 }
 
 static void kl_update_divide(struct kl_lapic *l)
@@ -632,9 +711,9 @@ static void kl_apic_write(struct kl_lapic *l, u32 off, u32 val, u64 *icr)
 			   (kl_reg(l, APIC_LVR) & APIC_LVR_DIRECTED_EOI ?
 			    APIC_SPIV_DIRECTED_EOI : 0)));
 		if (!(val & APIC_SPIV_APIC_ENABLED)) {
-			for (i = 0; i < KL_APIC_NR_LVT; i++)
-				kl_reg_set(l, APIC_LVTT + 0x10 * i,
-					   kl_reg(l, APIC_LVTT + 0x10 * i) |
+			for (i = 0; i < l->nr_lvt; i++)
+				kl_reg_set(l, kl_lvt_reg(i),
+					   kl_reg(l, kl_lvt_reg(i)) |
 					   APIC_LVT_MASKED);
 		}
 		break;
@@ -659,6 +738,14 @@ static void kl_apic_write(struct kl_lapic *l, u32 off, u32 val, u64 *icr)
 		if (!kl_sw_enabled(l))
 			val |= APIC_LVT_MASKED;
 		kl_reg_set(l, off, val & kl_lvt_mask[(off - APIC_LVTT) >> 4]);
+		break;
+	case APIC_LVTCMCI:
+		/* Ignored without MCG_CMCI_P (x2APIC: #GP, the caller's). */
+		if (!kl_lvt_supported(l, KL_LVT_CMCI))
+			break;
+		if (!kl_sw_enabled(l))
+			val |= APIC_LVT_MASKED;
+		kl_reg_set(l, off, val & kl_lvt_mask[KL_LVT_CMCI]);
 		break;
 	case APIC_TMICT:
 		if (kl_timer_mode(l) == APIC_LVT_TIMER_TSCDEADLINE)
@@ -692,7 +779,8 @@ static u32 kl_apic_read(struct kl_lapic *l, u32 off)
 		return kl_reg(l, APIC_PROCPRI);
 	default:
 		if (off < APIC_ID || off >= APIC_TDCR + 0x10 ||
-		    (off >= APIC_LVTCMCI && off < APIC_ICR) ||
+		    (off >= APIC_LVTCMCI && off < APIC_ICR &&
+		     !(off == APIC_LVTCMCI && kl_lvt_supported(l, KL_LVT_CMCI))) ||
 		    (off > APIC_TMCCT && off < APIC_TDCR))
 			return 0;
 		return kl_reg(l, off);
@@ -758,9 +846,11 @@ bool kl_lapic_mmio(struct kl_vcpu *v, u64 gpa, u32 len, bool write, u64 *data,
 }
 
 /* KVM's kvm_lapic_readable_reg_mask() in x2APIC mode. */
-static bool kl_x2apic_readable(u32 off)
+static bool kl_x2apic_readable(struct kl_lapic *l, u32 off)
 {
 	switch (off) {
+	case APIC_LVTCMCI:
+		return kl_lvt_supported(l, KL_LVT_CMCI);
 	case APIC_ID:
 	case APIC_LVR:
 	case APIC_TASKPRI:
@@ -802,7 +892,7 @@ int kl_lapic_x2apic_msr(struct kl_vcpu *v, u32 msr, u64 *data, bool write,
 	if (!l || !kl_x2apic(l))
 		return -1;
 	if (!write) {
-		if (!kl_x2apic_readable(off))
+		if (!kl_x2apic_readable(l, off))
 			return -1;
 		raw_spin_lock_irqsave(&l->lock, flags);
 		*data = kl_apic_read(l, off);
@@ -845,6 +935,10 @@ int kl_lapic_x2apic_msr(struct kl_vcpu *v, u32 msr, u64 *data, bool write,
 	case APIC_LVTERR:
 	case APIC_TMICT:
 	case APIC_TDCR:
+		break;
+	case APIC_LVTCMCI:
+		if (!kl_lvt_supported(l, KL_LVT_CMCI))
+			return -1;
 		break;
 	default:
 		/* ID, LDR, DFR, ICR2, read-only and reserved registers. */
@@ -1059,8 +1153,8 @@ void kl_lapic_reset(struct kl_vcpu *v, bool init)
 	memset(l->regs, 0, sizeof(l->regs));
 	kl_reg_set(l, APIC_ID, id);
 	kl_reg_set(l, APIC_LVR, kl_lvr(l));
-	for (i = 0; i < KL_APIC_NR_LVT; i++)
-		kl_reg_set(l, APIC_LVTT + 0x10 * i, APIC_LVT_MASKED);
+	for (i = 0; i < l->nr_lvt; i++)
+		kl_reg_set(l, kl_lvt_reg(i), APIC_LVT_MASKED);
 	/* KVM_X86_QUIRK_LINT0_REENABLED: the BSP takes the PIC's ExtINT. */
 	if (kl_is_bsp(v))
 		kl_reg_set(l, APIC_LVT0, APIC_DM_EXTINT);
@@ -1220,6 +1314,7 @@ int kl_lapic_create(struct kl_vcpu *v)
 	if (!l)
 		return -ENOMEM;
 	l->v = v;
+	l->nr_lvt = kl_calc_nr_lvt(v);
 	raw_spin_lock_init(&l->lock);
 	hrtimer_init(&l->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	l->timer.function = kl_timer_fn;

@@ -16,8 +16,10 @@
  *    exception payloads, no triple-fault event: those caps are off)
  *  - KVM_GET/SET_CLOCK: the VM's clock in ns (boot time + an offset), with
  *    KVM_CLOCK_REALTIME and KVM_CLOCK_HOST_TSC
- *  - machine check: KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE and
- *    the MCG_* / MCi_* MSRs (banks kept, nothing injected)
+ *  - machine check: KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE, the
+ *    MCG_* / MCi_* MSRs and MCi_CTL2 (with MCG_CMCI_P), KVM_X86_SET_MCE:
+ *    a #MC (or a shutdown), a corrected error logged, a UCNA error logged
+ *    and signalled through the LAPIC's LVT CMCI
  *  - the MTRRs (MTRRcap, MTRRdefType, fixed and 8 variable pairs), kept
  *    with KVM's validity checks; EPT keeps using the guest's PAT only
  *  - kvmclock: MSR_KVM_SYSTEM_TIME/WALL_CLOCK and their _NEW forms, with
@@ -25,6 +27,7 @@
  *    master clock; and IA32_UCODE_REV
  */
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/uaccess.h>
@@ -37,8 +40,11 @@
 
 #include "x86.h"
 
-/* As KVM: MCG_CAP bits userspace may set with KVM_X86_SETUP_MCE. */
-#define KL_MCE_CAP_SUPPORTED	(MCG_CTL_P | MCG_SER_P)
+/*
+ * As KVM with VMX: MCG_CAP bits userspace may set with KVM_X86_SETUP_MCE
+ * (not MCG_LMCE_P: no guest IA32_FEATURE_CONTROL).
+ */
+#define KL_MCE_CAP_SUPPORTED	(MCG_CTL_P | MCG_SER_P | MCG_CMCI_P)
 #define KL_MTRR_CAP		(0x500 | KL_NR_VAR_MTRR)	/* FIX, WC, 8 pairs */
 #define KL_MTRR_VAR_MSR		0x200	/* IA32_MTRR_PHYSBASE0, then MASK0, BASE1... */
 /* The SDM's names (msr-index.h spells them in CamelCase). */
@@ -273,8 +279,85 @@ static long kl_setup_mce(struct kl_vcpu *v, void __user *argp)
 	v->mcg_cap = cap;
 	if (cap & MCG_CTL_P)
 		v->mcg_ctl = ~0ull;
-	for (bank = 0; bank < banks; bank++)
+	/* IA32_MCi_CTL all ones, IA32_MCi_CTL2 0. */
+	for (bank = 0; bank < banks; bank++) {
 		v->mce_banks[bank * 4] = ~0ull;
+		if (cap & MCG_CMCI_P)
+			v->mci_ctl2_banks[bank] = 0;
+	}
+	/* kvm_apic_after_set_mcg_cap(): the LVT CMCI with MCG_CMCI_P. */
+	kl_lapic_after_set_mcg_cap(v);
+	return 0;
+}
+
+/* kvm_vcpu_ioctl_x86_set_mce()'s is_ucna(): uncorrected, no action required. */
+static bool kl_is_ucna(const struct kvm_x86_mce *mce)
+{
+	return !mce->mcg_status &&
+	       !(mce->status & (MCI_STATUS_PCC | MCI_STATUS_S | MCI_STATUS_AR)) &&
+	       (mce->status & MCI_STATUS_VAL) && (mce->status & MCI_STATUS_UC);
+}
+
+/*
+ * KVM_X86_SET_MCE, as kvm_vcpu_ioctl_x86_set_mce(): the error logged in
+ * bank @mce->bank; an uncorrected one raises #MC (a shutdown while one is
+ * in progress or with CR4.MCE clear); a UCNA error is logged and, with
+ * MCG_CMCI_P and CMCI_EN in the bank's MCi_CTL2, signalled through the LVT
+ * CMCI (kvm_vcpu_x86_set_ucna()).
+ */
+static long kl_set_mce(struct kl_vcpu *v, void __user *argp)
+{
+	unsigned int banks = v->mcg_cap & 0xff;
+	struct kvm_x86_mce mce;
+	u64 *bank;
+
+	if (copy_from_user(&mce, argp, sizeof(mce)))
+		return -EFAULT;
+	if (mce.bank >= banks || !(mce.status & MCI_STATUS_VAL))
+		return -EINVAL;
+	bank = v->mce_banks + array_index_nospec(4 * mce.bank, 4 * banks);
+
+	if (kl_is_ucna(&mce)) {
+		bank[1] = mce.status;
+		bank[2] = mce.addr;
+		bank[3] = mce.misc;
+		v->mcg_status = mce.mcg_status;
+		if ((v->mcg_cap & MCG_CMCI_P) &&
+		    (v->mci_ctl2_banks[mce.bank] & MCI_CTL2_CMCI_EN))
+			kl_lapic_deliver_cmci(v);
+		return 0;
+	}
+	/* Uncorrected errors off in MCG_CTL or in the bank's MCi_CTL. */
+	if ((mce.status & MCI_STATUS_UC) && (v->mcg_cap & MCG_CTL_P) &&
+	    v->mcg_ctl != ~0ull)
+		return 0;
+	if ((mce.status & MCI_STATUS_UC) && bank[0] != ~0ull)
+		return 0;
+	if (mce.status & MCI_STATUS_UC) {
+		if ((v->mcg_status & MCG_STATUS_MCIP) || !(v->cr4 & X86_CR4_MCE)) {
+			/* KVM_REQ_TRIPLE_FAULT: KVM_RUN exits with SHUTDOWN. */
+			v->triple_fault = true;
+			return 0;
+		}
+		if (bank[1] & MCI_STATUS_VAL)
+			mce.status |= MCI_STATUS_OVER;
+		bank[2] = mce.addr;
+		bank[3] = mce.misc;
+		v->mcg_status = mce.mcg_status;
+		bank[1] = mce.status;
+		kl_inject_exception(v, MC_VECTOR, false, 0);
+		/* As kvm_vcpu_has_events(): a pending exception ends HLT. */
+		if (v->mp_state == KVM_MP_STATE_HALTED)
+			v->mp_state = KVM_MP_STATE_RUNNABLE;
+	} else if (!(bank[1] & MCI_STATUS_VAL) || !(bank[1] & MCI_STATUS_UC)) {
+		if (bank[1] & MCI_STATUS_VAL)
+			mce.status |= MCI_STATUS_OVER;
+		bank[2] = mce.addr;
+		bank[3] = mce.misc;
+		bank[1] = mce.status;
+	} else {
+		bank[1] |= MCI_STATUS_OVER;
+	}
 	return 0;
 }
 
@@ -551,6 +634,8 @@ long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *arg
 		return kl_set_mp_state(v, argp);
 	case KVM_X86_SETUP_MCE:
 		return kl_setup_mce(v, argp);
+	case KVM_X86_SET_MCE:
+		return kl_set_mce(v, argp);
 	}
 	return -ENOTTY;
 }
@@ -621,6 +706,13 @@ static bool kl_is_mce_bank(struct kl_vcpu *v, u32 msr)
 	       msr < MSR_IA32_MC0_CTL + 4 * (v->mcg_cap & 0xff);
 }
 
+/* MCi_CTL2 of a bank the vCPU has (get/set_msr_mce()'s last_msr). */
+static bool kl_is_mci_ctl2(struct kl_vcpu *v, u32 msr)
+{
+	return msr >= MSR_IA32_MC0_CTL2 &&
+	       msr < MSR_IA32_MC0_CTL2 + (v->mcg_cap & 0xff);
+}
+
 /* The MSRs of this file: 0, -1 (#GP for the guest, failure for the host), 1 (not ours). */
 int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 {
@@ -634,6 +726,13 @@ int kl_state_msr_get(struct kl_vcpu *v, u32 index, u64 *data, bool host)
 	}
 	if (kl_is_mce_bank(v, index)) {
 		*data = v->mce_banks[index - MSR_IA32_MC0_CTL];
+		return 0;
+	}
+	if (kl_is_mci_ctl2(v, index)) {
+		/* As get_msr_mce(): the guest's only with MCG_CMCI_P. */
+		if (!(v->mcg_cap & MCG_CMCI_P) && !host)
+			return -1;
+		*data = v->mci_ctl2_banks[index - MSR_IA32_MC0_CTL2];
 		return 0;
 	}
 	switch (index) {
@@ -701,6 +800,18 @@ int kl_state_msr_set(struct kl_vcpu *v, u32 index, u64 data, bool host)
 		if ((off & 3) == 1 && !host && data)
 			return -1;
 		v->mce_banks[off] = data;
+		return 0;
+	}
+	if (kl_is_mci_ctl2(v, index)) {
+		/*
+		 * As set_msr_mce(): only with MCG_CMCI_P (the VMM may write
+		 * 0), a reserved bit set is #GP.
+		 */
+		if (!(v->mcg_cap & MCG_CMCI_P) && (data || !host))
+			return -1;
+		if (data & ~(MCI_CTL2_CMCI_EN | MCI_CTL2_CMCI_THRESHOLD_MASK))
+			return -1;
+		v->mci_ctl2_banks[index - MSR_IA32_MC0_CTL2] = data;
 		return 0;
 	}
 	switch (index) {

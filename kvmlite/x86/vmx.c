@@ -1178,6 +1178,12 @@ int kl_vcpu_run(struct kvmlite_vcpu *vcpu)
 		r = kvmlite_vcpu_check_exit(vcpu);
 		if (r)
 			break;
+		/* vcpu_enter_guest()'s KVM_REQ_TRIPLE_FAULT (KVM_X86_SET_MCE). */
+		if (unlikely(v->triple_fault)) {
+			v->triple_fault = false;
+			run->exit_reason = KVM_EXIT_SHUTDOWN;
+			break;
+		}
 		if (v->lapic) {
 			kl_lapic_accept_events(v);
 			if (v->mp_state != KVM_MP_STATE_RUNNABLE) {

@@ -64,6 +64,7 @@ struct kl_mmio {
 #define KL_MAX_CPUID	256
 #define KL_MAX_MCE_BANKS	32	/* as KVM_MAX_MCE_BANKS */
 #define KL_NR_VAR_MTRR		8	/* as KVM_NR_VAR_MTRR */
+#define KL_APIC_BUS_CYCLE_NS_DEFAULT	1	/* as APIC_BUS_CYCLE_NS_DEFAULT */
 /* KVM_GET_CLOCK's flags (no master clock: never TSC_STABLE); KVM_CAP_ADJUST_CLOCK */
 #define KL_CLOCK_FLAGS		(KVM_CLOCK_REALTIME | KVM_CLOCK_HOST_TSC)
 
@@ -161,6 +162,8 @@ struct kl_vcpu {
 	/* state.c: kept for the guest and the VMM. */
 	u64 mcg_cap, mcg_status, mcg_ctl;
 	u64 mce_banks[KL_MAX_MCE_BANKS * 4];	/* CTL, STATUS, ADDR, MISC */
+	u64 mci_ctl2_banks[KL_MAX_MCE_BANKS];	/* MCi_CTL2 (MCG_CMCI_P) */
+	bool triple_fault;	/* KVM_REQ_TRIPLE_FAULT: KVM_RUN shuts down */
 	u64 mtrr_deftype;
 	u64 mtrr_fixed[11];
 	u64 mtrr_var[KL_NR_VAR_MTRR][2];	/* PHYSBASE, PHYSMASK */
@@ -199,6 +202,7 @@ struct kl_vm {
 	u64 tsc_offset;		/* new vCPUs' TSC offset: their TSC starts at 0 */
 	unsigned long nr_mmu_pages;	/* KVM_SET_NR_MMU_PAGES, kept */
 	u32 bsp_vcpu_id;	/* KVM_SET_BOOT_CPU_ID */
+	u64 apic_bus_cycle_ns;	/* KVM_CAP_X86_APIC_BUS_CYCLES_NS */
 	bool no_platform_info;	/* KVM_CAP_MSR_PLATFORM_INFO disabled */
 	bool x2apic_format;	/* KVM_X2APIC_API_USE_32BIT_IDS */
 	bool x2apic_no_bcast_quirk; /* KVM_X2APIC_API_DISABLE_BROADCAST_QUIRK */
@@ -415,6 +419,8 @@ void kl_lapic_sync_to_vapic(struct kl_vcpu *v);
 void kl_lapic_sync_from_vapic(struct kl_vcpu *v);
 
 void kl_lapic_update_version(struct kl_vcpu *v);
+void kl_lapic_after_set_mcg_cap(struct kl_vcpu *v);
+void kl_lapic_deliver_cmci(struct kl_vcpu *v);
 int kl_lapic_x2apic_msr(struct kl_vcpu *v, u32 msr, u64 *data, bool write,
 			int *eoi);
 int kl_lapic_deliver(struct kvmlite_vm *vm, u8 dest, bool logical, u32 dm,

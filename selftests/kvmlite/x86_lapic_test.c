@@ -11,7 +11,9 @@
  * start of an application processor, and bad inputs. Then the full in-kernel
  * irqchip (KVM_CREATE_IRQCHIP): its errnos and KVM_GET/SET_IRQCHIP, the PICs
  * delivering an ExtINT, the IOAPIC's level and edge pins with Remote IRR and
- * EOI, a resampling irqfd. The same tests run on the in-kernel KVM
+ * EOI, a resampling irqfd. The LVT CMCI with MCG_CMCI_P and a UCNA error of
+ * KVM_X86_SET_MCE raising it; KVM_CAP_X86_APIC_BUS_CYCLES_NS, its errnos
+ * and the timer counting in those cycles. The same tests run on the in-kernel KVM
  * (KVMLITE_DEV=/dev/kvm) as the oracle.
  */
 #include <linux/kvm.h>
@@ -39,6 +41,7 @@
 #define APIC_ISR	0x100
 #define APIC_TMR	0x180
 #define APIC_IRR	0x200
+#define APIC_LVTCMCI	0x2f0
 #define APIC_ICR	0x300
 #define APIC_ICR2	0x310
 #define APIC_LVTT	0x320
@@ -46,6 +49,7 @@
 #define APIC_LVT1	0x360
 #define APIC_LVTERR	0x370
 #define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
 #define APIC_TDCR	0x3e0
 #define LVT_MASKED	0x10000
 
@@ -973,6 +977,154 @@ TEST_F(lapic, bad_inputs)
 	EXPECT_EQ(-EINVAL, kioctlp(self->vm.fd, KVM_IRQFD, &irqfd));
 	close(irqfd.fd);
 	close(irqfd.resamplefd);
+}
+
+/* ---- machine check: the LVT CMCI ---- */
+
+#define MSR_MC0_CTL2		0x280
+#define MSR_MC0_STATUS		0x401
+#define MCG_CMCI_P		0x400ull
+#define MCI_CTL2_CMCI_EN	0x40000000ull
+#define CMCI_VECTOR		0xa9
+
+/* A UCNA error (VAL, UC, no PCC/S/AR, MCG_STATUS 0) in @bank. */
+static long inject_ucna(struct xvm *vm, __u8 bank, __u64 addr)
+{
+	struct kvm_x86_mce m = {
+		.status = (1ull << 63) | (1ull << 61) | (1ull << 60) | 0x10090,
+		.addr = addr,
+		.bank = bank,
+	};
+
+	return kioctlp(vm->vcpu, KVM_X86_SET_MCE, &m);
+}
+
+static int irr_has(struct __test_metadata *_metadata, struct xvm *vm, int vec)
+{
+	struct kvm_lapic_state s;
+
+	EXPECT_EQ(0, get_lapic(vm, &s));
+	return xlapic_vec(&s, APIC_IRR, vec);
+}
+
+/*
+ * Without MCG_CMCI_P six LVTs and no LVT CMCI; KVM_X86_SETUP_MCE with it
+ * makes seven (version register), the new one masked; KVM_X86_SET_MCE's
+ * UCNA error raises its interrupt only with CMCI_EN in the bank's MCi_CTL2
+ * and the entry unmasked (the error is logged either way). Without
+ * MCG_CMCI_P again: six LVTs.
+ */
+TEST_F(lapic, cmci)
+{
+	struct kvm_lapic_state s;
+	__u64 cap = 0, v;
+	__u32 lvr = expected_lvr(&self->vm);
+
+	ASSERT_EQ(0, get_lapic(&self->vm, &s));
+	EXPECT_EQ(lvr, xlapic_reg(&s, APIC_LVR));
+	EXPECT_EQ(0, xlapic_reg(&s, APIC_LVTCMCI));
+	ASSERT_EQ(0, kioctlp(self->vm.sys, KVM_X86_GET_MCE_CAP_SUPPORTED, &cap));
+	if (!(cap & MCG_CMCI_P))
+		SKIP(return, "no MCG_CMCI_P on %s", kvm_dev());
+	v = 10 | MCG_CMCI_P;
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	ASSERT_EQ(0, get_lapic(&self->vm, &s));
+	EXPECT_EQ(lvr + 0x10000, xlapic_reg(&s, APIC_LVR));
+	EXPECT_EQ(LVT_MASKED, xlapic_reg(&s, APIC_LVTCMCI));
+
+	/* APIC on, LVT CMCI masked: nothing raised, the error logged. */
+	xlapic_set_reg(&s, APIC_SVR, 0x1ff);
+	xlapic_set_reg(&s, APIC_LVTCMCI, LVT_MASKED | CMCI_VECTOR);
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_SET_LAPIC, &s));
+	EXPECT_EQ(1, xvcpu_set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 7, MCI_CTL2_CMCI_EN));
+	EXPECT_EQ(0, inject_ucna(&self->vm, 7, 0x1000));
+	EXPECT_FALSE(irr_has(_metadata, &self->vm, CMCI_VECTOR));
+	EXPECT_EQ(1, xvcpu_get_msr(self->vm.vcpu, MSR_MC0_STATUS + 4 * 7, &v));
+	EXPECT_EQ(0xb000000000010090ull, v);
+
+	/* Unmasked but CMCI_EN clear: nothing. */
+	xlapic_set_reg(&s, APIC_LVTCMCI, CMCI_VECTOR);
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_SET_LAPIC, &s));
+	EXPECT_EQ(1, xvcpu_set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 7, 0));
+	EXPECT_EQ(0, inject_ucna(&self->vm, 7, 0x2000));
+	EXPECT_FALSE(irr_has(_metadata, &self->vm, CMCI_VECTOR));
+
+	/* Both: the interrupt is pending. */
+	EXPECT_EQ(1, xvcpu_set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 7, MCI_CTL2_CMCI_EN));
+	EXPECT_EQ(0, inject_ucna(&self->vm, 7, 0x3000));
+	EXPECT_TRUE(irr_has(_metadata, &self->vm, CMCI_VECTOR));
+	EXPECT_EQ(-EINVAL, inject_ucna(&self->vm, 10, 0x3000));
+
+	/* MCG_CMCI_P off again: six LVTs. */
+	v = 10;
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	ASSERT_EQ(0, get_lapic(&self->vm, &s));
+	EXPECT_EQ(lvr, xlapic_reg(&s, APIC_LVR));
+}
+
+/* ---- KVM_CAP_X86_APIC_BUS_CYCLES_NS ---- */
+
+static long set_bus_cycle(int vm, __u64 ns)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_X86_APIC_BUS_CYCLES_NS };
+
+	cap.args[0] = ns;
+	return kioctlp(vm, KVM_ENABLE_CAP, &cap);
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000000ull + t.tv_nsec;
+}
+
+/*
+ * KVM's default cycle is 1 ns; KVM_ENABLE_CAP: 0 or a cycle that would
+ * overflow TMICT * 128 is EINVAL, without an in-kernel LAPIC ENXIO, again
+ * before a vCPU fine, after one EINVAL. With a 40-ns cycle the one-shot
+ * timer (divide by 1) counts down one per 40 ns.
+ */
+TEST(apic_bus_cycles)
+{
+	const __u32 tmict = 0xffffffff;
+	struct kvm_lapic_state s;
+	__u64 t0, t1, done;
+	struct xvm vm;
+	int r;
+
+	r = xvm_create_novcpu(&vm);
+	ASSERT_EQ(0, r) TH_LOG("VM on %s: %s", kvm_dev(), strerror(-r));
+	EXPECT_EQ(1, ioctl(vm.sys, KVM_CHECK_EXTENSION, KVM_CAP_X86_APIC_BUS_CYCLES_NS));
+	EXPECT_EQ(1, ioctl(vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_APIC_BUS_CYCLES_NS));
+	EXPECT_EQ(-EINVAL, set_bus_cycle(vm.fd, 0));
+	EXPECT_EQ(-EINVAL, set_bus_cycle(vm.fd, 1ull << 40));
+	EXPECT_EQ(-ENXIO, set_bus_cycle(vm.fd, 40));
+	ASSERT_EQ(0, xvm_split_irqchip(vm.fd, 24));
+	EXPECT_EQ(-EINVAL, set_bus_cycle(vm.fd, 0));
+	EXPECT_EQ(0, set_bus_cycle(vm.fd, 10));
+	EXPECT_EQ(0, set_bus_cycle(vm.fd, 40));
+	ASSERT_EQ(0, xvm_add_vcpu(&vm, 0));
+	EXPECT_EQ(-EINVAL, set_bus_cycle(vm.fd, 40));
+	EXPECT_EQ(-EINVAL, set_bus_cycle(vm.fd, 0));
+
+	/* One-shot, masked, divide by 1, TMICT 2^32 - 1 (TMCCT the same). */
+	ASSERT_EQ(0, get_lapic(&vm, &s));
+	xlapic_set_reg(&s, APIC_SVR, 0x1ff);
+	xlapic_set_reg(&s, APIC_TDCR, 0xb);
+	xlapic_set_reg(&s, APIC_LVTT, LVT_MASKED | 0x50);
+	xlapic_set_reg(&s, APIC_TMICT, tmict);
+	xlapic_set_reg(&s, APIC_TMCCT, tmict);
+	t0 = mono_ns();
+	ASSERT_EQ(0, kioctlp(vm.vcpu, KVM_SET_LAPIC, &s));
+	usleep(100000);
+	ASSERT_EQ(0, get_lapic(&vm, &s));
+	t1 = mono_ns();
+	done = tmict - xlapic_reg(&s, APIC_TMCCT);
+	EXPECT_LE(100000000ull / 40, done);
+	EXPECT_GE((t1 - t0) / 40 + 1, done);
+	xvm_destroy(&vm);
 }
 
 /* ---- the full in-kernel irqchip: KVM_CREATE_IRQCHIP ---- */

@@ -207,9 +207,9 @@ static long long run_delay(void)
 
 static void *spin(void *p)
 {
-	volatile int *stop = p;
+	int *stop = p;
 
-	while (!*stop)
+	while (!__atomic_load_n(stop, __ATOMIC_RELAXED))
 		;
 	return NULL;
 }
@@ -231,7 +231,7 @@ TEST_F(pv, steal_time)
 	long long delay0, delay1;
 	__u64 data, steal0;
 	__u32 version0;
-	volatile int stop = 0;
+	int stop = 0;
 	pthread_t busy;
 	cpu_set_t cpus;
 
@@ -257,12 +257,12 @@ TEST_F(pv, steal_time)
 	EXPECT_EQ(0, st->preempted);
 
 	delay0 = run_delay();
-	ASSERT_EQ(0, pthread_create(&busy, NULL, spin, (void *)&stop));
+	ASSERT_EQ(0, pthread_create(&busy, NULL, spin, &stop));
 	ASSERT_EQ(0, pthread_setaffinity_np(busy, sizeof(cpus), &cpus));
 	do
 		sched_yield();
 	while (run_delay() - delay0 < 10000000);
-	stop = 1;
+	__atomic_store_n(&stop, 1, __ATOMIC_RELAXED);
 	pthread_join(busy, NULL);
 	delay1 = run_delay();
 	RUN_OUT(vm, 0x40);

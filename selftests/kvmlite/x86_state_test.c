@@ -3,7 +3,8 @@
  * x86 vCPU and VM state that VMMs such as QEMU need beyond registers:
  * KVM_CAP_MP_STATE and KVM_GET/SET_MP_STATE, KVM_GET/SET_CLOCK, machine
  * check (KVM_X86_GET_MCE_CAP_SUPPORTED, KVM_X86_SETUP_MCE, the MCG and MCi
- * MSRs), the MTRRs, kvmclock (the pvclock page, the wall clock) and the
+ * MSRs, MCi_CTL2 with MCG_CMCI_P, KVM_X86_SET_MCE: errors logged, #MC
+ * delivered to the guest, shutdown), the MTRRs, kvmclock (the pvclock page, the wall clock) and the
  * microcode-revision MSR, from the VMM and from the guest; XCR0
  * (XSETBV/XGETBV, KVM_GET/SET_XCRS) and the guest's AVX state
  * (KVM_GET/SET_XSAVE). The same tests run on the in-kernel KVM
@@ -32,11 +33,23 @@
 #define MSR_MTRR_FIX4K_F8000	0x26f
 #define MSR_MTRR_DEF_TYPE		0x2ff
 #define MSR_MC0_CTL		0x400
+#define MSR_MC0_CTL2		0x280
 #define MSR_UCODE_REV		0x8b
 #define MSR_KVM_WALL_CLOCK	0x11
 #define MSR_KVM_SYSTEM_TIME	0x12
 #define MCG_CTL_P		0x100ull
 #define MCG_SER_P		0x1000000ull
+#define MCG_CMCI_P		0x400ull
+#define MCG_STATUS_RIPV		0x1ull
+#define MCG_STATUS_EIPV		0x2ull
+#define MCG_STATUS_MCIP		0x4ull
+#define MCI_STATUS_VAL		0x8000000000000000ull
+#define MCI_STATUS_OVER		0x4000000000000000ull
+#define MCI_STATUS_UC		0x2000000000000000ull
+#define MCI_STATUS_EN		0x1000000000000000ull
+#define MCI_STATUS_PCC		0x0200000000000000ull
+#define MCI_CTL2_CMCI_EN	0x40000000ull
+#define CR4_MCE			0x40ull
 
 struct msrs {
 	struct kvm_msrs m;
@@ -202,6 +215,204 @@ TEST_F(state, mce)
 	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MCG_STATUS, 5));
 	EXPECT_EQ(5, MSR(MSR_MCG_STATUS));
 	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MCG_CTL, 7));
+}
+
+/* KVM_X86_SETUP_MCE with MCG_CMCI_P when offered; SKIP without. */
+static int setup_cmci(struct __test_metadata *_metadata, struct xvm *vm, __u64 banks)
+{
+	__u64 cap = 0;
+
+	EXPECT_EQ(0, kioctlp(vm->sys, KVM_X86_GET_MCE_CAP_SUPPORTED, &cap));
+	if (!(cap & MCG_CMCI_P))
+		return 0;
+	cap = banks | MCG_CTL_P | MCG_SER_P | MCG_CMCI_P;
+	EXPECT_EQ(0, kioctlp(vm->vcpu, KVM_X86_SETUP_MCE, &cap));
+	return 1;
+}
+
+/*
+ * MCi_CTL2: only the banks the vCPU has; with MCG_CMCI_P 0 after
+ * KVM_X86_SETUP_MCE, CMCI_EN and the threshold kept, other bits refused;
+ * without it the VMM may read it and write 0 only.
+ */
+TEST_F(state, mci_ctl2)
+{
+	__u64 v;
+
+	if (!setup_cmci(_metadata, &self->vm, 10))
+		SKIP(return, "no MCG_CMCI_P on %s", kvm_dev());
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL2 + 9));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 9, MCI_CTL2_CMCI_EN | 0x7fff));
+	EXPECT_EQ(MCI_CTL2_CMCI_EN | 0x7fff, MSR(MSR_MC0_CTL2 + 9));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 9, 1ull << 29));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 9, 1ull << 32));
+	EXPECT_EQ(MCI_CTL2_CMCI_EN | 0x7fff, MSR(MSR_MC0_CTL2 + 9));
+	EXPECT_EQ(0, get_msr(self->vm.vcpu, MSR_MC0_CTL2 + 10, &v));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 10, 0));
+	EXPECT_EQ(0, get_msr(self->vm.vcpu, MSR_MC0_CTL2 + 31, &v));
+
+	/* KVM_X86_SETUP_MCE clears them. */
+	ASSERT_EQ(1, setup_cmci(_metadata, &self->vm, 10));
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL2 + 9));
+
+	/* Without MCG_CMCI_P: the VMM reads it and may write 0. */
+	v = 10 | MCG_CTL_P;
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL2 + 3));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 3, 0));
+	EXPECT_EQ(0, set_msr(self->vm.vcpu, MSR_MC0_CTL2 + 3, MCI_CTL2_CMCI_EN));
+}
+
+static void set_mce(struct kvm_x86_mce *m, __u8 bank, __u64 status, __u64 mcg_status,
+		    __u64 addr)
+{
+	memset(m, 0, sizeof(*m));
+	m->bank = bank;
+	m->status = status;
+	m->mcg_status = mcg_status;
+	m->addr = addr;
+	m->misc = 0x8c;
+}
+
+/*
+ * KVM_X86_SET_MCE without running the guest: a bank the vCPU lacks or a
+ * status without VAL is EINVAL; a corrected error is logged (OVER on a
+ * second one); a UCNA error is logged with its MCG_STATUS (no LAPIC: no
+ * interrupt); uncorrected errors are dropped when MCG_CTL or the bank's
+ * MCi_CTL turn them off.
+ */
+TEST_F(state, set_mce)
+{
+	__u64 ce = MCI_STATUS_VAL | MCI_STATUS_EN | 0x1234;
+	__u64 ucna = MCI_STATUS_VAL | MCI_STATUS_UC | MCI_STATUS_EN | 0x10090;
+	__u64 uc = ucna | MCI_STATUS_PCC;
+	__u64 mcip = MCG_STATUS_MCIP | MCG_STATUS_EIPV;
+	struct kvm_x86_mce m;
+	__u64 v;
+
+	v = 10 | MCG_CTL_P | MCG_SER_P;
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	set_mce(&m, 10, ce, 0, 0x1000);
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	set_mce(&m, 255, ce, 0, 0x1000);
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	set_mce(&m, 2, ce & ~MCI_STATUS_VAL, 0, 0x1000);
+	EXPECT_EQ(-EINVAL, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(-EFAULT, kioctl(self->vm.vcpu, KVM_X86_SET_MCE, 8));
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL + 4 * 2 + 1));
+
+	/* Corrected: logged, then logged again with OVER. */
+	set_mce(&m, 2, ce, 0, 0x1000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(ce, MSR(MSR_MC0_CTL + 4 * 2 + 1));
+	EXPECT_EQ(0x1000, MSR(MSR_MC0_CTL + 4 * 2 + 2));
+	EXPECT_EQ(0x8c, MSR(MSR_MC0_CTL + 4 * 2 + 3));
+	set_mce(&m, 2, ce, 0, 0x2000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(ce | MCI_STATUS_OVER, MSR(MSR_MC0_CTL + 4 * 2 + 1));
+	EXPECT_EQ(0x2000, MSR(MSR_MC0_CTL + 4 * 2 + 2));
+	EXPECT_EQ(0, MSR(MSR_MCG_STATUS));
+
+	/* UCNA: logged as given, MCG_STATUS too; no #MC. */
+	set_mce(&m, 3, ucna, 0, 0xdeadbeef);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(ucna, MSR(MSR_MC0_CTL + 4 * 3 + 1));
+	EXPECT_EQ(0xdeadbeef, MSR(MSR_MC0_CTL + 4 * 3 + 2));
+
+	/* Uncorrected with MCi_CTL 0, then with MCG_CTL 0: dropped. */
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MC0_CTL + 4 * 4, 0));
+	set_mce(&m, 4, uc, mcip, 0x3000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL + 4 * 4 + 1));
+	EXPECT_EQ(1, set_msr(self->vm.vcpu, MSR_MCG_CTL, 0));
+	set_mce(&m, 5, uc, mcip, 0x3000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL + 4 * 5 + 1));
+	EXPECT_EQ(0, MSR(MSR_MCG_STATUS));
+}
+
+X86_SYMBOL(g_mc_handler);
+X86_CODE16(g_mc,
+	   "out %al, $0x10\n"
+	   "out %al, $0x11\n"			/* not reached: #MC first */
+	   "out %al, $0xff\n"
+	   ".global g_mc_handler\n g_mc_handler:\n"
+	   "out %al, $0x12\n"
+	   "out %al, $0x13\n"
+	   "out %al, $0xff\n");
+
+static void set_cr4(struct __test_metadata *_metadata, struct xvm *vm, __u64 set)
+{
+	struct kvm_sregs s;
+
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_GET_SREGS, &s));
+	s.cr4 |= set;
+	ASSERT_EQ(0, kioctlp(vm->vcpu, KVM_SET_SREGS, &s));
+}
+
+static int run_port(struct xvm *vm)
+{
+	if (xvm_run(vm))
+		return -1;
+	if (vm->run->exit_reason != KVM_EXIT_IO)
+		return -(int)vm->run->exit_reason - 100;
+	return vm->run->io.port;
+}
+
+/*
+ * An uncorrected error with CR4.MCE set: logged, MCG_STATUS as given, #MC
+ * taken by the guest before its next instruction; another one while MCIP is
+ * set shuts the vCPU down (KVM_EXIT_SHUTDOWN at the next KVM_RUN).
+ */
+TEST_F(state, mce_inject)
+{
+	__u64 uc = MCI_STATUS_VAL | MCI_STATUS_UC | MCI_STATUS_EN | MCI_STATUS_PCC | 0x10090;
+	__u64 mcip = MCG_STATUS_MCIP | MCG_STATUS_EIPV;
+	struct kvm_x86_mce m;
+	__u64 v;
+
+	v = 10 | MCG_CTL_P | MCG_SER_P;
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	ASSERT_EQ(0, xvm_real_mode(&self->vm, g_mc, g_mc_end));
+	xvm_ivt(&self->vm, 18, XCODE + (g_mc_handler - g_mc));
+	set_cr4(_metadata, &self->vm, CR4_MCE);
+	ASSERT_EQ(0x10, run_port(&self->vm));
+
+	set_mce(&m, 6, uc, mcip, 0x4000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(uc, MSR(MSR_MC0_CTL + 4 * 6 + 1));
+	EXPECT_EQ(0x4000, MSR(MSR_MC0_CTL + 4 * 6 + 2));
+	EXPECT_EQ(mcip, MSR(MSR_MCG_STATUS));
+	EXPECT_EQ(0x12, run_port(&self->vm));
+	EXPECT_EQ(0x13, run_port(&self->vm));
+
+	/* MCIP still set: shutdown, nothing logged. */
+	set_mce(&m, 7, uc, mcip, 0x5000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL + 4 * 7 + 1));
+	EXPECT_EQ(0, xvm_run(&self->vm));
+	EXPECT_EQ(KVM_EXIT_SHUTDOWN, self->vm.run->exit_reason);
+}
+
+/* An uncorrected error with CR4.MCE clear: shutdown, nothing logged. */
+TEST_F(state, mce_shutdown)
+{
+	__u64 uc = MCI_STATUS_VAL | MCI_STATUS_UC | MCI_STATUS_EN | MCI_STATUS_PCC | 0x10090;
+	struct kvm_x86_mce m;
+	__u64 v = 10 | MCG_SER_P;
+
+	/* A new vCPU's MCi_CTL are 0 (errors off) until KVM_X86_SETUP_MCE. */
+	ASSERT_EQ(0, xvm_real_mode(&self->vm, g_mc, g_mc_end));
+	set_mce(&m, 1, uc, MCG_STATUS_MCIP | MCG_STATUS_EIPV, 0x4000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	ASSERT_EQ(0x10, run_port(&self->vm));
+	ASSERT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SETUP_MCE, &v));
+	set_mce(&m, 1, uc, MCG_STATUS_MCIP | MCG_STATUS_EIPV, 0x4000);
+	EXPECT_EQ(0, kioctlp(self->vm.vcpu, KVM_X86_SET_MCE, &m));
+	EXPECT_EQ(0, MSR(MSR_MC0_CTL + 4 * 1 + 1));
+	EXPECT_EQ(0, MSR(MSR_MCG_STATUS));
+	EXPECT_EQ(0, xvm_run(&self->vm));
+	EXPECT_EQ(KVM_EXIT_SHUTDOWN, self->vm.run->exit_reason);
 }
 
 /* MTRRs: the capability, KVM's validity checks, values kept. */
