@@ -232,6 +232,7 @@ struct kvmlite_vcpu {
 	int cpu;
 	bool sigset_active;
 	sigset_t sigset;
+	struct pid __rcu *pid;		/* the thread of the last KVM_RUN */
 	struct kvmlite_pgcache pgcache;
 	char stats_id[KVMLITE_STATS_NAME_SIZE];
 	u64 stats[KVMLITE_VCPU_MAX_STATS];
@@ -484,5 +485,6 @@ int kvmlite_create_vcpu(struct kvmlite_vm *vm, unsigned long id);
 void kvmlite_vcpu_free(struct kvmlite_vcpu *vcpu);
 int kvmlite_vcpu_check_exit(struct kvmlite_vcpu *vcpu);
 void kvmlite_vcpu_kick(struct kvmlite_vcpu *vcpu);
+int kvmlite_vcpu_yield_to(struct kvmlite_vcpu *target);
 
 #endif /* KVMLITE_H */

@@ -12,6 +12,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pid.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -178,6 +179,40 @@ out:
 	return r;
 }
 
+/* As KVM: the thread running the vCPU, for directed yields to it. */
+static void kvmlite_vcpu_set_pid(struct kvmlite_vcpu *vcpu)
+{
+	struct pid *old = rcu_access_pointer(vcpu->pid);
+
+	if (likely(old == task_pid(current)))
+		return;
+	rcu_assign_pointer(vcpu->pid, get_task_pid(current, PIDTYPE_PID));
+	synchronize_rcu();
+	put_pid(old);
+}
+
+/*
+ * KVM's kvm_vcpu_yield_to(): give the rest of this time slice to
+ * @target's thread if it waits for a CPU; > 0 if it got it.
+ */
+int kvmlite_vcpu_yield_to(struct kvmlite_vcpu *target)
+{
+	struct task_struct *task = NULL;
+	struct pid *pid;
+	int r;
+
+	rcu_read_lock();
+	pid = rcu_dereference(target->pid);
+	if (pid)
+		task = get_pid_task(pid, PIDTYPE_PID);
+	rcu_read_unlock();
+	if (!task)
+		return 0;
+	r = yield_to(task, 1);
+	put_task_struct(task);
+	return r;
+}
+
 static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 			       unsigned long arg)
 {
@@ -198,7 +233,12 @@ static long kvmlite_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		return -EINTR;
 	switch (ioctl) {
 	case KVM_RUN:
-		r = arg ? -EINVAL : kvmlite_vcpu_run(vcpu);
+		if (arg) {
+			r = -EINVAL;
+			break;
+		}
+		kvmlite_vcpu_set_pid(vcpu);
+		r = kvmlite_vcpu_run(vcpu);
 		break;
 	case KVM_SET_SIGNAL_MASK:
 		r = kvmlite_vcpu_set_sigmask(vcpu, (void __user *)arg);
@@ -238,6 +278,7 @@ void kvmlite_vcpu_free(struct kvmlite_vcpu *vcpu)
 	while (smp_load_acquire(&vcpu->kick_csd.node.u_flags) & CSD_FLAG_LOCK)
 		cpu_relax();
 	kvmlite_arch_ops.vcpu_destroy(vcpu);
+	put_pid(rcu_dereference_protected(vcpu->pid, true));
 	kvmlite_pgcache_free(&vcpu->pgcache);
 	free_page((unsigned long)vcpu->pio_data);
 	free_page((unsigned long)vcpu->run);

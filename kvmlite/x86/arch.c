@@ -82,7 +82,10 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_VCPU_ATTRIBUTES:
 	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 	case KVM_CAP_EXIT_ON_EMULATION_FAILURE:
+	case KVM_CAP_DISABLE_QUIRKS:
 		return 1;
+	case KVM_CAP_DISABLE_QUIRKS2:
+		return KL_VALID_QUIRKS;
 	case KVM_CAP_X86_DISABLE_EXITS:
 		return KL_DISABLE_EXITS;
 	case KVM_CAP_SET_GUEST_DEBUG2:
@@ -203,7 +206,7 @@ static int kvmlite_x86_apic_bus_cycles(struct kvmlite_vm *vm, u64 ns)
  * KVM_ENABLE_CAP: KVM_CAP_MAX_VCPU_ID, KVM_CAP_MSR_PLATFORM_INFO,
  * KVM_CAP_X86_APIC_BUS_CYCLES_NS, KVM_CAP_X2APIC_API,
  * KVM_CAP_X86_USER_SPACE_MSR, KVM_CAP_X86_DISABLE_EXITS,
- * KVM_CAP_EXIT_ON_EMULATION_FAILURE;
+ * KVM_CAP_EXIT_ON_EMULATION_FAILURE, KVM_CAP_DISABLE_QUIRKS(2);
  * KVM_CAP_SPLIT_IRQCHIP, as KVM: before any vCPU, once.
  */
 static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
@@ -245,6 +248,15 @@ static int kvmlite_x86_vm_enable_cap(struct kvmlite_vm *vm,
 			return -EINVAL;
 		if (cap->args[0] & KVM_X86_DISABLE_EXITS_HLT)
 			WRITE_ONCE(kvm->hlt_in_guest, true);
+		return 0;
+	}
+	if (cap->cap == KVM_CAP_DISABLE_QUIRKS2 ||
+	    cap->cap == KVM_CAP_DISABLE_QUIRKS) {
+		/* As KVM: the second form checks the bits, the first not. */
+		if (cap->cap == KVM_CAP_DISABLE_QUIRKS2 &&
+		    (cap->args[0] & ~KL_VALID_QUIRKS))
+			return -EINVAL;
+		WRITE_ONCE(kvm->disabled_quirks, cap->args[0]);
 		return 0;
 	}
 	if (cap->cap == KVM_CAP_EXIT_ON_EMULATION_FAILURE) {

@@ -139,7 +139,10 @@ int kl_dr_general_detect(struct kl_vcpu *v)
 	return 1;
 }
 
-/* An intercepted #DB or #BP (exception bitmap: kl_update_exception_bitmap()). */
+/*
+ * An intercepted exception (exception bitmap: kl_update_exception_bitmap()):
+ * #UD always, #DB and #BP while the VMM debugs.
+ */
 int kl_handle_exception(struct kl_vcpu *v)
 {
 	u8 vector = v->exit_intr_info & INTR_INFO_VECTOR_MASK;
@@ -161,6 +164,8 @@ int kl_handle_exception(struct kl_vcpu *v)
 			kl_skip_shadow(v);
 		kl_debug_exit(v, DB_VECTOR, v->exit_qual);
 		return 0;
+	case UD_VECTOR:
+		return kl_handle_ud(v);
 	case BP_VECTOR:
 		/* For INJECT_BP: the INT3's length (KVM's event_exit_inst_len). */
 		v->bp_insn_len = v->exit_insn_len;
@@ -172,10 +177,13 @@ int kl_handle_exception(struct kl_vcpu *v)
 	return 0;
 }
 
-/* #DB and #BP exit only while the VMM debugs (KVM's update_exception_bitmap). */
+/*
+ * #UD always exits (kl_handle_ud()); #DB and #BP only while the VMM debugs
+ * (KVM's update_exception_bitmap).
+ */
 static void kl_update_exception_bitmap(struct kl_vcpu *v)
 {
-	u32 eb = 0;
+	u32 eb = KL_EXCEPTION_BITMAP;
 
 	if (v->guest_debug & (KVM_GUESTDBG_SINGLESTEP | KVM_GUESTDBG_USE_HW_BP))
 		eb |= BIT(DB_VECTOR);

@@ -195,6 +195,31 @@ static u64 kl_seg_base(struct kl_vcpu *v, int seg)
 	return kl_vmcs_get(v, GUEST_ES_BASE + seg * 2);
 }
 
+/*
+ * An intercepted #UD, as KVM's handle_ud() for the one instruction its
+ * emulator takes on #UD here: AMD's VMMCALL is rewritten into VMCALL, which
+ * runs as the hypercall when the guest resumes, unless the VMM disabled
+ * KVM_X86_QUIRK_FIX_HYPERCALL_INSN. Anything else, or an instruction that
+ * cannot be read or rewritten, is the guest's #UD.
+ */
+int kl_handle_ud(struct kl_vcpu *v)
+{
+	static const u8 vmmcall[3] = { 0x0f, 0x01, 0xd9 };
+	u8 insn[3], vmcall[3] = { 0x0f, 0x01, 0xc1 };
+	u64 lin = kl_seg_base(v, 1) + v->rip;
+
+	if (!kl_long64(v))
+		lin &= 0xffffffff;
+	if (!(READ_ONCE(kl_vm(v->vcpu->vm)->disabled_quirks) &
+	      KVM_X86_QUIRK_FIX_HYPERCALL_INSN) &&
+	    !kl_linear_access(v, lin, insn, sizeof(insn), false) &&
+	    !memcmp(insn, vmmcall, sizeof(insn)) &&
+	    !kl_linear_access(v, lin, vmcall, sizeof(vmcall), true))
+		return 1;
+	kl_inject_exception(v, UD_VECTOR, false, 0);
+	return 1;
+}
+
 /* --- port I/O ------------------------------------------------------------- */
 
 static u8 *kl_io_data(struct kl_vcpu *v)

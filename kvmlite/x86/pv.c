@@ -12,10 +12,9 @@
  *    update (its sched_info.run_delay) is added to the guest's record, the
  *    version odd meanwhile (KVM's record_steal_time()). The record's
  *    "preempted" byte stays 0: kvmlite has no preempt notifiers.
- *  - Hypercalls (VMCALL), KVM's __kvm_emulate_hypercall(): VAPIC_POLL_IRQ
- *    and SEND_IPI (with an in-kernel LAPIC); -KVM_EPERM above CPL 0,
- *    -KVM_ENOSYS for the rest (no directed yield, no PV unhalt, no clock
- *    pairing).
+ *  - Hypercalls (VMCALL), KVM's __kvm_emulate_hypercall(): VAPIC_POLL_IRQ,
+ *    SEND_IPI and SCHED_YIELD (with an in-kernel LAPIC); -KVM_EPERM above
+ *    CPL 0, -KVM_ENOSYS for the rest (no PV unhalt, no clock pairing).
  *  - KVM_CAP_X86_DISABLE_EXITS: HLT and PAUSE stay in the guest (vCPUs
  *    created afterwards); KVM_FEATURE_PV_UNHALT is then cleared from the
  *    vCPU's CPUID, as KVM.
@@ -25,6 +24,7 @@
 #include <linux/kvm_para.h>
 #include <linux/sched.h>
 #include <linux/sched/stat.h>
+#include <linux/xarray.h>
 #include <linux/uaccess.h>
 #include <asm/apicdef.h>
 
@@ -192,6 +192,28 @@ static u64 kl_pv_send_ipi(struct kl_vcpu *v, u64 lo, u64 hi, u32 min,
 	return count;
 }
 
+/*
+ * KVM_HC_SCHED_YIELD (KVM's kvm_sched_yield()): the rest of the time slice
+ * to the vCPU of APIC ID @dest, when another task could run here and that
+ * vCPU's thread waits for a CPU. A hint: 0 either way.
+ */
+static void kl_pv_sched_yield(struct kl_vcpu *v, u64 dest)
+{
+	struct kvmlite_vm *vm = v->vcpu->vm;
+	struct kvmlite_vcpu *target;
+	unsigned long i;
+
+	if (single_task_running() || !v->lapic || dest > 0xff)
+		return;
+	xa_for_each(&vm->vcpus, i, target) {
+		if (target != v->vcpu && kl_vcpu(target)->lapic &&
+		    kl_lapic_match(kl_vcpu(target), dest, false)) {
+			kvmlite_vcpu_yield_to(target);
+			return;
+		}
+	}
+}
+
 /* A VMCALL (KVM's kvm_emulate_hypercall()): the value for RAX. */
 u64 kl_pv_hypercall(struct kl_vcpu *v)
 {
@@ -216,6 +238,11 @@ u64 kl_pv_hypercall(struct kl_vcpu *v)
 		if (!kl_pv_has(v, KVM_FEATURE_PV_SEND_IPI))
 			break;
 		return kl_pv_send_ipi(v, a0, a1, a2, a3, op64 ? 64 : 32);
+	case KVM_HC_SCHED_YIELD:
+		if (!kl_pv_has(v, KVM_FEATURE_PV_SCHED_YIELD))
+			break;
+		kl_pv_sched_yield(v, a0);
+		return 0;
 	}
 	return -KVM_ENOSYS;
 }

@@ -501,7 +501,7 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 	}
 	/*
 	 * KVM's paravirtual leaves: its signature, kvmclock, no-op I/O delay,
-	 * stolen time, PV IPIs (pv.c).
+	 * stolen time, PV IPIs and directed yield (pv.c).
 	 */
 	memset(&e[n], 0, 2 * sizeof(*e));
 	e[n].function = KVM_CPUID_SIGNATURE;
@@ -514,7 +514,8 @@ static int kl_supported_cpuid(struct kvm_cpuid_entry2 *e)
 		     BIT(KVM_FEATURE_CLOCKSOURCE2) |
 		     BIT(KVM_FEATURE_CLOCKSOURCE_STABLE_BIT) |
 		     (sched_info_on() ? BIT(KVM_FEATURE_STEAL_TIME) : 0) |
-		     BIT(KVM_FEATURE_PV_SEND_IPI);
+		     BIT(KVM_FEATURE_PV_SEND_IPI) |
+		     BIT(KVM_FEATURE_PV_SCHED_YIELD);
 	kl_cpuid_fill(&e[n], 0x80000000, 0);
 	xmax = min_t(u32, e[n].eax, 0x80000008);
 	e[n++].eax = xmax;

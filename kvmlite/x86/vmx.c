@@ -573,7 +573,7 @@ static void kl_vmcs_setup(struct kl_vcpu *v)
 	vmcs_write(SECONDARY_VM_EXEC_CONTROL, kl_caps.cpu2);
 	vmcs_write(VM_EXIT_CONTROLS, kl_caps.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, kl_caps.entry);
-	vmcs_write(EXCEPTION_BITMAP, 0);
+	vmcs_write(EXCEPTION_BITMAP, KL_EXCEPTION_BITMAP);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);

@@ -214,6 +214,7 @@ struct kl_vm {
 	u32 user_space_msr_mask;	/* KVM_CAP_X86_USER_SPACE_MSR */
 	bool hlt_in_guest;	/* KVM_CAP_X86_DISABLE_EXITS: HLT */
 	bool exit_on_emulation_error;	/* KVM_CAP_EXIT_ON_EMULATION_FAILURE */
+	u64 disabled_quirks;	/* KVM_CAP_DISABLE_QUIRKS(2) */
 	struct kl_msr_filter __rcu *msr_filter;	/* KVM_X86_SET_MSR_FILTER */
 };
 
@@ -376,6 +377,14 @@ u32 kl_event_to_save(struct kl_vcpu *v, u32 *err);
 void kl_state_init(struct kl_vcpu *v);
 void kl_kvmclock_update(struct kl_vcpu *v);
 long kl_state_vcpu_ioctl(struct kl_vcpu *v, unsigned int ioctl, void __user *argp);
+
+/* The exceptions that always exit: #UD (kl_handle_ud()). */
+#define KL_EXCEPTION_BITMAP	BIT(UD_VECTOR)
+
+/* The quirks of KVM_CAP_DISABLE_QUIRKS2 kvmlite has. */
+#define KL_VALID_QUIRKS		KVM_X86_QUIRK_FIX_HYPERCALL_INSN
+
+int kl_handle_ud(struct kl_vcpu *v);
 
 /* pv.c */
 bool kl_pv_has(struct kl_vcpu *v, unsigned int feature);

@@ -3,7 +3,8 @@
  * KVM's paravirtual interface on x86: the KVM leaves of
  * KVM_GET_SUPPORTED_CPUID; KVM_CAP_ENFORCE_PV_FEATURE_CPUID (PV MSRs #GP and
  * hypercalls -KVM_ENOSYS once their feature bit is gone); hypercalls
- * (VAPIC_POLL_IRQ, SEND_IPI to the in-kernel LAPIC, KVM's errors); stolen
+ * (VAPIC_POLL_IRQ, SEND_IPI to the in-kernel LAPIC, SCHED_YIELD, KVM's
+ * errors, AMD's VMMCALL rewritten into VMCALL as KVM's quirk); stolen
  * time (MSR_KVM_STEAL_TIME and its record growing with the vCPU thread's
  * run delay); the vCPU attribute KVM_VCPU_TSC_CTRL/KVM_VCPU_TSC_OFFSET;
  * KVM_CAP_X86_DISABLE_EXITS with HLT in the guest. The same tests run on
@@ -110,6 +111,7 @@ X86_CODE16(g_enf,
 	   "xor %esi, %esi\n vmcall\n out %eax, $0x22\n"	/* SEND_IPI */
 	   "mov $1, %eax\n vmcall\n out %eax, $0x23\n"		/* VAPIC_POLL_IRQ */
 	   "mov $5, %eax\n vmcall\n out %eax, $0x24\n"		/* KICK_CPU */
+	   "mov $11, %eax\n vmcall\n out %eax, $0x25\n"		/* SCHED_YIELD */
 	   "out %al, $0xff\n"
 	   "1: jmp 1b\n"
 	   ".global g_enf_gp\n g_enf_gp:\n push %bp\n mov %sp, %bp\n addw $2, 2(%bp)\n pop %bp\n"
@@ -153,6 +155,8 @@ TEST_F(pv, enforce_pv_cpuid)
 	EXPECT_EQ(0, xio_value(vm->run));
 	RUN_OUT(vm, 0x24);
 	EXPECT_EQ(KVM_ENOSYS_U32, xio_value(vm->run));
+	RUN_OUT(vm, 0x25);
+	EXPECT_EQ(KVM_ENOSYS_U32, xio_value(vm->run));
 	RUN_OUT(vm, XPORT_DONE);
 }
 
@@ -164,6 +168,7 @@ X86_CODE16(g_ipi,
 	   "mov $10, %eax\n mov $1, %ebx\n xor %ecx, %ecx\n xor %edx, %edx\n"
 	   "mov $0x40, %esi\n vmcall\n out %eax, $0x32\n"
 	   "mov $10, %eax\n mov $0x840, %esi\n vmcall\n out %eax, $0x33\n"
+	   "mov $11, %eax\n xor %ebx, %ebx\n vmcall\n out %eax, $0x34\n"
 	   "out %al, $0xff\n"
 	   "1: jmp 1b\n"
 	   ".global g_ipi_h\n g_ipi_h:\n out %al, $0x30\n iret\n");
@@ -172,6 +177,7 @@ X86_CODE16(g_ipi,
  * KVM_HC_SEND_IPI with an in-kernel LAPIC: a fixed interrupt to the vCPU's
  * own APIC ID (bit 0 from 0) is taken by one LAPIC and runs the guest's
  * handler; a logical destination in the ICR is -KVM_EINVAL.
+ * KVM_HC_SCHED_YIELD to itself is a hint without a yield: 0.
  */
 TEST(pv_send_ipi)
 {
@@ -187,8 +193,58 @@ TEST(pv_send_ipi)
 	EXPECT_EQ(1, xio_value(vm.run));
 	RUN_OUT(&vm, 0x33);
 	EXPECT_EQ(KVM_EINVAL_U32, xio_value(vm.run));
+	RUN_OUT(&vm, 0x34);
+	EXPECT_EQ(0, xio_value(vm.run));
 	RUN_OUT(&vm, XPORT_DONE);
 	xvm_destroy(&vm);
+}
+
+X86_SYMBOL(g_fix_call);
+X86_SYMBOL(g_fix_ud);
+X86_CODE16(g_fix,
+	   "mov $1, %eax\n"
+	   ".global g_fix_call\n g_fix_call:\n vmmcall\n out %eax, $0x60\n"
+	   "out %al, $0xff\n"
+	   "1: jmp 1b\n"
+	   ".global g_fix_ud\n g_fix_ud:\n out %al, $0x61\n 2: jmp 2b\n");
+
+/*
+ * KVM_X86_QUIRK_FIX_HYPERCALL_INSN, as KVM: AMD's VMMCALL on this Intel
+ * host is rewritten into VMCALL in guest memory and runs as the hypercall;
+ * with the quirk disabled (KVM_CAP_DISABLE_QUIRKS2, unknown quirks EINVAL)
+ * it is a #UD for the guest and stays as it was.
+ */
+TEST(fix_hypercall_quirk)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_DISABLE_QUIRKS2 };
+	static const unsigned char vmcall[3] = { 0x0f, 0x01, 0xc1 };
+	static const unsigned char vmmcall[3] = { 0x0f, 0x01, 0xd9 };
+	__u64 at = XCODE + (g_fix_call - g_fix);
+	struct xvm vm;
+	int quirk;
+
+	for (quirk = 1; quirk >= 0; quirk--) {
+		ASSERT_EQ(0, xvm_create(&vm));
+		ASSERT_TRUE(kioctl(vm.sys, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2) &
+			    KVM_X86_QUIRK_FIX_HYPERCALL_INSN);
+		if (!quirk) {
+			cap.args[0] = 1ULL << 63;
+			EXPECT_EQ(-EINVAL, kioctlp(vm.fd, KVM_ENABLE_CAP, &cap));
+			cap.args[0] = KVM_X86_QUIRK_FIX_HYPERCALL_INSN;
+			ASSERT_EQ(0, kioctlp(vm.fd, KVM_ENABLE_CAP, &cap));
+		}
+		ASSERT_EQ(0, xvm_real_mode(&vm, g_fix, g_fix_end));
+		xvm_ivt(&vm, 6, XCODE + (g_fix_ud - g_fix));
+		if (quirk) {
+			RUN_OUT(&vm, 0x60);
+			EXPECT_EQ(0, xio_value(vm.run));	/* VAPIC_POLL_IRQ */
+			EXPECT_EQ(0, memcmp(vm.ram + at, vmcall, 3));
+		} else {
+			RUN_OUT(&vm, 0x61);
+			EXPECT_EQ(0, memcmp(vm.ram + at, vmmcall, 3));
+		}
+		xvm_destroy(&vm);
+	}
 }
 
 /* The vCPU thread's run delay (ns) from /proc/thread-self/schedstat. */
