@@ -197,8 +197,9 @@ static u64 kl_seg_base(struct kl_vcpu *v, int seg)
 
 /*
  * An intercepted #UD, as KVM's handle_ud() for the one instruction its
- * emulator takes on #UD here: AMD's VMMCALL is rewritten into VMCALL, which
- * runs as the hypercall when the guest resumes, unless the VMM disabled
+ * emulator takes on #UD here: AMD's VMMCALL in protected mode (the
+ * emulator's Prot flag) is rewritten into VMCALL, which runs as the
+ * hypercall when the guest resumes, unless the VMM disabled
  * KVM_X86_QUIRK_FIX_HYPERCALL_INSN. Anything else, or an instruction that
  * cannot be read or rewritten, is the guest's #UD.
  */
@@ -210,7 +211,8 @@ int kl_handle_ud(struct kl_vcpu *v)
 
 	if (!kl_long64(v))
 		lin &= 0xffffffff;
-	if (!(READ_ONCE(kl_vm(v->vcpu->vm)->disabled_quirks) &
+	if ((v->cr0 & X86_CR0_PE) && !(v->rflags & X86_EFLAGS_VM) &&
+	    !(READ_ONCE(kl_vm(v->vcpu->vm)->disabled_quirks) &
 	      KVM_X86_QUIRK_FIX_HYPERCALL_INSN) &&
 	    !kl_linear_access(v, lin, insn, sizeof(insn), false) &&
 	    !memcmp(insn, vmmcall, sizeof(insn)) &&

@@ -201,18 +201,26 @@ TEST(pv_send_ipi)
 
 X86_SYMBOL(g_fix_call);
 X86_SYMBOL(g_fix_ud);
-X86_CODE16(g_fix,
+X86_CODE64(g_fix,
 	   "mov $1, %eax\n"
 	   ".global g_fix_call\n g_fix_call:\n vmmcall\n out %eax, $0x60\n"
 	   "out %al, $0xff\n"
 	   "1: jmp 1b\n"
 	   ".global g_fix_ud\n g_fix_ud:\n out %al, $0x61\n 2: jmp 2b\n");
 
+X86_SYMBOL(g_fix16_ud);
+X86_CODE16(g_fix16,
+	   "mov $1, %eax\n vmmcall\n out %eax, $0x60\n"
+	   "1: jmp 1b\n"
+	   ".global g_fix16_ud\n g_fix16_ud:\n out %al, $0x61\n 2: jmp 2b\n");
+
 /*
  * KVM_X86_QUIRK_FIX_HYPERCALL_INSN, as KVM: AMD's VMMCALL on this Intel
- * host is rewritten into VMCALL in guest memory and runs as the hypercall;
- * with the quirk disabled (KVM_CAP_DISABLE_QUIRKS2, unknown quirks EINVAL)
- * it is a #UD for the guest and stays as it was.
+ * host in 64-bit mode is rewritten into VMCALL in guest memory and runs as
+ * the hypercall; with the quirk disabled (KVM_CAP_DISABLE_QUIRKS2, unknown
+ * quirks EINVAL) it is a #UD for the guest and stays as it was. In real
+ * mode it is a #UD either way (KVM's emulator takes it in protected mode
+ * only).
  */
 TEST(fix_hypercall_quirk)
 {
@@ -233,8 +241,9 @@ TEST(fix_hypercall_quirk)
 			cap.args[0] = KVM_X86_QUIRK_FIX_HYPERCALL_INSN;
 			ASSERT_EQ(0, kioctlp(vm.fd, KVM_ENABLE_CAP, &cap));
 		}
-		ASSERT_EQ(0, xvm_real_mode(&vm, g_fix, g_fix_end));
-		xvm_ivt(&vm, 6, XCODE + (g_fix_ud - g_fix));
+		ASSERT_EQ(0, xvm_long_mode(&vm, g_fix, g_fix_end));
+		xvm_idt64_gate(&vm, 6, XCODE + (g_fix_ud - g_fix));
+		ASSERT_EQ(0, xvcpu_load_idt64(vm.vcpu));
 		if (quirk) {
 			RUN_OUT(&vm, 0x60);
 			EXPECT_EQ(0, xio_value(vm.run));	/* VAPIC_POLL_IRQ */
@@ -245,6 +254,12 @@ TEST(fix_hypercall_quirk)
 		}
 		xvm_destroy(&vm);
 	}
+
+	ASSERT_EQ(0, xvm_create(&vm));
+	ASSERT_EQ(0, xvm_real_mode(&vm, g_fix16, g_fix16_end));
+	xvm_ivt(&vm, 6, XCODE + (g_fix16_ud - g_fix16));
+	RUN_OUT(&vm, 0x61);
+	xvm_destroy(&vm);
 }
 
 /* The vCPU thread's run delay (ns) from /proc/thread-self/schedstat. */
