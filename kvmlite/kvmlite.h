@@ -89,7 +89,15 @@ static inline void kvmlite_stat_add(u64 *stat, u64 n)
 
 /* Memslots: ids 0..KVMLITE_MAX_MEMSLOTS-1, one address space. */
 #define KVMLITE_MAX_MEMSLOTS	512
+/*
+ * vCPUs per VM, and the bound of their ids: on x86 KVM's KVM_MAX_VCPUS
+ * (1024 without MAXSMP); on arm64 8, the size of the vGIC's tables.
+ */
+#ifdef CONFIG_X86_64
+#define KVMLITE_MAX_VCPUS	1024
+#else
 #define KVMLITE_MAX_VCPUS	8
+#endif
 
 /*
  * Page-table pages a guest fault may need below the root: three (arm64
