@@ -11,14 +11,17 @@
  * the VM's TSS and identity-map addresses, clock, irqchip, MCE calls and MSR
  * filters (with MSR exits to userspace on some VMs), and the vCPU's events,
  * debug registers, XSAVE/XCRS, LAPIC, guest debug (breakpoints near the
- * guest code, single steps, injected #DB/#BP) and pre-faulting.
+ * guest code, single steps, injected #DB/#BP), pre-faulting, PV feature
+ * enforcement and the TSC offset attribute; some VMs have HLT in the guest,
+ * exits on emulation failures or no hypercall patching.
  *
  * Hostile guests run in flat 32-bit protected mode (or real mode, or
  * whatever state the last SET_SREGS left) on memory filled with random bytes
  * and targeted instructions: loads, stores and string moves at EAX/ESI/EDI
  * (the LAPIC, IOAPIC, HPET, RAM or unbacked addresses), IN/OUT and their
  * string forms at DX, RDMSR/WRMSR of ECX (the MSRs above), CPUID, HLT, STI,
- * MOV to CR0/CR3/CR4/DR7, LGDT/LIDT, XSETBV, INVLPG, VMCALL, INT3/INT n,
+ * MOV to CR0/CR3/CR4/DR7, LGDT/LIDT, XSETBV, INVLPG, VMCALL, VMMCALL, FLDS
+ * (no emulation on MMIO), INT3/INT n,
  * VMX instructions, MOV SS (an interrupt shadow).
  */
 #ifndef KVM_FUZZ_X86_H
@@ -59,6 +62,8 @@ static const unsigned long misc_vcpu_reqs[] = {
 	KVM_SET_LAPIC, KVM_KVMCLOCK_CTRL, KVM_X86_SETUP_MCE, KVM_X86_SET_MCE,
 	KVM_GET_TSC_KHZ, KVM_SET_TSC_KHZ, KVM_TPR_ACCESS_REPORTING,
 	KVM_SET_VAPIC_ADDR, KVM_GET_CPUID2, KVM_PRE_FAULT_MEMORY,
+	KVM_ENABLE_CAP, KVM_HAS_DEVICE_ATTR, KVM_GET_DEVICE_ATTR,
+	KVM_SET_DEVICE_ATTR,
 };
 
 /* MSRs a Linux guest, QEMU or KVM's selftests use, and some nobody has. */
@@ -136,6 +141,8 @@ static const unsigned char x86_insns[][4] = {
 	{ 0x0f, 0x31 },		/* rdtsc */
 	{ 0x0f, 0x01, 0xf9 },	/* rdtscp */
 	{ 0x0f, 0x01, 0xc1 },	/* vmcall */
+	{ 0x0f, 0x01, 0xd9 },	/* vmmcall: rewritten into vmcall (quirk) */
+	{ 0xd9, 0x00 },		/* flds [eax]: no emulation on MMIO */
 	{ 0x0f, 0x01, 0xd1 },	/* xsetbv */
 	{ 0x0f, 0x01, 0xd0 },	/* xgetbv */
 	{ 0x0f, 0x22, 0xc0 },	/* mov cr0, eax */
@@ -299,6 +306,23 @@ static void misc_vcpu_arch(unsigned long req, void *p)
 		g->arch.debugreg[7] = chance(90) ? (__u32)g->arch.debugreg[7] :
 						   g->arch.debugreg[7];
 	}
+	if (req == KVM_ENABLE_CAP && chance(70)) {
+		/* The vCPU's one cap: PV features as its CPUID says. */
+		struct kvm_enable_cap *c = p;
+
+		c->cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID;
+		c->flags = chance(95) ? 0 : c->flags;
+		c->args[0] &= 1;
+	}
+	if ((req == KVM_HAS_DEVICE_ATTR || req == KVM_GET_DEVICE_ATTR ||
+	     req == KVM_SET_DEVICE_ATTR) && chance(70)) {
+		/* The TSC offset, its value in the same buffer. */
+		struct kvm_device_attr *a = p;
+
+		a->group = chance(90) ? KVM_VCPU_TSC_CTRL : a->group;
+		a->attr = chance(90) ? KVM_VCPU_TSC_OFFSET : a->attr;
+		a->addr = chance(90) ? (unsigned long)(a + 1) : a->addr;
+	}
 	if (req != KVM_SET_DEBUGREGS || !chance(70))
 		return;
 	for (i = 0; i < 4; i++)
@@ -332,6 +356,17 @@ static void vm_created_arch(int vm)
 	if (chance(20)) {
 		c.cap = KVM_CAP_X2APIC_API;
 		c.args[0] = below(4);
+		note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
+	}
+	/* HLT in the guest, exits on emulation failures, no hypercall patching. */
+	if (chance(20)) {
+		static const __u32 caps[] = {
+			KVM_CAP_X86_DISABLE_EXITS, KVM_CAP_EXIT_ON_EMULATION_FAILURE,
+			KVM_CAP_DISABLE_QUIRKS2, KVM_CAP_DISABLE_QUIRKS,
+		};
+
+		c.cap = caps[below(ARRAY_SIZE(caps))];
+		c.args[0] = chance(90) ? below(64) : rnd();
 		note(OP_ENABLE_CAP, xioctl(vm, KVM_ENABLE_CAP, (unsigned long)&c));
 	}
 	/* Failed RDMSR/WRMSR to userspace: the runners answer at random. */
