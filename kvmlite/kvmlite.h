@@ -16,6 +16,7 @@
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
@@ -85,6 +86,16 @@ struct kvmlite_stats_desc {
 static inline void kvmlite_stat_add(u64 *stat, u64 n)
 {
 	WRITE_ONCE(*stat, *stat + n);
+}
+
+/* The time the current thread waited for a CPU, in ns (stolen time). */
+static inline u64 kvmlite_run_delay(void)
+{
+#ifdef CONFIG_SCHED_INFO
+	return READ_ONCE(current->sched_info.run_delay);
+#else
+	return 0;
+#endif
 }
 
 /* Memslots: ids 0..KVMLITE_MAX_MEMSLOTS-1, one address space. */

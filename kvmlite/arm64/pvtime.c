@@ -19,15 +19,6 @@
 
 #include "arm64.h"
 
-static u64 kl_run_delay(void)
-{
-#ifdef CONFIG_SCHED_INFO
-	return READ_ONCE(current->sched_info.run_delay);
-#else
-	return 0;
-#endif
-}
-
 /* KVM_CAP_STEAL_TIME, and whether the attribute exists. */
 bool kl_pvtime_supported(void)
 {
@@ -80,7 +71,7 @@ u64 kl_pvtime_st(struct kl_vcpu *v)
 
 	if (v->steal_base == KL_INVALID_GPA)
 		return SMCCC_RET_NOT_SUPPORTED;
-	v->last_steal = kl_run_delay();
+	v->last_steal = kvmlite_run_delay();
 	/* As KVM: a record the guest cannot reach is its own problem. */
 	kvmlite_write_guest(v->vcpu->vm, v->steal_base, &init, sizeof(init));
 	return v->steal_base;
@@ -91,7 +82,7 @@ void kl_pvtime_update(struct kl_vcpu *v)
 {
 	u64 gpa = v->steal_base +
 		  offsetof(struct pvclock_vcpu_stolen_time, stolen_time);
-	u64 now = kl_run_delay(), last = v->last_steal;
+	u64 now = kvmlite_run_delay(), last = v->last_steal;
 	__le64 steal;
 
 	if (v->steal_base == KL_INVALID_GPA || now == last)

@@ -35,15 +35,6 @@
 #define KL_KVM_SIG_ECX	0x564b4d56
 #define KL_KVM_SIG_EDX	0x4d
 
-static u64 kl_run_delay(void)
-{
-#ifdef CONFIG_SCHED_INFO
-	return READ_ONCE(current->sched_info.run_delay);
-#else
-	return 0;
-#endif
-}
-
 /* KVM's guest_pv_has(): every feature unless the VMM asked to enforce. */
 bool kl_pv_has(struct kl_vcpu *v, unsigned int feature)
 {
@@ -134,7 +125,7 @@ void kl_pv_steal_update(struct kl_vcpu *v)
 {
 	struct kvmlite_vm *vm = v->vcpu->vm;
 	u64 gpa = v->steal_msr & KVM_STEAL_VALID_BITS;
-	u64 now = kl_run_delay();
+	u64 now = kvmlite_run_delay();
 	struct kvm_steal_time st;
 
 	if (!(v->steal_msr & KVM_MSR_ENABLED) ||
