@@ -274,6 +274,11 @@ long kvmlite_irq_line(struct kvmlite_vm *vm, bool status,
 	return 0;
 }
 
+int kvmlite_irq_set_gsi(struct kvmlite_vm *vm, u32 gsi, bool level)
+{
+	return kvmlite_set_gsi(vm->eventfds, gsi, level);
+}
+
 /* Whether @gsi's route is an MSI, and which (*@msi). Any context. */
 bool kvmlite_irq_route_msi(struct kvmlite_vm *vm, u32 gsi, struct kvm_msi *msi)
 {
@@ -573,6 +578,22 @@ void kvmlite_irq_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin)
 		}
 	}
 	rcu_read_unlock();
+}
+
+int kvmlite_irq_chip_gsi(struct kvmlite_vm *vm, u32 irqchip, u32 pin)
+{
+	u32 pins = kvmlite_arch_ops.irqchip_pins;
+	struct kvmlite_irq_routing *rt;
+	int gsi = -1;
+
+	if (irqchip >= kvmlite_arch_ops.nr_irqchips || pin >= pins)
+		return -1;
+	rcu_read_lock();
+	rt = rcu_dereference(vm->eventfds->routing);
+	if (rt)
+		gsi = rt->chip[irqchip * pins + pin];
+	rcu_read_unlock();
+	return gsi;
 }
 
 /* KVM's irqfd_resampler_shutdown(). */

@@ -380,6 +380,8 @@ struct kvmlite_arch_ops {
 	void (*exit)(void);
 	long (*check_extension)(struct kvmlite_vm *vm, long ext);
 	int (*vm_init)(struct kvmlite_vm *vm, unsigned long type);
+	/* First of the teardown, routes and irqfds still there (optional). */
+	void (*vm_pre_destroy)(struct kvmlite_vm *vm);
 	void (*vm_destroy)(struct kvmlite_vm *vm);
 	long (*vm_ioctl)(struct kvmlite_vm *vm, unsigned int ioctl,
 			 unsigned long arg);
@@ -476,8 +478,11 @@ void kvmlite_devices_destroy(struct kvmlite_vm *vm);
  * (the backend calls it when its irqchip is initialised, as KVM's
  * kvm_vgic_setup_default_irq_routing()). kvmlite_irq_acked(): the guest
  * deactivated level input @pin (resamplefds; process context, no backend
- * lock held). kvmlite_ioeventfd_write(): a guest write the backend
- * offers before exiting to userspace; true if an ioeventfd took it.
+ * lock held). kvmlite_irq_chip_gsi(): the GSI routed to an irqchip input, or
+ * -1 (KVM's kvm_irq_map_chip_pin()). kvmlite_irq_set_gsi(): KVM's
+ * kvm_set_irq() for an in-kernel device (any context).
+ * kvmlite_ioeventfd_write(): a guest write the backend offers before
+ * exiting to userspace; true if an ioeventfd took it.
  */
 long kvmlite_eventfd_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 			   void __user *argp);
@@ -488,6 +493,8 @@ int kvmlite_irq_routing_default(struct kvmlite_vm *vm, u32 nr_pins);
 int kvmlite_irq_routing_set(struct kvmlite_vm *vm,
 			    const struct kvm_irq_routing_entry *ue, u32 nr);
 void kvmlite_irq_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
+int kvmlite_irq_chip_gsi(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
+int kvmlite_irq_set_gsi(struct kvmlite_vm *vm, u32 gsi, bool level);
 bool kvmlite_ioeventfd_write(struct kvmlite_vm *vm, bool pio, u64 addr,
 			     u32 len, const void *val);
 long kvmlite_irq_line(struct kvmlite_vm *vm, bool status,

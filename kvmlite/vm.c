@@ -29,6 +29,9 @@ static void kvmlite_vm_destroy(struct kvmlite_vm *vm)
 	unsigned long idx;
 
 	kvmlite_mmu_notifier_unregister(vm);
+	/* As kvm_arch_pre_destroy_vm(). */
+	if (kvmlite_arch_ops.vm_pre_destroy)
+		kvmlite_arch_ops.vm_pre_destroy(vm);
 	kvmlite_eventfd_release(vm);
 	kvmlite_devices_destroy(vm);
 	xa_for_each(&vm->vcpus, idx, vcpu)

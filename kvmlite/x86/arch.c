@@ -83,6 +83,10 @@ static long kvmlite_x86_check_extension(struct kvmlite_vm *vm, long ext)
 	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 	case KVM_CAP_EXIT_ON_EMULATION_FAILURE:
 	case KVM_CAP_DISABLE_QUIRKS:
+	case KVM_CAP_PIT:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_REINJECT_CONTROL:
 		return 1;
 	case KVM_CAP_DISABLE_QUIRKS2:
 		return KL_VALID_QUIRKS;
@@ -144,10 +148,18 @@ err:
 	return r;
 }
 
+/* KVM's kvm_arch_destroy_vm() frees the PIT before the routes go. */
+static void kvmlite_x86_vm_pre_destroy(struct kvmlite_vm *vm)
+{
+	if (vm->arch)
+		kl_pit_destroy(vm);
+}
+
 static void kvmlite_x86_vm_destroy(struct kvmlite_vm *vm)
 {
 	if (!vm->arch)
 		return;
+	kl_pit_destroy(vm);
 	kl_irqchip_destroy(vm);
 	kl_msr_filter_destroy(vm);
 	kl_ept_destroy(vm);
@@ -305,6 +317,14 @@ static long kvmlite_x86_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
 	case KVM_GET_IRQCHIP:
 	case KVM_SET_IRQCHIP:
 		return kl_irqchip_vm_ioctl(vm, ioctl, (void __user *)arg);
+	case KVM_CREATE_PIT:
+	case KVM_CREATE_PIT2:
+	case KVM_GET_PIT:
+	case KVM_SET_PIT:
+	case KVM_GET_PIT2:
+	case KVM_SET_PIT2:
+	case KVM_REINJECT_CONTROL:
+		return kl_pit_vm_ioctl(vm, ioctl, (void __user *)arg);
 	case KVM_IRQ_LINE:
 	case KVM_IRQ_LINE_STATUS:
 		/* As KVM: through the GSI routes of an in-kernel irqchip. */
@@ -403,6 +423,7 @@ const struct kvmlite_arch_ops kvmlite_arch_ops = {
 	.exit		= kvmlite_x86_exit,
 	.check_extension = kvmlite_x86_check_extension,
 	.vm_init	= kvmlite_x86_vm_init,
+	.vm_pre_destroy	= kvmlite_x86_vm_pre_destroy,
 	.vm_destroy	= kvmlite_x86_vm_destroy,
 	.vm_ioctl	= kvmlite_x86_vm_ioctl,
 	.memslot_check	= kvmlite_x86_memslot_check,

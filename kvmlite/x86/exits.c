@@ -255,6 +255,13 @@ static int kl_handle_io(struct kl_vcpu *v)
 			kl_skip(v, v->exit_insn_len);
 			return 1;
 		}
+		/* KVM_CREATE_PIT2's PIT and speaker port. */
+		if (kl_pit_pio(v->vcpu->vm, run->io.port, size, in, &val)) {
+			if (in)
+				kl_reg_write(v, KL_RAX, false, size, val);
+			kl_skip(v, v->exit_insn_len);
+			return 1;
+		}
 		/*
 		 * As KVM: RIP stays on the IN/OUT until the next KVM_RUN
 		 * completes it (and only if the VMM left RIP there).

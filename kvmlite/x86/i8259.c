@@ -71,8 +71,8 @@ static void kl_pic_clear_isr(struct kl_pic *p, struct kvm_pic_state *s,
 {
 	s->isr &= ~BIT(irq);
 	spin_unlock_irqrestore(&p->lock, *flags);
-	kvmlite_irq_acked(p->vm, kl_is_slave(p, s) ? KVM_IRQCHIP_PIC_SLAVE :
-			  KVM_IRQCHIP_PIC_MASTER, irq);
+	kl_irq_acked(p->vm, kl_is_slave(p, s) ? KVM_IRQCHIP_PIC_SLAVE :
+		     KVM_IRQCHIP_PIC_MASTER, irq);
 	spin_lock_irqsave(&p->lock, *flags);
 }
 
@@ -287,6 +287,24 @@ static void kl_pic_ocw2(struct kl_pic *p, struct kvm_pic_state *s, u8 val,
 	}
 }
 
+/*
+ * OCW1: the mask, and the changes told (KVM's pic_ioport_write(); as KVM,
+ * the slave's inputs are told as pins 8-15, which no route maps).
+ */
+static void kl_pic_ocw1(struct kl_pic *p, struct kvm_pic_state *s, u8 val)
+{
+	u8 diff = s->imr ^ val;
+	int irq, off = kl_is_slave(p, s) ? 8 : 0;
+
+	s->imr = val;
+	for (irq = 0; irq < 8; irq++)
+		if (diff & BIT(irq))
+			kl_irq_mask(p->vm, off ? KVM_IRQCHIP_PIC_SLAVE :
+				    KVM_IRQCHIP_PIC_MASTER, irq + off,
+				    val & BIT(irq));
+	kl_pic_update(p);
+}
+
 static void kl_pic_write(struct kl_pic *p, struct kvm_pic_state *s, u16 port,
 			 u8 val, unsigned long *flags)
 {
@@ -308,8 +326,7 @@ static void kl_pic_write(struct kl_pic *p, struct kvm_pic_state *s, u16 port,
 	}
 	switch (s->init_state) {
 	case 0:		/* OCW1: the mask */
-		s->imr = val;
-		kl_pic_update(p);
+		kl_pic_ocw1(p, s, val);
 		break;
 	case 1:		/* ICW2: the vector base */
 		s->irq_base = val & 0xf8;

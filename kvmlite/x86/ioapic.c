@@ -133,6 +133,7 @@ static void kl_ioapic_write_indirect(struct kl_ioapic *io, u32 val)
 {
 	u32 sel = io->s.ioregsel, pin;
 	u64 *e, keep;
+	bool masked;
 
 	switch (sel) {
 	case 0x00:
@@ -148,11 +149,15 @@ static void kl_ioapic_write_indirect(struct kl_ioapic *io, u32 val)
 	pin = array_index_nospec(pin, KL_IOAPIC_PINS);
 	e = kl_rte(io, pin);
 	keep = *e & (KL_RTE_REMOTE_IRR | KL_RTE_STATUS);
+	masked = *e & KL_RTE_MASK;
 	if (sel & 1)
 		*e = (u32)*e | (u64)val << 32;
 	else
 		*e = (*e & ~0xffffffffULL) | val;
 	*e = (*e & ~(KL_RTE_REMOTE_IRR | KL_RTE_STATUS)) | keep;
+	/* KVM's kvm_fire_mask_notifiers() (the PIT's reinjection). */
+	if (masked != !!(*e & KL_RTE_MASK))
+		kl_irq_mask(io->vm, KVM_IRQCHIP_IOAPIC, pin, !masked);
 	/*
 	 * As KVM: an entry made edge-triggered drops its Remote IRR (Linux
 	 * and Xen use that as an EOI), and a pending level input whose entry
@@ -206,7 +211,8 @@ bool kl_ioapic_mmio(struct kl_ioapic *io, u64 gpa, u32 len, bool write,
  * The EOI of @vec by @lapic_vcpu's LAPIC (KVM's kvm_ioapic_update_eoi()),
  * @level: the LAPIC had it level-triggered (TMR). Every pin of that vector
  * is acknowledged; a level one clears Remote IRR and is delivered again
- * while its input is high. Only vectors a level-triggered entry sends to
+ * while its input is high. Only vectors a level-triggered entry, or an edge
+ * one with an ack notifier (the PIT's GSI 0 with reinjection), sends to
  * this vCPU concern the IOAPIC (KVM's ioapic_handled_vectors).
  */
 void kl_ioapic_eoi(struct kl_ioapic *io, struct kl_vcpu *v, u8 vec,
@@ -220,7 +226,9 @@ void kl_ioapic_eoi(struct kl_ioapic *io, struct kl_vcpu *v, u8 vec,
 	spin_lock_irqsave(&io->lock, flags);
 	for (pin = 0; pin < KL_IOAPIC_PINS && !handled; pin++) {
 		rte = *kl_rte(io, pin);
-		handled = (rte & KL_RTE_VECTOR) == vec && (rte & KL_RTE_LEVEL) &&
+		handled = (rte & KL_RTE_VECTOR) == vec &&
+			  ((rte & KL_RTE_LEVEL) ||
+			   kl_pit_has_notifier(io->vm, KVM_IRQCHIP_IOAPIC, pin)) &&
 			  kl_lapic_match(v, rte >> KL_RTE_DEST_SHIFT,
 					 rte & KL_RTE_LOGICAL);
 	}
@@ -230,7 +238,7 @@ void kl_ioapic_eoi(struct kl_ioapic *io, struct kl_vcpu *v, u8 vec,
 		if ((*e & KL_RTE_VECTOR) != vec)
 			continue;
 		spin_unlock_irqrestore(&io->lock, flags);
-		kvmlite_irq_acked(io->vm, KVM_IRQCHIP_IOAPIC, pin);
+		kl_irq_acked(io->vm, KVM_IRQCHIP_IOAPIC, pin);
 		spin_lock_irqsave(&io->lock, flags);
 		if (!level || !(*e & KL_RTE_LEVEL) ||
 		    (kl_lapic_directed_eoi(v)))

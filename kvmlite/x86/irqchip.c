@@ -9,8 +9,9 @@
  *    number, 16-23 to the IOAPIC only
  *  - KVM_GET_IRQCHIP / KVM_SET_IRQCHIP of the three chips
  *  - irqchip routes (KVM_SET_GSI_ROUTING, KVM_IRQ_LINE, irqfds) to their
- *    inputs, and the ExtINT a vCPU takes: the PIC's output, or with the
- *    split irqchip the vector of KVM_INTERRUPT
+ *    inputs, their acknowledgments and mask changes back (resamplefds,
+ *    the PIT), and the ExtINT a vCPU takes: the PIC's output, or with
+ *    the split irqchip the vector of KVM_INTERRUPT
  *
  * The mode (KL_IRQCHIP_*) is set once, before any vCPU, with release
  * semantics after the chips and routes exist; lock-free readers acquire it.
@@ -194,6 +195,22 @@ int kl_irqchip_set_irq(struct kvmlite_vm *vm, u32 irqchip, u32 pin,
 	if (irqchip == KVM_IRQCHIP_IOAPIC)
 		return kl_ioapic_set_irq(kvm->ioapic, pin, level);
 	return kl_pic_set_irq(kvm->pic, irqchip, pin, level);
+}
+
+/*
+ * The guest acknowledged irqchip input @pin (KVM's kvm_notify_acked_irq()):
+ * resampling irqfds and the PIT's reinjection (any context, no chip lock).
+ */
+void kl_irq_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin)
+{
+	kvmlite_irq_acked(vm, irqchip, pin);
+	kl_pit_acked(vm, irqchip, pin);
+}
+
+/* The input was masked or unmasked (KVM's kvm_fire_mask_notifiers()). */
+void kl_irq_mask(struct kvmlite_vm *vm, u32 irqchip, u32 pin, bool masked)
+{
+	kl_pit_mask(vm, irqchip, pin, masked);
 }
 
 /* An ExtINT the vCPU can take now (KVM's kvm_cpu_has_extint()). */

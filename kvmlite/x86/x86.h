@@ -12,6 +12,7 @@
  * i8259.c	the in-kernel PICs of KVM_CREATE_IRQCHIP
  * ioapic.c	the in-kernel IOAPIC of KVM_CREATE_IRQCHIP
  * irqchip.c	KVM_CREATE_IRQCHIP, KVM_GET/SET_IRQCHIP, the irqchip routes
+ * i8254.c	the in-kernel PIT of KVM_CREATE_PIT2
  * entry.S	VMLAUNCH/VMRESUME and the VM-exit landing point
  */
 #ifndef KVMLITE_X86_H
@@ -211,6 +212,7 @@ struct kl_vm {
 	u32 nr_ioapic_pins;	/* split: GSIs of the userspace IOAPIC */
 	struct kl_pic *pic;		/* KVM_CREATE_IRQCHIP's, or NULL */
 	struct kl_ioapic *ioapic;	/* KVM_CREATE_IRQCHIP's, or NULL */
+	struct kl_pit *pit;		/* KVM_CREATE_PIT2's, or NULL */
 	u32 user_space_msr_mask;	/* KVM_CAP_X86_USER_SPACE_MSR */
 	bool hlt_in_guest;	/* KVM_CAP_X86_DISABLE_EXITS: HLT */
 	bool exit_on_emulation_error;	/* KVM_CAP_EXIT_ON_EMULATION_FAILURE */
@@ -470,6 +472,18 @@ int kl_irqchip_set_irq(struct kvmlite_vm *vm, u32 irqchip, u32 pin,
 int kl_irqchip_route_check(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
 bool kl_extint_pending(struct kl_vcpu *v);
 int kl_extint_ack(struct kl_vcpu *v);
+void kl_irq_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
+void kl_irq_mask(struct kvmlite_vm *vm, u32 irqchip, u32 pin, bool masked);
+
+/* i8254.c */
+struct kl_pit;
+long kl_pit_vm_ioctl(struct kvmlite_vm *vm, unsigned int ioctl,
+		     void __user *argp);
+bool kl_pit_pio(struct kvmlite_vm *vm, u16 port, u32 len, bool in, u32 *val);
+bool kl_pit_has_notifier(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
+void kl_pit_acked(struct kvmlite_vm *vm, u32 irqchip, u32 pin);
+void kl_pit_mask(struct kvmlite_vm *vm, u32 irqchip, u32 pin, bool masked);
+void kl_pit_destroy(struct kvmlite_vm *vm);
 
 /* entry.S */
 int kl_vmx_enter(u64 *gpr, int launched);
