@@ -187,7 +187,8 @@ static void kvmlite_vcpu_set_pid(struct kvmlite_vcpu *vcpu)
 	if (likely(old == task_pid(current)))
 		return;
 	rcu_assign_pointer(vcpu->pid, get_task_pid(current, PIDTYPE_PID));
-	synchronize_rcu();
+	if (old)
+		synchronize_rcu();
 	put_pid(old);
 }
 
