@@ -102,7 +102,7 @@ static __u16 io_port(void)
 {
 	static const __u16 ports[] = {
 		0x3f8, 0x3fd, 0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1, 0x40,
-		0x43, 0x61, 0x70, 0x71,
+		0x40, 0x42, 0x43, 0x61, 0x70, 0x71,
 		0xcf8, 0xcfc, 0x510, 0x511, 0x7e, 0x80, 0x92, 0x402, 0xb004,
 	};
 
@@ -337,7 +337,7 @@ static void misc_vcpu_arch(unsigned long req, void *p)
  * A third of the VMs get KVM's split irqchip before any vCPU (in-kernel
  * LAPICs: their MMIO page and x2APIC MSRs, IPIs, timers, MSIs, HLT in the
  * kernel, INIT/SIPI), a third the full one of KVM_CREATE_IRQCHIP (the PICs'
- * ports, the IOAPIC's page, their GSI routes), sometimes with x2APIC's
+ * ports, the IOAPIC's page, their GSI routes; mostly with the PIT), sometimes with x2APIC's
  * 32-bit IDs.
  */
 static void vm_created_arch(int vm)
@@ -351,6 +351,15 @@ static void vm_created_arch(int vm)
 		break;
 	case 1:
 		note(OP_VM_MISC, xioctl(vm, KVM_CREATE_IRQCHIP, 0));
+		/* Mostly with the PIT, its timer ticking into the PICs. */
+		if (chance(70)) {
+			struct kvm_pit_config pit = {
+				.flags = chance(50) ? KVM_PIT_SPEAKER_DUMMY : 0,
+			};
+
+			note(OP_VM_MISC, xioctl(vm, KVM_CREATE_PIT2,
+						(unsigned long)&pit));
+		}
 		break;
 	}
 	if (chance(20)) {
@@ -571,7 +580,7 @@ static void op_vm_misc(void)
 		KVM_SET_BOOT_CPU_ID, KVM_GET_IRQCHIP, KVM_SET_IRQCHIP,
 		KVM_SET_TSC_KHZ, KVM_GET_TSC_KHZ, KVM_REINJECT_CONTROL,
 		KVM_CREATE_DEVICE, KVM_SET_PMU_EVENT_FILTER,
-		KVM_X86_SET_MSR_FILTER,
+		KVM_X86_SET_MSR_FILTER, KVM_GET_PIT2, KVM_SET_PIT2,
 	};
 	unsigned long req = reqs[below(ARRAY_SIZE(reqs))];
 	__u64 *p = fill(1024);
