@@ -11,18 +11,19 @@
  * the in-kernel KVM (KVMLITE_DEV=/dev/kvm).
  */
 #include <linux/kvm.h>
-#include <asm/kvm_para.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/time.h>
-#include <x86intrin.h>
 
 #include "kselftest_harness.h"
 
 #ifdef __x86_64__
+#include <asm/kvm_para.h>
+#include <x86intrin.h>
+
 #include "kvmlite_x86.h"
 
 #define KVM_ENOSYS_U32	((__u32)-1000)
