@@ -83,34 +83,45 @@ long kl_pv_vcpu_enable_cap(struct kl_vcpu *v, void __user *argp)
 	return 0;
 }
 
-/* The PV MSRs: 0, -1 (refused) or 1 (not offered to this guest). */
-int kl_pv_msr_get(struct kl_vcpu *v, u32 index, u64 *data)
+/*
+ * Whether the guest may touch PV MSR @index: with enforcement on, only those
+ * whose feature is in its CPUID (kvm_pv_enforce_cpuid()); others are MSRs the
+ * PV code does not own and pass.
+ */
+static bool kl_pv_msr_allowed(struct kl_vcpu *v, u32 index)
 {
 	switch (index) {
 	case MSR_KVM_SYSTEM_TIME_NEW:
 	case MSR_KVM_WALL_CLOCK_NEW:
-		return kl_pv_has(v, KVM_FEATURE_CLOCKSOURCE2) ? 0 : 1;
+		return kl_pv_has(v, KVM_FEATURE_CLOCKSOURCE2);
 	case MSR_KVM_SYSTEM_TIME:
 	case MSR_KVM_WALL_CLOCK:
-		return kl_pv_has(v, KVM_FEATURE_CLOCKSOURCE) ? 0 : 1;
+		return kl_pv_has(v, KVM_FEATURE_CLOCKSOURCE);
 	case MSR_KVM_STEAL_TIME:
-		if (!kl_pv_has(v, KVM_FEATURE_STEAL_TIME))
-			return 1;
-		*data = v->steal_msr;
-		return 0;
+		return kl_pv_has(v, KVM_FEATURE_STEAL_TIME);
 	}
+	return true;
+}
+
+/*
+ * The PV MSRs: 0 (done, or not a PV MSR: the caller goes on), -1 (refused)
+ * or 1 (not offered to this guest).
+ */
+int kl_pv_msr_get(struct kl_vcpu *v, u32 index, u64 *data)
+{
+	if (!kl_pv_msr_allowed(v, index))
+		return 1;
+	if (index == MSR_KVM_STEAL_TIME)
+		*data = v->steal_msr;
 	return 0;
 }
 
 int kl_pv_msr_set(struct kl_vcpu *v, u32 index, u64 data)
 {
-	if (index != MSR_KVM_STEAL_TIME) {
-		u64 ignored;
-
-		return kl_pv_msr_get(v, index, &ignored);
-	}
-	if (!kl_pv_has(v, KVM_FEATURE_STEAL_TIME))
+	if (!kl_pv_msr_allowed(v, index))
 		return 1;
+	if (index != MSR_KVM_STEAL_TIME)
+		return 0;
 	if (!sched_info_on() || (data & KVM_STEAL_RESERVED_MASK))
 		return -1;
 	v->steal_msr = data;
