@@ -1049,6 +1049,16 @@ void kl_lapic_sipi_pending(struct kl_vcpu *v)
 	raw_spin_unlock_irqrestore(&v->lapic->lock, flags);
 }
 
+/* KVM_SET_VCPU_EVENTS' sipi_vector: the vector a pending SIPI starts at. */
+void kl_lapic_set_sipi_vector(struct kl_vcpu *v, u8 vec)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&v->lapic->lock, flags);
+	v->lapic->sipi_vector = vec;
+	raw_spin_unlock_irqrestore(&v->lapic->lock, flags);
+}
+
 /* MOV to CR8 and KVM_SET_REGS' side: TPR = CR8 << 4. */
 void kl_lapic_set_cr8(struct kl_vcpu *v, u64 cr8)
 {

@@ -522,6 +522,9 @@ int kl_events_set(struct kl_vcpu *v, const struct kvm_vcpu_events *ep)
 		intr |= GUEST_INTR_STATE_NMI;
 	kl_vmcs_set(v, GUEST_INTERRUPTIBILITY_INFO, intr);
 	v->interruptibility = intr;
+	/* As KVM: kept by an in-kernel LAPIC, never reported by GET. */
+	if ((e.flags & KVM_VCPUEVENT_VALID_SIPI_VECTOR) && v->lapic)
+		kl_lapic_set_sipi_vector(v, e.sipi_vector);
 	return 0;
 }
 

@@ -418,6 +418,7 @@ int kl_lapic_ack(struct kl_vcpu *v);
 bool kl_lapic_pending_init_sipi(struct kl_vcpu *v);
 void kl_lapic_accept_events(struct kl_vcpu *v);
 void kl_lapic_sipi_pending(struct kl_vcpu *v);
+void kl_lapic_set_sipi_vector(struct kl_vcpu *v, u8 vec);
 void kl_lapic_set_cr8(struct kl_vcpu *v, u64 cr8);
 u64 kl_lapic_get_cr8(struct kl_vcpu *v);
 u64 kl_lapic_get_tscdeadline(struct kl_vcpu *v);

@@ -928,6 +928,42 @@ TEST_F(lapic, init_sipi)
 	close(ap.vcpu);
 }
 
+/*
+ * KVM_SET_VCPU_EVENTS' sipi_vector (KVM_VCPUEVENT_VALID_SIPI_VECTOR) is
+ * where a SIPI set by KVM_SET_MP_STATE starts the AP, as a VMM restoring a
+ * vCPU caught between SIPI and its start does (QEMU: events, then MP
+ * state); GET never reports the flag.
+ */
+TEST_F(lapic, sipi_vector_event)
+{
+	struct xvm ap = self->vm;
+	struct kvm_vcpu_events ev;
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_SIPI_RECEIVED };
+	struct kvm_sregs sr;
+
+	ASSERT_EQ(0, xvm_add_vcpu(&ap, 1));
+	memcpy(ap.ram + XAP, g_ap, g_ap_end - g_ap);
+	ASSERT_EQ(0, kioctlp(ap.vcpu, KVM_GET_VCPU_EVENTS, &ev));
+	EXPECT_EQ(0, ev.flags & KVM_VCPUEVENT_VALID_SIPI_VECTOR);
+	ev.flags |= KVM_VCPUEVENT_VALID_SIPI_VECTOR;
+	ev.sipi_vector = SIPI_VECTOR;
+	ASSERT_EQ(0, kioctlp(ap.vcpu, KVM_SET_VCPU_EVENTS, &ev));
+	ASSERT_EQ(0, kioctlp(ap.vcpu, KVM_GET_VCPU_EVENTS, &ev));
+	EXPECT_EQ(0, ev.flags & KVM_VCPUEVENT_VALID_SIPI_VECTOR);
+	ASSERT_EQ(0, kioctlp(ap.vcpu, KVM_SET_MP_STATE, &mp));
+
+	ASSERT_EQ(0, xvm_run(&ap));
+	ASSERT_EQ(KVM_EXIT_IO, ap.run->exit_reason) TH_LOG("exit %u", ap.run->exit_reason);
+	EXPECT_EQ(0x72, ap.run->io.port);
+	EXPECT_EQ(SIPI_VECTOR << 8, xio_value(ap.run));
+	ASSERT_EQ(0, kioctlp(ap.vcpu, KVM_GET_SREGS, &sr));
+	EXPECT_EQ(XAP, sr.cs.base);
+	ASSERT_EQ(0, kioctlp(ap.vcpu, KVM_GET_MP_STATE, &mp));
+	EXPECT_EQ(KVM_MP_STATE_RUNNABLE, mp.mp_state);
+	munmap(ap.run, ap.run_size);
+	close(ap.vcpu);
+}
+
 /* ---- bad inputs ---- */
 
 /*
